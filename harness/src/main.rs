@@ -1,0 +1,3 @@
+//! The `harness` binary (stub; being written).
+
+fn main() {}

@@ -1,0 +1,7 @@
+//! Disassembler for `--dump-bytecode` (stub; being written).
+
+use super::Program;
+
+pub fn disassemble(_program: &Program) -> String {
+    String::new()
+}

@@ -1,0 +1,68 @@
+//! Compiled code: instructions, function prototypes and the whole compiled program.
+
+pub mod disasm;
+pub mod ops;
+
+use std::rc::Rc;
+
+pub use ops::{Instr, Reg};
+
+use crate::heap::StructDef;
+use crate::span::Span;
+use crate::value::Value;
+
+/// How `MakeClosure` fills one upvalue of the new closure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpvalDesc {
+    /// The Cell held in the creating function's register.
+    ParentReg(Reg),
+    /// The creating closure's own upvalue at this index.
+    ParentUpval(u16),
+}
+
+/// A struct literal site: which struct, and for each written field (in written order) its
+/// index in the struct's declaration order. Unwritten fields are null.
+#[derive(Clone, Debug)]
+pub struct StructLit {
+    pub def: Rc<StructDef>,
+    pub field_slots: Vec<u16>,
+}
+
+/// One compiled function (or the top-level code, named `<main>`).
+#[derive(Debug)]
+pub struct FuncProto {
+    /// Unique within a program; indexes `Program::protos` and per-function profiles.
+    pub id: u32,
+    /// Name in stack traces: the declared name, `<anonymous>`, `Struct.method` or `<main>`.
+    pub trace_name: Rc<str>,
+    /// Name in `<func NAME>` and arity messages: the declared name, the method name, or
+    /// `anonymous`.
+    pub display_name: Rc<str>,
+    /// Number of parameters (for methods, including `self`).
+    pub arity: u16,
+    pub is_method: bool,
+    pub is_anonymous: bool,
+    /// Registers the frame needs (parameters, locals, temporaries).
+    pub num_regs: u16,
+    pub code: Vec<Instr>,
+    /// Error position of each instruction (same length as `code`).
+    pub spans: Vec<Span>,
+    pub consts: Vec<Value>,
+    pub names: Vec<Rc<str>>,
+    pub upvals: Vec<UpvalDesc>,
+    /// Prototypes created by this function's `MakeClosure` instructions.
+    pub children: Vec<Rc<FuncProto>>,
+    pub struct_lits: Vec<StructLit>,
+}
+
+/// A compiled file, ready to run.
+#[derive(Debug)]
+pub struct Program {
+    /// The top-level code.
+    pub main: Rc<FuncProto>,
+    /// Every prototype, indexed by `FuncProto::id` (main included).
+    pub protos: Vec<Rc<FuncProto>>,
+    /// Name of each global slot (builtins first, in `builtins::NAMES` order).
+    pub global_names: Vec<Rc<str>>,
+    pub structs: Vec<Rc<StructDef>>,
+}

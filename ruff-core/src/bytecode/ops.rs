@@ -1,0 +1,211 @@
+//! The register-based instruction set.
+//!
+//! Every function runs in a window of registers `R[0..num_regs]` on the VM's value stack.
+//! Parameters occupy `R[0..arity]` (for methods `R[0]` is `self`), then the other locals,
+//! then temporaries. `K[k]` is the function's constant pool, `N[n]` its name table
+//! (identifier strings for globals, fields, methods and error messages), `G[g]` the global
+//! slots (builtins first, in `builtins::NAMES` order).
+//!
+//! Calls are Lua-style: the callee sits in `R[base]`, its arguments in `R[base+1..]`; the
+//! callee's own register window starts at `R[base+1]`, so arguments become its parameters
+//! without copying, and the result is written to `R[base]`.
+//!
+//! Each instruction has one entry in the function's span table (the error position used when
+//! it raises). Jump targets are absolute instruction indices in the same function.
+//! `LoopBack` is the only backward jump: it is where back-edges are counted and where OSR
+//! enters compiled code (at `target`, the loop header).
+//!
+//! Instructions marked *(feedback)* record operand types in the profile under `interp-prof`
+//! and the JIT configs; the JIT specializes them.
+
+/// Register index within a frame.
+pub type Reg = u16;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Instr {
+    // ---- loads and moves
+    /// R[dst] = K[k]
+    LoadConst { dst: Reg, k: u32 },
+    /// R[dst] = Int(v)
+    LoadInt { dst: Reg, v: i32 },
+    /// R[dst] = Bool(v)
+    LoadBool { dst: Reg, v: bool },
+    /// R[dst] = Null
+    LoadNull { dst: Reg },
+    /// R[dst] = R[src]
+    Move { dst: Reg, src: Reg },
+    /// Runtime error `undefined variable 'N[name]'` if R[reg] is Undef (emitted only where the
+    /// compiler cannot prove the local is assigned).
+    CheckDef { reg: Reg, name: u16 },
+
+    // ---- globals, captured variables
+    /// R[dst] = G[g]; error `undefined variable 'x'` (x from `Program::global_names`) if unbound.
+    GetGlobal { dst: Reg, g: u32 },
+    /// G[g] = R[src] (`:=`, `let`, `const`, `func` at top level: defines or updates).
+    DefGlobal { g: u32, src: Reg },
+    /// G[g] = R[src], error `undefined variable` if G[g] is unbound (`=` / `op=`).
+    SetGlobal { g: u32, src: Reg },
+    /// R[reg] = a new Cell holding R[reg]'s current value (a captured local's box; emitted at
+    /// function entry for captured parameters and before first binding for captured locals).
+    NewCell { reg: Reg },
+    /// R[dst] = contents of the Cell in R[cell]; error `undefined variable 'N[name]'` if Undef.
+    GetCell { dst: Reg, cell: Reg, name: u16 },
+    /// contents of the Cell in R[cell] = R[src]
+    SetCell { cell: Reg, src: Reg },
+    /// R[dst] = contents of this closure's upvalue `idx`; error `undefined variable 'N[name]'`
+    /// if Undef.
+    GetUpval { dst: Reg, idx: u16, name: u16 },
+    /// this closure's upvalue `idx` = R[src]
+    SetUpval { idx: u16, src: Reg },
+
+    // ---- arithmetic and logic (feedback: both operand tags)
+    /// R[dst] = R[a] + R[b] (Int wraps; Float; Str/Array concatenation) *(feedback)*
+    Add { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Sub { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Mul { dst: Reg, a: Reg, b: Reg },
+    /// Int: truncating, `division by zero`, MIN / -1 = MIN. *(feedback)*
+    Div { dst: Reg, a: Reg, b: Reg },
+    /// Int: sign of dividend, `division by zero`, MIN % -1 = 0. *(feedback)*
+    Mod { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] = R[a] + imm (same semantics as Add with an Int right operand) *(feedback)*
+    AddImm { dst: Reg, a: Reg, imm: i16 },
+    /// *(feedback)*
+    BitAnd { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    BitOr { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    BitXor { dst: Reg, a: Reg, b: Reg },
+    /// count outside 0..63 is an error; `<<` wraps *(feedback)*
+    Shl { dst: Reg, a: Reg, b: Reg },
+    /// arithmetic shift *(feedback)*
+    Shr { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] = -R[src] *(feedback)*
+    Neg { dst: Reg, src: Reg },
+    /// R[dst] = Bool(!truthy(R[src])) *(feedback)*
+    Not { dst: Reg, src: Reg },
+    /// R[dst] = ~R[src] (Int only) *(feedback)*
+    BitNot { dst: Reg, src: Reg },
+    /// R[dst] = Bool(truthy(R[src]))  (the value of `&&` / `||`)
+    Truthy { dst: Reg, src: Reg },
+
+    // ---- comparisons, producing Bool (feedback: both operand tags)
+    /// *(feedback)*
+    Eq { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Ne { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Lt { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Le { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Gt { dst: Reg, a: Reg, b: Reg },
+    /// *(feedback)*
+    Ge { dst: Reg, a: Reg, b: Reg },
+
+    // ---- control flow
+    /// pc = target (forward only)
+    Jump { target: u32 },
+    /// back-edge: count it, maybe enter OSR, then pc = target (a loop header)
+    LoopBack { target: u32 },
+    /// if !truthy(R[cond]) { pc = target } *(feedback: the condition's tag)*
+    JumpIfFalse { cond: Reg, target: u32 },
+    /// if truthy(R[cond]) { pc = target } *(feedback: the condition's tag)*
+    JumpIfTrue { cond: Reg, target: u32 },
+
+    // ---- iteration: the loop state lives in R[iter], R[iter+1], R[iter+2]
+    /// Prepare iteration over R[iter] (already holding the iterable): Int n -> range 0..n;
+    /// Array -> (array, index 0); Dict -> (snapshot of its keys as an array, 0);
+    /// Str -> (array of its characters, 0); else `cannot iterate over a value of type T`.
+    /// After it: ranges are (Int next, Int stop, Int step); arrays are (Array, Int index, Null).
+    IterPrep { iter: Reg },
+    /// `for x in range(args)`: R[iter] holds the callee, R[iter+1..=iter+argc] the arguments.
+    /// If R[iter] is the builtin `range`, checks the arguments (same errors as `range()`)
+    /// and sets a range state without allocating; otherwise calls R[iter] and prepares
+    /// iteration over its result as `IterPrep` does.
+    RangePrep { iter: Reg, argc: u8 },
+    /// Advance: if exhausted, pc = exit; else R[dst] = next value. Ranges never overflow;
+    /// arrays are walked by live index. *(feedback: tag of R[iter])*
+    IterNext { iter: Reg, dst: Reg, exit: u32 },
+
+    // ---- calls
+    /// R[base] = R[base](R[base+1], ..., R[base+argc]) — closures, builtins, bound methods.
+    /// Errors (arity, not callable, depth) point at this instruction's span.
+    Call { base: Reg, argc: u8 },
+    /// R[base] = R[base+1].N[name](R[base+2], ..., R[base+1+argc]). R[base+1] is the
+    /// receiver. A struct method gets it as its first parameter (frame at base+1); a field
+    /// holding a function is called with the arguments only. R[base] is scratch on entry.
+    CallMethod { base: Reg, argc: u8, name: u16 },
+    /// return R[src]
+    Return { src: Reg },
+    /// return null
+    ReturnNull,
+
+    // ---- constructors
+    /// R[dst] = closure of child prototype `proto`, capturing per its upvalue descriptors.
+    MakeClosure { dst: Reg, proto: u16 },
+    /// R[dst] = [R[start], ..., R[start+count-1]]
+    NewArray { dst: Reg, start: Reg, count: u16 },
+    /// R[dst] = {R[start]: R[start+1], ...} with `count` pairs (key errors at this span).
+    NewDict { dst: Reg, start: Reg, count: u16 },
+    /// R[dst] = instance of struct literal descriptor `lit` (see `StructLit`), its written
+    /// fields' values in R[start..start+n] in written order.
+    NewStruct { dst: Reg, lit: u16, start: Reg },
+    /// R[dst] = text of R[start..start+count] each converted by `to_string`, concatenated
+    /// (string interpolation).
+    Concat { dst: Reg, start: Reg, count: u16 },
+
+    // ---- indexing and fields
+    /// R[dst] = R[obj][R[idx]] *(feedback: tags of obj and idx)*
+    GetIndex { dst: Reg, obj: Reg, idx: Reg },
+    /// R[obj][R[idx]] = R[src] *(feedback: tags of obj and idx)*
+    SetIndex { obj: Reg, idx: Reg, src: Reg },
+    /// R[dst] = R[obj].N[name] (a field, or a new bound method)
+    GetField { dst: Reg, obj: Reg, name: u16 },
+    /// R[obj].N[name] = R[src]
+    SetField { obj: Reg, name: u16, src: Reg },
+}
+
+impl Instr {
+    /// True for instructions that record operand types under profiling.
+    pub fn has_feedback(&self) -> bool {
+        use Instr::*;
+        matches!(
+            self,
+            Add { .. }
+                | Sub { .. }
+                | Mul { .. }
+                | Div { .. }
+                | Mod { .. }
+                | AddImm { .. }
+                | BitAnd { .. }
+                | BitOr { .. }
+                | BitXor { .. }
+                | Shl { .. }
+                | Shr { .. }
+                | Neg { .. }
+                | Not { .. }
+                | BitNot { .. }
+                | Eq { .. }
+                | Ne { .. }
+                | Lt { .. }
+                | Le { .. }
+                | Gt { .. }
+                | Ge { .. }
+                | JumpIfFalse { .. }
+                | JumpIfTrue { .. }
+                | IterNext { .. }
+                | GetIndex { .. }
+                | SetIndex { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instructions_stay_small() {
+        assert!(std::mem::size_of::<super::Instr>() <= 8);
+    }
+}

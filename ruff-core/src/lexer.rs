@@ -1,0 +1,1 @@
+//! Lexer: UTF-8 source text to tokens with positions (stub; being written).

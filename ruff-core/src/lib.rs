@@ -1,0 +1,30 @@
+//! Ruff: a small dynamically typed scripting language (see `../shared/LANGUAGE.md`).
+//!
+//! Pipeline: source -> `lexer` (tokens) -> `parser` (the `ast`) -> `compiler` (register
+//! bytecode, `bytecode`) -> `vm` (the interpreter). `engine` is the public API that ties them
+//! together; `tier` is the seam through which a JIT (the `ruff-jit` crate) plugs in.
+//! This crate knows nothing of Cranelift and builds and tests without `ruff-jit`.
+
+pub mod ast;
+pub mod builtins;
+pub mod bytecode;
+pub mod compiler;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod heap;
+pub mod lexer;
+pub mod parser;
+pub mod profile;
+pub mod span;
+pub mod stats;
+pub mod tier;
+pub mod value;
+pub mod values;
+pub mod vm;
+
+pub use config::{Config, Preset};
+pub use engine::Engine;
+pub use error::{Error, ErrorKind};
+pub use stats::Stats;
+pub use value::Value;

@@ -1,0 +1,1 @@
+//! Semantics of values independent of the VM (stub; being written).

@@ -1,0 +1,1 @@
+//! The register interpreter (stub; being written).

@@ -1,0 +1,1 @@
+//! The Cranelift tier of Ruff (stub; being written).

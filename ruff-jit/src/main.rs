@@ -1,0 +1,3 @@
+//! The `ruff` binary (stub; being written).
+
+fn main() {}
