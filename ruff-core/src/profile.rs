@@ -4,6 +4,7 @@
 //! Feedback per instruction is a `u32`: bits 0..16 are the set of tags seen for the first
 //! operand (`1 << tag`), bits 16..32 for the second. `tag::COUNT` is below 16, so both fit.
 
+#[cfg(test)]
 use crate::value::tag;
 
 /// Feedback bit for one tag in the first-operand half.

@@ -1,3 +1,7 @@
-//! The `ruff` binary (stub; being written).
+//! The `ruff` binary: `ruff run FILE` and `ruff bench FILE` (see `cli`).
 
-fn main() {}
+mod cli;
+
+fn main() {
+    std::process::exit(cli::main());
+}

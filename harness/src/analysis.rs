@@ -1,0 +1,236 @@
+//! From raw rows to conclusions: the per-invocation steady-state analysis and the per
+//! benchmark × config summary, exactly as `harness run` writes them to `invocations.csv` and
+//! `summary.csv`. Pure functions of `results.csv` rows plus the options recorded in
+//! `run.json` (measure, reference, seed, resamples, confidence), so `harness report` can
+//! recompute every number from the files alone.
+//!
+//! Method: ARCHITECTURE §7 and [`crate::stats`]. Only `ok` invocations enter statistics;
+//! failures are counted per status. Speedup = reference's statistic / this config's statistic
+//! on times (or instructions), so > 1 means faster than the reference.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::exec::Measure;
+use crate::output::results::ResultRow;
+use crate::stats::{
+    bootstrap_ci, classify_invocation, classify_invocations, describe, ratio_ci, rng_for,
+    tukey_fences, SteadyClass, Statistic,
+};
+
+/// What the analysis needs besides the rows (all recorded in `run.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct AnalysisOptions {
+    pub measure: Measure,
+    pub reference: String,
+    pub seed: u64,
+    pub resamples: usize,
+    pub confidence: f64,
+}
+
+/// One row of `invocations.csv`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InvocationRow {
+    pub suite: String,
+    pub benchmark: String,
+    pub config: String,
+    pub invocation: u32,
+    pub status: String,
+    pub iterations: usize,
+    /// Mean of the last segment (the steady state), in the measure's unit; empty if not ok.
+    pub value: Option<f64>,
+    pub steady_class: String,
+    /// First iteration of the steady state.
+    pub steady_start: Option<usize>,
+    /// Changepoint indices joined by `;`.
+    pub changepoints: String,
+    /// Iteration 0 (parse + compile + first run), in the measure's unit.
+    pub first_iteration: Option<f64>,
+    /// Outside Tukey's fences among this benchmark × config's ok invocations.
+    pub outlier: bool,
+}
+
+/// One row of `summary.csv` (columns documented in `output::summary`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryRow {
+    pub suite: String,
+    pub benchmark: String,
+    pub config: String,
+    pub measure: String,
+    pub invocations: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub failures: String,
+    pub median: Option<f64>,
+    pub median_lo: Option<f64>,
+    pub median_hi: Option<f64>,
+    pub mean: Option<f64>,
+    pub mean_lo: Option<f64>,
+    pub mean_hi: Option<f64>,
+    pub cv: Option<f64>,
+    pub steady_class: String,
+    pub flat: usize,
+    pub warmup: usize,
+    pub slowdown: usize,
+    pub no_steady_state: usize,
+    pub steady_start_median: Option<f64>,
+    pub first_iteration_median: Option<f64>,
+    pub outliers: usize,
+    pub reference: String,
+    pub speedup: Option<f64>,
+    pub speedup_lo: Option<f64>,
+    pub speedup_hi: Option<f64>,
+}
+
+/// Both tables.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    pub invocations: Vec<InvocationRow>,
+    pub summary: Vec<SummaryRow>,
+}
+
+type GroupKey = (String, String, String);
+
+/// Analyses rows (any order). Groups appear in order of first appearance.
+pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
+    // (suite, benchmark, config) -> invocation -> rows
+    let mut order: Vec<GroupKey> = Vec::new();
+    let mut groups: BTreeMap<GroupKey, BTreeMap<u32, Vec<&ResultRow>>> = BTreeMap::new();
+    for row in rows {
+        let key = (row.suite.clone(), row.benchmark.clone(), row.config.clone());
+        if !groups.contains_key(&key) {
+            order.push(key.clone());
+        }
+        groups.entry(key).or_default().entry(row.invocation).or_default().push(row);
+    }
+
+    let mut analysis = Analysis::default();
+    let mut values_of: BTreeMap<GroupKey, Vec<f64>> = BTreeMap::new();
+    for key in &order {
+        let mut inv_rows: Vec<InvocationRow> = groups[key]
+            .iter()
+            .map(|(&inv, rows)| invocation_row(key, inv, rows, opts.measure))
+            .collect();
+        let values: Vec<f64> = inv_rows.iter().filter_map(|r| r.value).collect();
+        let fences = tukey_fences(&values);
+        for r in &mut inv_rows {
+            r.outlier = r.value.is_some_and(|v| fences.is_outlier(v));
+        }
+        values_of.insert(key.clone(), values);
+        analysis.summary.push(summary_row(key, &inv_rows, &values_of[key], opts));
+        analysis.invocations.extend(inv_rows);
+    }
+    // Speedups need the reference's values, so they are filled in a second pass.
+    for s in &mut analysis.summary {
+        let ref_key = (s.suite.clone(), s.benchmark.clone(), opts.reference.clone());
+        let (Some(base), Some(this)) = (values_of.get(&ref_key), values_of.get(&(s.suite.clone(), s.benchmark.clone(), s.config.clone()))) else {
+            continue;
+        };
+        if base.is_empty() || this.is_empty() {
+            continue;
+        }
+        if s.config == opts.reference {
+            (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(1.0), Some(1.0), Some(1.0));
+            continue;
+        }
+        let mut rng = rng_for(opts.seed, &format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config));
+        let r = ratio_ci(base, this, Statistic::Median, opts.resamples, opts.confidence, &mut rng);
+        (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(r.point), Some(r.lower), Some(r.upper));
+    }
+    analysis
+}
+
+fn measure_of(row: &ResultRow, measure: Measure) -> Option<f64> {
+    match measure {
+        Measure::Wall => row.wall_ns.map(|v| v as f64),
+        Measure::Instructions => row.instructions.map(|v| v as f64),
+    }
+}
+
+fn invocation_row(key: &GroupKey, invocation: u32, rows: &[&ResultRow], measure: Measure) -> InvocationRow {
+    let mut sorted = rows.to_vec();
+    sorted.sort_by_key(|r| r.iteration);
+    let status = sorted.first().map(|r| r.status.clone()).unwrap_or_default();
+    let series: Option<Vec<f64>> = sorted.iter().map(|r| measure_of(r, measure)).collect();
+    let mut row = InvocationRow {
+        suite: key.0.clone(),
+        benchmark: key.1.clone(),
+        config: key.2.clone(),
+        invocation,
+        status: status.clone(),
+        iterations: sorted.len(),
+        value: None,
+        steady_class: String::new(),
+        steady_start: None,
+        changepoints: String::new(),
+        first_iteration: sorted.first().and_then(|r| measure_of(r, measure)),
+        outlier: false,
+    };
+    if let (true, Some(series)) = (status == "ok", series) {
+        if !series.is_empty() {
+            let s = classify_invocation(&series);
+            row.value = Some(s.value);
+            row.steady_class = s.class.name().to_string();
+            row.steady_start = Some(s.steady_start);
+            row.changepoints = s.changepoints.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";");
+        }
+    }
+    row
+}
+
+fn summary_row(key: &GroupKey, invs: &[InvocationRow], values: &[f64], opts: &AnalysisOptions) -> SummaryRow {
+    let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in invs.iter().filter(|r| r.status != "ok") {
+        *failures.entry(r.status.as_str()).or_default() += 1;
+    }
+    let classes: Vec<SteadyClass> = invs
+        .iter()
+        .filter_map(|r| SteadyClass::ALL.into_iter().find(|c| c.name() == r.steady_class))
+        .collect();
+    let count = |c: SteadyClass| classes.iter().filter(|&&x| x == c).count();
+    let key_text = format!("{}/{}/{}", key.0, key.1, key.2);
+    let ci = |stat: Statistic, tag: &str| {
+        (!values.is_empty()).then(|| {
+            let mut rng = rng_for(opts.seed, &format!("{tag}/{key_text}"));
+            bootstrap_ci(values, stat, opts.resamples, opts.confidence, &mut rng)
+        })
+    };
+    let median = ci(Statistic::Median, "median");
+    let mean = ci(Statistic::Mean, "mean");
+    let starts: Vec<f64> = invs.iter().filter_map(|r| r.steady_start.map(|s| s as f64)).collect();
+    let firsts: Vec<f64> = invs.iter().filter(|r| r.status == "ok").filter_map(|r| r.first_iteration).collect();
+    let opt = |x: f64| (!x.is_nan()).then_some(x);
+    SummaryRow {
+        suite: key.0.clone(),
+        benchmark: key.1.clone(),
+        config: key.2.clone(),
+        measure: match opts.measure {
+            Measure::Wall => "wall_ns".into(),
+            Measure::Instructions => "instructions".into(),
+        },
+        invocations: invs.len(),
+        ok: values.len(),
+        failed: invs.len() - values.len(),
+        failures: failures.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
+        median: median.map(|e| e.point),
+        median_lo: median.map(|e| e.lower),
+        median_hi: median.map(|e| e.upper),
+        mean: mean.map(|e| e.point),
+        mean_lo: mean.map(|e| e.lower),
+        mean_hi: mean.map(|e| e.upper),
+        cv: mean.filter(|_| values.len() > 1).map(|e| describe::std_dev(values) / e.point),
+        steady_class: classify_invocations(&classes),
+        flat: count(SteadyClass::Flat),
+        warmup: count(SteadyClass::Warmup),
+        slowdown: count(SteadyClass::Slowdown),
+        no_steady_state: count(SteadyClass::NoSteadyState),
+        steady_start_median: opt(describe::median(&starts)),
+        first_iteration_median: opt(describe::median(&firsts)),
+        outliers: invs.iter().filter(|r| r.outlier).count(),
+        reference: opts.reference.clone(),
+        speedup: None,
+        speedup_lo: None,
+        speedup_hi: None,
+    }
+}

@@ -1,0 +1,111 @@
+//! The command line (clap). `Command` has one variant per subcommand; `main.rs` dispatches on
+//! it, so a new subcommand is one variant here plus one match arm there (the `report`,
+//! `compare` and `baseline` commands live in their own modules).
+//!
+//! These are the raw arguments; [`crate::plan`] validates them into a run plan before
+//! anything is written (ripgrep's LowArgs/HiArgs split).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde::{Deserialize, Serialize};
+
+use crate::exec::Measure;
+
+#[derive(Debug, Parser)]
+#[command(name = "harness", version, about = "Ruff Bench: measure Ruff's interpreter and JIT soundly")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run benchmark suites under configs; write reports/<run-id>/ and print a table.
+    Run(RunArgs),
+}
+
+/// How invocations are executed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExecutorKind {
+    /// A fresh `ruff bench` process per invocation (cold JIT state each time).
+    Subprocess,
+    /// Inside the harness process through ruff_core's engine (interpreter configs only).
+    InProcess,
+}
+
+#[derive(Clone, Debug, Args, Serialize, Deserialize)]
+#[command(after_help = "\
+Configs: PRESET[:knob=v[,v...]...] separated by ',' or ';', or given with --configs several times.
+  --configs interp,jit-spec               two configs
+  --configs 'jit-spec:threshold=1,10,100' three configs (a knob sweep)
+  --configs 'interp;jit:threshold=1,10:max-deopts=2,4'   1 + 2x2 configs
+Presets: interp, interp-prof, jit, jit-spec, jit-spec-hoist. Knobs: threshold, osr-threshold, max-deopts.
+
+Exit codes: 0 all invocations ok; 1 some invocation failed (results still written); 2 bad input or harness error.")]
+pub struct RunArgs {
+    /// Suite folders (each holding suite.toml).
+    #[arg(default_value = "suites/jit")]
+    pub suites: Vec<PathBuf>,
+
+    /// Configs to run (default: the suite's, else interp,jit,jit-spec,jit-spec-hoist).
+    #[arg(short, long = "configs", value_name = "LIST")]
+    pub configs: Vec<String>,
+
+    /// Only benchmarks whose name contains NAME, or `tag:TAG`; repeatable or comma-separated.
+    #[arg(short, long = "bench", value_name = "NAME", value_delimiter = ',')]
+    pub bench: Vec<String>,
+
+    /// Processes per benchmark × config (overrides the manifest).
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub invocations: Option<u32>,
+
+    /// Iterations per process, iteration 0 included (overrides the manifest).
+    #[arg(short = 'i', long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub iterations: Option<u32>,
+
+    /// Smoke run: 1 invocation of 2 iterations each unless given explicitly.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Seconds before an invocation is killed (overrides the manifest).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Folder for run folders.
+    #[arg(short, long, default_value = "reports")]
+    pub out: PathBuf,
+
+    /// Continue an interrupted run in RUN_DIR with its recorded parameters.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub resume: Option<PathBuf>,
+
+    /// Seed of the invocation order and of the bootstrap (default: random, recorded).
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// The `ruff` binary (default: next to the harness executable, else on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub ruff: Option<PathBuf>,
+
+    /// What to measure per iteration.
+    #[arg(long, value_enum, default_value_t = Measure::Wall)]
+    pub measure: Measure,
+
+    /// How to execute invocations.
+    #[arg(long, value_enum, default_value_t = ExecutorKind::Subprocess)]
+    pub executor: ExecutorKind,
+
+    /// Config speedups are computed against (default: the suite's `reference`).
+    #[arg(long)]
+    pub reference: Option<String>,
+
+    /// Bootstrap resamples per confidence interval.
+    #[arg(long, default_value_t = crate::stats::DEFAULT_RESAMPLES, value_parser = clap::value_parser!(u64).range(1000..).map(|v| v as usize))]
+    pub resamples: usize,
+
+    /// Callgrind pattern of the function that runs one `ruff bench` iteration (instructions).
+    #[arg(long, default_value = crate::exec::subprocess::DEFAULT_ITERATION_SYMBOL)]
+    pub iteration_symbol: String,
+}

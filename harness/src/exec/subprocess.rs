@@ -1,0 +1,216 @@
+//! The default executor: one `ruff bench FILE --config C --iterations N --records TMP`
+//! process per invocation, so each invocation starts with cold JIT state (ARCHITECTURE §1).
+//!
+//! - Times come from the records `ruff bench` writes (it times each iteration itself, so
+//!   process start-up and the harness are not in `wall_ns`).
+//! - stdout and stderr go to files, not pipes: a chatty benchmark cannot block on a full pipe,
+//!   and the harness does no work while the benchmark runs except a sleep-poll of `wait4`.
+//! - Max RSS comes from `wait4`'s `rusage` of that very child (kilobytes on Linux).
+//! - Past the timeout the process gets SIGKILL and the invocation is `timeout`.
+//!
+//! Instruction mode (`--measure instructions`) runs the same command under
+//! `valgrind --tool=callgrind --dump-before=SYM --dump-after=SYM`, where SYM matches the
+//! function in `ruff` that runs one bench iteration (`--iteration-symbol`). Callgrind then
+//! writes one profile dump when each iteration starts and one when it ends; the dump taken at
+//! the end of an iteration holds exactly the instructions executed since its start (its
+//! `summary:` line), excluding start-up, record writing and exit. Counts are repeatable to the
+//! instruction. `perf stat` counts whole processes only, so it cannot give per-iteration
+//! numbers and is not used. If callgrind sees no iteration boundaries the invocation is an
+//! `error` with that message rather than a per-process number passed off as per-iteration.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use super::records::parse_record;
+use super::{Executor, Exit, Iteration, Measure, RawOutcome, Request};
+
+/// Default callgrind function pattern for one `ruff bench` iteration.
+pub const DEFAULT_ITERATION_SYMBOL: &str = "*bench_iteration*";
+
+/// Spawns `ruff bench` per invocation.
+pub struct SubprocessExecutor {
+    ruff: PathBuf,
+    scratch: tempfile::TempDir,
+    iteration_symbol: String,
+}
+
+impl SubprocessExecutor {
+    /// `ruff`: the binary to run; `iteration_symbol`: see the module header.
+    pub fn new(ruff: PathBuf, iteration_symbol: String) -> Result<SubprocessExecutor> {
+        let scratch = tempfile::Builder::new()
+            .prefix("harness-")
+            .tempdir()
+            .context("cannot create a scratch folder for ruff bench records")?;
+        Ok(SubprocessExecutor { ruff, scratch, iteration_symbol })
+    }
+
+    fn command(&self, request: &Request, records: &Path, callgrind_out: &Path) -> Command {
+        let mut cmd = match request.measure {
+            Measure::Wall => Command::new(&self.ruff),
+            Measure::Instructions => {
+                let mut c = Command::new("valgrind");
+                c.arg("--tool=callgrind")
+                    .arg(format!("--callgrind-out-file={}", callgrind_out.display()))
+                    .arg(format!("--dump-before={}", self.iteration_symbol))
+                    .arg(format!("--dump-after={}", self.iteration_symbol))
+                    .arg("--dump-instr=no")
+                    .arg(&self.ruff);
+                c
+            }
+        };
+        cmd.arg("bench")
+            .arg(&request.benchmark.path)
+            .arg("--config")
+            .arg(request.config)
+            .arg("--iterations")
+            .arg(request.iterations.to_string())
+            .arg("--records")
+            .arg(records);
+        if !request.benchmark.args.is_empty() {
+            cmd.arg("--").args(&request.benchmark.args);
+        }
+        cmd
+    }
+}
+
+impl Executor for SubprocessExecutor {
+    fn describe(&self) -> String {
+        format!("subprocess: {} bench", self.ruff.display())
+    }
+
+    fn execute(&mut self, request: &Request) -> Result<RawOutcome> {
+        let dir = self.scratch.path();
+        let records = dir.join("records.jsonl");
+        let stdout_path = dir.join("stdout");
+        let stderr_path = dir.join("stderr");
+        let callgrind_out = dir.join("callgrind.out");
+        clear_scratch(dir)?;
+        let mut cmd = self.command(request, &records, &callgrind_out);
+        cmd.stdin(Stdio::null())
+            .stdout(File::create(&stdout_path).context("scratch stdout")?)
+            .stderr(File::create(&stderr_path).context("scratch stderr")?);
+
+        let started = Instant::now();
+        let child = cmd.spawn().with_context(|| {
+            format!("cannot start {:?} (set --ruff PATH)", cmd.get_program())
+        })?;
+        let (exit, max_rss_kb) = wait_with_timeout(child.id() as libc::pid_t, request.timeout)?;
+        let elapsed_ns = started.elapsed().as_nanos() as u64;
+
+        let mut note = None;
+        let text = fs::read_to_string(&records).unwrap_or_default();
+        let mut iterations = Vec::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            match parse_record(line) {
+                Ok(it) => iterations.push(it),
+                Err(e) => {
+                    note.get_or_insert(format!("bad record from ruff bench: {e:#}"));
+                }
+            }
+        }
+        if request.measure == Measure::Instructions && exit == Exit::Code(0) && note.is_none() {
+            if let Err(e) = attach_instructions(dir, &mut iterations, &self.iteration_symbol) {
+                note = Some(format!("{e:#}"));
+            }
+        }
+        Ok(RawOutcome {
+            exit,
+            stdout: fs::read(&stdout_path).unwrap_or_default(),
+            stderr: fs::read(&stderr_path).unwrap_or_default(),
+            iterations,
+            max_rss_kb,
+            elapsed_ns,
+            note,
+        })
+    }
+}
+
+fn clear_scratch(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).context("scratch folder")? {
+        let path = entry?.path();
+        fs::remove_file(&path).with_context(|| format!("cannot clear {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Waits for `pid`, killing it with SIGKILL past `timeout`. Polls with a sleep that grows
+/// from 1 ms to 20 ms: cheap for the benchmark (the harness sleeps while it runs) and adds at
+/// most ~20 ms of harness latency, which is not inside any measured iteration.
+fn wait_with_timeout(pid: libc::pid_t, timeout: Duration) -> Result<(Exit, Option<u64>)> {
+    let deadline = Instant::now() + timeout;
+    let mut nap = Duration::from_millis(1);
+    let mut timed_out = false;
+    loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: rusage is plain old data, valid when zeroed.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let flags = if timed_out { 0 } else { libc::WNOHANG };
+        // SAFETY: `pid` is our own unreaped child; `status` and `usage` are valid for writes.
+        let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+        if r == pid {
+            let rss = u64::try_from(usage.ru_maxrss).ok();
+            let exit = if timed_out {
+                Exit::TimedOut
+            } else if libc::WIFSIGNALED(status) {
+                Exit::Signal(libc::WTERMSIG(status))
+            } else {
+                Exit::Code(libc::WEXITSTATUS(status))
+            };
+            return Ok((exit, rss));
+        }
+        if r < 0 {
+            let err = std::io::Error::last_os_error();
+            if err.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(err).context("wait4 on the benchmark process");
+        }
+        if Instant::now() >= deadline {
+            // SAFETY: kill on our unreaped child's pid; it cannot have been reused yet.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            timed_out = true;
+            continue;
+        }
+        std::thread::sleep(nap.min(deadline.saturating_duration_since(Instant::now())));
+        nap = (nap * 2).min(Duration::from_millis(20));
+    }
+}
+
+/// Reads callgrind's dumps `callgrind.out.K` and assigns the instructions of each
+/// iteration (see the module header).
+fn attach_instructions(dir: &Path, iterations: &mut [Iteration], symbol: &str) -> Result<()> {
+    let mut dumps: Vec<(u32, u64, bool)> = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let Some(k) = name.strip_prefix("callgrind.out.").and_then(|k| k.parse::<u32>().ok()) else {
+            continue;
+        };
+        let text = fs::read_to_string(&path)?;
+        let total = text
+            .lines()
+            .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0);
+        let at_exit = text.lines().any(|l| l.starts_with("desc: Trigger:") && l.contains("termination"));
+        dumps.push((k, total, at_exit));
+    }
+    dumps.sort_unstable();
+    let boundaries: Vec<u64> = dumps.iter().filter(|d| !d.2).map(|d| d.1).collect();
+    if boundaries.len() != 2 * iterations.len() {
+        anyhow::bail!(
+            "callgrind saw {} iteration boundaries for {} iterations: does `ruff bench` run each \
+             iteration in a function matching '{symbol}'? (see --iteration-symbol)",
+            boundaries.len(),
+            iterations.len()
+        );
+    }
+    for (it, pair) in iterations.iter_mut().zip(boundaries.chunks(2)) {
+        it.instructions = Some(pair[1]);
+    }
+    Ok(())
+}

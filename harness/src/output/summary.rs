@@ -1,0 +1,45 @@
+//! `summary.csv` and `invocations.csv`, written at the end of a run from `results.csv` by
+//! [`crate::analysis::analyse`] (so they can always be recomputed from the raw rows).
+//!
+//! `summary.csv`: one row per suite × benchmark × config. Values are in the unit of `measure`
+//! (`wall_ns`: nanoseconds; `instructions`: instructions) and are statistics of the
+//! *invocation values* (each the mean of that invocation's steady-state segment).
+//!
+//! | column | meaning |
+//! | --- | --- |
+//! | `suite`, `benchmark`, `config`, `measure` | what was measured |
+//! | `invocations`, `ok`, `failed` | invocation counts (`ok + failed = invocations`) |
+//! | `failures` | failed invocations by status, e.g. `crash=1;timeout=2` |
+//! | `median`, `median_lo`, `median_hi` | median and its bootstrap CI |
+//! | `mean`, `mean_lo`, `mean_hi` | mean and its bootstrap CI |
+//! | `cv` | coefficient of variation across invocations (between-process noise) |
+//! | `steady_class` | `flat`, `warmup`, `slowdown`, `no-steady-state` if all invocations agree, else `inconsistent` |
+//! | `flat`, `warmup`, `slowdown`, `no_steady_state` | invocations per class |
+//! | `steady_start_median` | median index of the first steady-state iteration (warm-up length) |
+//! | `first_iteration_median` | median of iteration 0 (parse + compile + first run) |
+//! | `outliers` | invocations outside Tukey's fences (kept in every statistic) |
+//! | `reference` | the config speedups are relative to |
+//! | `speedup`, `speedup_lo`, `speedup_hi` | median(reference) / median(this) and its bootstrap CI; > 1 is faster |
+//!
+//! Confidence level, resamples and seed are in `run.json` (`method`).
+//!
+//! `invocations.csv`: one row per invocation: `suite, benchmark, config, invocation, status,
+//! iterations, value, steady_class, steady_start, changepoints, first_iteration, outlier`
+//! (`changepoints` are iteration indices joined by `;`).
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::results::write_csv;
+use crate::analysis::Analysis;
+
+pub const SUMMARY_FILE: &str = "summary.csv";
+pub const INVOCATIONS_FILE: &str = "invocations.csv";
+
+/// Writes both tables into the run folder `dir`.
+pub fn write(dir: &Path, analysis: &Analysis) -> Result<()> {
+    write_csv(&dir.join(SUMMARY_FILE), &analysis.summary)?;
+    write_csv(&dir.join(INVOCATIONS_FILE), &analysis.invocations)?;
+    Ok(())
+}

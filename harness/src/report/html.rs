@@ -1,0 +1,207 @@
+//! The HTML page of a report: `template.html` (compiled in with `include_str!`) with its
+//! `{{NAME}}` placeholders filled by escaped fragments built here. All text that comes from
+//! files (benchmark names, run.json values) goes through [`escape`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::stats::{bootstrap_ci, rng_for, tukey_fences, Estimate, Statistic};
+use crate::stats::{DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
+
+use super::analysis::Analysed;
+use super::data::{failures, Key, Measure, RunData};
+use super::figures::{Figure, Layout};
+
+const TEMPLATE: &str = include_str!("template.html");
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole page.
+pub fn page(
+    run: &RunData,
+    analysed: &BTreeMap<Key, Analysed>,
+    speedup: &[(Key, Estimate)],
+    layout: &Layout,
+    figures: &[Figure],
+    seed: u64,
+) -> String {
+    let failed = failures(&run.rows);
+    let headline = format!(
+        "{} benchmark(s) × {} config(s), {} iteration rows, {}",
+        layout.benchmarks.len(),
+        layout.configs.len(),
+        run.rows.len(),
+        if failed.is_empty() {
+            "<span class=\"ok\">no failures</span>".to_string()
+        } else {
+            format!("<span class=\"bad\">{} failed invocation(s)</span>", failed.len())
+        }
+    );
+    let find = |name: &str| figures.iter().find(|f| f.name == name);
+    let figure_or = |name: &str, none: &str| match find(name) {
+        Some(f) => figure(f),
+        None => format!("<p>{}</p>", escape(none)),
+    };
+    let benchmarks: String = figures
+        .iter()
+        .filter(|f| f.name.starts_with("warmup-") || f.name.starts_with("dist-"))
+        .map(figure)
+        .collect();
+    let failures_html = if failed.is_empty() {
+        "<p class=\"ok\">Every invocation finished with the expected output.</p>".to_string()
+    } else {
+        let mut t = String::from("<table><tr><th>benchmark</th><th>config</th><th>invocation</th><th>status</th></tr>");
+        for (key, inv, status) in &failed {
+            let _ = write!(
+                t,
+                "<tr class=\"failed\"><td>{}</td><td>{}</td><td class=\"num\">{inv}</td><td>{}</td></tr>",
+                escape(&layout.label(&key.suite, &key.benchmark)),
+                escape(&key.config),
+                escape(status)
+            );
+        }
+        t + "</table><p>Failed invocations are shown here and excluded from every statistic.</p>"
+    };
+    let fill = [
+        ("{{RUN_ID}}", escape(&run.run_id)),
+        ("{{HEADLINE}}", headline),
+        ("{{SUMMARY}}", summary_table(analysed, speedup, layout, seed)),
+        ("{{SPEEDUP}}", figure_or("speedup", "No speedups: the run has a single config.")),
+        ("{{JIT}}", figure_or("jit-stats", "The run recorded no JIT counters.")),
+        ("{{BENCHMARKS}}", benchmarks),
+        ("{{FAILURES}}", failures_html),
+        ("{{ENVIRONMENT}}", environment(run.run_json.as_ref())),
+        ("{{METHOD}}", method(seed)),
+    ];
+    let mut out = TEMPLATE.to_string();
+    for (placeholder, value) in fill {
+        out = out.replace(placeholder, &value);
+    }
+    out
+}
+
+fn figure(f: &Figure) -> String {
+    format!(
+        "<figure><a href=\"plots/{n}.svg\"><img src=\"plots/{n}.png\" alt=\"{c}\"></a><figcaption>{c} (<a href=\"plots/{n}.svg\">SVG</a>)</figcaption></figure>\n",
+        n = escape(&f.name),
+        c = escape(&f.caption)
+    )
+}
+
+/// Per benchmark × config: invocations, median with CI, mean, steady-state class, outliers,
+/// speedup with CI.
+fn summary_table(
+    analysed: &BTreeMap<Key, Analysed>,
+    speedup: &[(Key, Estimate)],
+    layout: &Layout,
+    seed: u64,
+) -> String {
+    let unit = Measure::Wall.unit();
+    let mut t = format!(
+        "<table><tr><th>benchmark</th><th>config</th><th>invocations</th><th>median ({unit})</th>\
+         <th>95% CI</th><th>mean ({unit})</th><th>steady state</th><th>outliers</th>\
+         <th>speedup vs {}</th><th>95% CI</th></tr>",
+        escape(&layout.reference)
+    );
+    let s = Measure::Wall.scale();
+    for (key, a) in analysed {
+        let values = a.values();
+        let mut rng = rng_for(seed, &format!("median/{key}"));
+        let med = bootstrap_ci(&values, Statistic::Median, DEFAULT_RESAMPLES, DEFAULT_CONFIDENCE, &mut rng);
+        let fences = tukey_fences(&values);
+        let outliers = values.iter().filter(|v| fences.is_outlier(**v)).count();
+        let (sp, sp_ci) = match speedup.iter().find(|(k, _)| k == key) {
+            Some((_, e)) => (format!("{:.2}x", e.point), format!("[{:.2}, {:.2}]", e.lower, e.upper)),
+            None if key.config == layout.reference => ("1 (reference)".into(), String::new()),
+            None => ("-".into(), String::new()),
+        };
+        let _ = write!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3}</td>\
+             <td class=\"num\">[{:.3}, {:.3}]</td><td class=\"num\">{:.3}</td><td>{}</td>\
+             <td class=\"num\">{outliers}</td><td class=\"num\">{sp}</td><td class=\"num\">{sp_ci}</td></tr>",
+            escape(&layout.label(&key.suite, &key.benchmark)),
+            escape(&key.config),
+            values.len(),
+            med.point * s,
+            med.lower * s,
+            med.upper * s,
+            crate::stats::mean(&values) * s,
+            escape(&a.class()),
+        );
+    }
+    t + "</table>"
+}
+
+/// run.json as a two-column table; nested objects are flattened to dotted keys.
+fn environment(json: Option<&serde_json::Value>) -> String {
+    let Some(json) = json else {
+        return "<p>No run.json in the run folder.</p>".into();
+    };
+    let mut rows = Vec::new();
+    flatten("", json, &mut rows);
+    let mut t = String::from("<table><tr><th>field</th><th>value</th></tr>");
+    for (k, v) in rows {
+        let _ = write!(t, "<tr><td><code>{}</code></td><td>{}</td></tr>", escape(&k), escape(&v));
+    }
+    t + "</table>"
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, out);
+            }
+        }
+        serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
+            let parts: Vec<String> = items.iter().map(scalar).collect();
+            out.push((prefix.to_string(), parts.join(", ")));
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), item, out);
+            }
+        }
+        other => out.push((prefix.to_string(), scalar(other))),
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn method(seed: u64) -> String {
+    format!(
+        "<ul>\
+         <li>The <b>invocation</b> (one process) is the statistical unit; iterations run inside it.</li>\
+         <li>Each invocation's iteration series is cut by PELT changepoint analysis (Killick et al. 2012) \
+         with penalty 15&nbsp;ln&nbsp;n (Barrett et al. 2017, <i>Virtual Machine Warmup Blows Hot and Cold</i>); \
+         the last segment is the steady state and its mean is the invocation's value. The invocation is \
+         classified flat, warmup, slowdown or no steady state.</li>\
+         <li>Medians and speedups get seeded percentile-bootstrap 95% confidence intervals \
+         ({DEFAULT_RESAMPLES} resamples, seed {seed}; Efron &amp; Tibshirani 1993); a speedup is \
+         median(reference)/median(config) with both groups resampled independently.</li>\
+         <li>Outliers among invocation values are counted with Tukey's fences (1.5 IQR) and never dropped.</li>\
+         <li>Failed invocations (wrong output, error, timeout, crash) are listed above and excluded.</li>\
+         </ul>"
+    )
+}

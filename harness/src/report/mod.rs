@@ -1,0 +1,97 @@
+//! `harness report RUN_DIR`: plots (PNG and SVG, in `RUN_DIR/plots/`) and a self-contained
+//! `RUN_DIR/index.html` made from the run's files only (ARCHITECTURE §1: a report never runs a
+//! benchmark). `harness run` calls [`generate`] at its end; `harness report` re-makes the
+//! report of any run, e.g. one copied from CI.
+//!
+//! "Self-contained" means the page needs nothing outside the run folder: the images are
+//! referenced by relative paths into `plots/`, so the folder can be uploaded or zipped as one
+//! artifact, and no script or web font is loaded.
+
+pub mod analysis;
+pub mod data;
+pub mod figures;
+pub mod html;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use analysis::{analyse, seed_of};
+use data::{load_run, Measure};
+use figures::{draw_all, speedups, Layout};
+
+/// `harness report RUN_DIR`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The run directory (holding results.csv and run.json).
+    pub run_dir: PathBuf,
+}
+
+/// Runs `harness report`; returns the exit code (0 ok, 2 error).
+pub fn report_command(args: &ReportArgs) -> i32 {
+    match generate(&args.run_dir) {
+        Ok(()) => {
+            println!("report: {}", args.run_dir.join("index.html").display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    }
+}
+
+/// Writes `RUN_DIR/plots/*.{png,svg}` and `RUN_DIR/index.html` from the run's files.
+pub fn generate(run_dir: &Path) -> Result<()> {
+    let run = load_run(run_dir)?;
+    let analysed = analyse(&run.rows, Measure::Wall);
+    let layout = layout(&run);
+    let seed = seed_of(run.run_json.as_ref());
+    let speedup = speedups(&analysed, &layout, seed);
+    figures::ensure_font();
+    let figures = draw_all(&analysed, &run.rows, &speedup, &layout, &run_dir.join("plots"))
+        .context("drawing the plots")?;
+    let page = html::page(&run, &analysed, &speedup, &layout, &figures, seed);
+    let index = run_dir.join("index.html");
+    std::fs::write(&index, page).with_context(|| format!("writing {}", index.display()))?;
+    Ok(())
+}
+
+/// Benchmarks and configs in order of first appearance, and the reference config.
+fn layout(run: &data::RunData) -> Layout {
+    let mut benchmarks: Vec<(String, String)> = Vec::new();
+    let mut configs: Vec<String> = Vec::new();
+    for row in &run.rows {
+        let b = (row.suite.clone(), row.benchmark.clone());
+        if !benchmarks.contains(&b) {
+            benchmarks.push(b);
+        }
+        if !configs.contains(&row.config) {
+            configs.push(row.config.clone());
+        }
+    }
+    let reference = reference_of(run.run_json.as_ref())
+        .filter(|r| configs.contains(r))
+        .or_else(|| configs.iter().find(|c| *c == "interp").cloned())
+        .or_else(|| configs.first().cloned())
+        .unwrap_or_default();
+    Layout { benchmarks, configs, reference }
+}
+
+/// The reference config named in `run.json`, wherever the runner put it: `reference`, or the
+/// first suite's `reference`, at the top level or under `parameters`.
+fn reference_of(json: Option<&serde_json::Value>) -> Option<String> {
+    let json = json?;
+    let scopes = [Some(json), json.get("parameters"), json.get("method")];
+    for scope in scopes.into_iter().flatten() {
+        if let Some(r) = scope.get("reference").and_then(|v| v.as_str()) {
+            return Some(r.to_string());
+        }
+        let suites = scope.get("suites").and_then(|v| v.as_array());
+        let first = suites.and_then(|s| s.first());
+        if let Some(r) = first.and_then(|s| s.get("reference")).and_then(|v| v.as_str()) {
+            return Some(r.to_string());
+        }
+    }
+    None
+}

@@ -1,0 +1,157 @@
+//! Steady-state classification of invocations, after Barrett et al. 2017 ("Virtual Machine
+//! Warmup Blows Hot and Cold", OOPSLA, §4): the changepoints of [`super::pelt`] cut an
+//! invocation's iteration series into segments; the **last segment is the steady state**
+//! and its mean is the invocation's value.
+//!
+//! Our exact rule (Barrett et al. fix the idea; the numbers below are ours, chosen for runs of
+//! tens of iterations rather than their 2,000):
+//! - Two segment means are *equivalent* when they differ by at most [`EQUIVALENCE_TOLERANCE`]
+//!   (1%) of the last segment's mean: a shift PELT can see but too small to matter.
+//! - **no steady state**: the last segment is shorter than a quarter of the series
+//!   (`len < n / 4`), i.e. the series was still changing at the end;
+//! - otherwise **flat**: every earlier segment is equivalent to the last (one segment is flat);
+//! - **slowdown**: some earlier segment is faster than the last by more than the tolerance;
+//! - **warmup**: otherwise (at least one earlier segment is slower, none faster).
+//!
+//! Across invocations a benchmark × config is *consistent* with one class when all its
+//! invocations share it, else *inconsistent* (Barrett et al.'s term); the counts per class are
+//! always reported.
+
+use serde::Serialize;
+
+use super::describe::mean;
+use super::pelt::changepoints;
+
+/// Relative difference below which two segment means are treated as equal.
+pub const EQUIVALENCE_TOLERANCE: f64 = 0.01;
+
+/// The class of one invocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum SteadyClass {
+    Flat,
+    Warmup,
+    Slowdown,
+    NoSteadyState,
+}
+
+impl SteadyClass {
+    pub const ALL: [SteadyClass; 4] = [
+        SteadyClass::Flat,
+        SteadyClass::Warmup,
+        SteadyClass::Slowdown,
+        SteadyClass::NoSteadyState,
+    ];
+
+    /// The name used in CSV files and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            SteadyClass::Flat => "flat",
+            SteadyClass::Warmup => "warmup",
+            SteadyClass::Slowdown => "slowdown",
+            SteadyClass::NoSteadyState => "no-steady-state",
+        }
+    }
+}
+
+/// The analysis of one invocation's series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvocationSteadyState {
+    pub class: SteadyClass,
+    /// Indices at which a new segment starts (ascending, never 0).
+    pub changepoints: Vec<usize>,
+    /// Index of the first iteration of the last segment (the steady state).
+    pub steady_start: usize,
+    /// Mean of the last segment: the invocation's value.
+    pub value: f64,
+}
+
+/// Segments, classification and value of one invocation's iteration series (non-empty).
+pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
+    let cps = changepoints(series);
+    let mut bounds = vec![0];
+    bounds.extend(&cps);
+    bounds.push(series.len());
+    let means: Vec<f64> = bounds.windows(2).map(|w| mean(&series[w[0]..w[1]])).collect();
+    let steady_start = *bounds.iter().rev().nth(1).unwrap_or(&0);
+    let last = *means.last().unwrap_or(&f64::NAN);
+    let tolerance = EQUIVALENCE_TOLERANCE * last.abs();
+    let earlier = &means[..means.len().saturating_sub(1)];
+
+    let last_len = series.len() - steady_start;
+    let class = if (last_len as f64) < series.len() as f64 / 4.0 {
+        SteadyClass::NoSteadyState
+    } else if earlier.iter().all(|m| (m - last).abs() <= tolerance) {
+        SteadyClass::Flat
+    } else if earlier.iter().any(|m| last - m > tolerance) {
+        SteadyClass::Slowdown
+    } else {
+        SteadyClass::Warmup
+    };
+    InvocationSteadyState {
+        class,
+        changepoints: cps,
+        steady_start,
+        value: last,
+    }
+}
+
+/// The class of a benchmark × config over its invocations: the shared class when all agree,
+/// `"inconsistent"` otherwise, `""` for none.
+pub fn classify_invocations(classes: &[SteadyClass]) -> String {
+    match classes.first() {
+        None => String::new(),
+        Some(first) if classes.iter().all(|c| c == first) => first.name().to_string(),
+        Some(_) => "inconsistent".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::pelt::tests::noisy;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn flat_noise_is_flat_with_the_mean_as_value() {
+        for seed in 0..20 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let series = noisy(&mut rng, 1000.0, 10.0, 30);
+            let s = classify_invocation(&series);
+            assert_eq!(s.class, SteadyClass::Flat, "seed {seed}");
+            assert_eq!(s.steady_start, 0);
+            assert!((s.value - mean(&series)).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn warmup_then_steady_is_warmup_valued_by_the_last_segment() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut series = noisy(&mut rng, 2000.0, 10.0, 5);
+        series.extend(noisy(&mut rng, 1000.0, 10.0, 25));
+        let s = classify_invocation(&series);
+        assert_eq!(s.class, SteadyClass::Warmup);
+        assert_eq!(s.steady_start, 5);
+        assert!((s.value - 1000.0).abs() < 10.0);
+    }
+
+    #[test]
+    fn slowdown_and_no_steady_state() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mut series = noisy(&mut rng, 1000.0, 10.0, 15);
+        series.extend(noisy(&mut rng, 1500.0, 10.0, 15));
+        assert_eq!(classify_invocation(&series).class, SteadyClass::Slowdown);
+
+        let mut series = noisy(&mut rng, 1000.0, 10.0, 27);
+        series.extend(noisy(&mut rng, 3000.0, 10.0, 3));
+        assert_eq!(classify_invocation(&series).class, SteadyClass::NoSteadyState);
+    }
+
+    #[test]
+    fn invocations_agree_or_are_inconsistent() {
+        use SteadyClass::*;
+        assert_eq!(classify_invocations(&[Flat, Flat]), "flat");
+        assert_eq!(classify_invocations(&[Flat, Warmup]), "inconsistent");
+        assert_eq!(classify_invocations(&[]), "");
+    }
+}

@@ -1,0 +1,308 @@
+//! Expressions.
+//!
+//! Two entry points: `expr_to` puts a value in a given register, `expr_any` in whatever
+//! register is cheapest (a local's own register needs no code). Both leave `top` as they
+//! found it, apart from the one temporary `expr_any` may return.
+//!
+//! `expr_to(e, dst)` writes `dst` only with the last instruction of every path, after all
+//! operands are read, so compiling `x := x + 1` straight into `x`'s register is safe (no
+//! expression can change a non-captured local: assignments are statements).
+//!
+//! A consecutive block (call arguments, array items, ...) is allocated one register at a time
+//! so the item being compiled is always the top temporary; a call compiled into the top
+//! temporary uses it as its base, which saves the `Move` of its result.
+
+use crate::ast::{BinOp, Expr, ExprKind, InterpPart, UnOp};
+use crate::bytecode::{Instr, Reg, StructLit};
+use crate::error::Error;
+use crate::span::Span;
+use crate::value::Value;
+
+use super::{Compiler, Var};
+
+impl Compiler<'_> {
+    /// Evaluates `e` into a register: a local's own, or a new temporary (the caller frees it).
+    pub(crate) fn expr_any(&mut self, e: &Expr) -> Result<Reg, Error> {
+        if let ExprKind::Name(name) = &e.kind {
+            if let Var::Local(r) = self.resolve(name) {
+                self.ensure_assigned(r, name, e.span)?;
+                return Ok(r);
+            }
+        }
+        let t = self.f().alloc(1, e.span)?;
+        self.expr_to(e, t)?;
+        Ok(t)
+    }
+
+    /// Emits `CheckDef` unless the local is known to hold a value here; after the check it
+    /// does (the error would have ended the program).
+    pub(crate) fn ensure_assigned(&mut self, r: Reg, name: &str, span: Span) -> Result<(), Error> {
+        if !self.f().assigned[r as usize] {
+            let n = self.f().name(name, span)?;
+            self.f().emit(Instr::CheckDef { reg: r, name: n }, span);
+            self.f().assigned[r as usize] = true;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn load_int(&mut self, dst: Reg, v: i64, span: Span) -> Result<(), Error> {
+        let instr = match i32::try_from(v) {
+            Ok(v) => Instr::LoadInt { dst, v },
+            Err(_) => {
+                let k = self.f().constant(Value::Int(v), span)?;
+                Instr::LoadConst { dst, k }
+            }
+        };
+        self.f().emit(instr, span);
+        Ok(())
+    }
+
+    /// Reads the variable `name` into `dst`.
+    pub(crate) fn read_var(&mut self, var: Var, name: &str, dst: Reg, span: Span) -> Result<(), Error> {
+        let instr = match var {
+            Var::Local(r) => {
+                self.ensure_assigned(r, name, span)?;
+                if r == dst {
+                    return Ok(());
+                }
+                Instr::Move { dst, src: r }
+            }
+            Var::Cell(cell) => {
+                let name = self.f().name(name, span)?;
+                Instr::GetCell { dst, cell, name }
+            }
+            Var::Upval(idx) => {
+                let name = self.f().name(name, span)?;
+                Instr::GetUpval { dst, idx, name }
+            }
+            Var::Global(g) => Instr::GetGlobal { dst, g },
+        };
+        self.f().emit(instr, span);
+        Ok(())
+    }
+
+    pub(crate) fn expr_to(&mut self, e: &Expr, dst: Reg) -> Result<(), Error> {
+        let mark = self.f().top;
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Int(v) => self.load_int(dst, *v, span)?,
+            ExprKind::Float(v) => self.load_const(dst, Value::Float(*v), span)?,
+            ExprKind::Str(s) => {
+                let k = self.f().str_constant(s, span)?;
+                self.f().emit(Instr::LoadConst { dst, k }, span);
+            }
+            ExprKind::Bool(v) => {
+                self.f().emit(Instr::LoadBool { dst, v: *v }, span);
+            }
+            ExprKind::Null => {
+                self.f().emit(Instr::LoadNull { dst }, span);
+            }
+            ExprKind::Name(name) => {
+                let var = self.resolve(name);
+                self.read_var(var, name, dst, span)?;
+            }
+            ExprKind::Interp(parts) => {
+                let start = self.f().top as Reg;
+                for p in parts {
+                    let slot = self.f().alloc(1, span)?;
+                    match p {
+                        InterpPart::Text(t) => {
+                            let k = self.f().str_constant(t, span)?;
+                            self.f().emit(Instr::LoadConst { dst: slot, k }, span);
+                        }
+                        InterpPart::Expr(e) => self.expr_to(e, slot)?,
+                    }
+                }
+                let count = count16(parts.len(), span)?;
+                self.f().emit(Instr::Concat { dst, start, count }, span);
+            }
+            ExprKind::Unary(op, a) => self.unary(*op, a, dst, span)?,
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, dst, span)?,
+            ExprKind::And(..) | ExprKind::Or(..) => self.logical_value(e, dst)?,
+            ExprKind::Call(callee, args) => self.call(callee, args, dst, span)?,
+            ExprKind::MethodCall(obj, name, args) => {
+                self.method_call(obj, name, args, dst, span)?
+            }
+            ExprKind::Index(obj, idx) => {
+                let obj = self.expr_any(obj)?;
+                let idx = self.expr_any(idx)?;
+                self.f().emit(Instr::GetIndex { dst, obj, idx }, span);
+            }
+            ExprKind::Field(obj, name) => {
+                let obj = self.expr_any(obj)?;
+                let name = self.f().name(name, span)?;
+                self.f().emit(Instr::GetField { dst, obj, name }, span);
+            }
+            ExprKind::Array(items) => {
+                let start = self.block(items.iter(), span)?;
+                let count = count16(items.len(), span)?;
+                self.f().emit(Instr::NewArray { dst, start, count }, span);
+            }
+            ExprKind::Dict(pairs) => {
+                let start = self.block(pairs.iter().flat_map(|(k, v)| [k, v]), span)?;
+                let count = count16(pairs.len(), span)?;
+                self.f().emit(Instr::NewDict { dst, start, count }, span);
+            }
+            ExprKind::StructLit(name, fields) => {
+                let def = self.structs.get(name).cloned().ok_or_else(|| {
+                    Error::compile(span, format!("unknown struct '{name}'"))
+                })?;
+                let field_slots = fields
+                    .iter()
+                    .map(|(f, _, _)| def.field_index(f).unwrap_or(0) as u16)
+                    .collect();
+                let f = self.f();
+                let lit = count16(f.struct_lits.len(), span)?;
+                f.struct_lits.push(StructLit { def, field_slots });
+                let start = self.block(fields.iter().map(|(_, _, v)| v), span)?;
+                self.f().emit(Instr::NewStruct { dst, lit, start }, span);
+            }
+            ExprKind::Func(decl) => self.make_closure(decl, dst)?,
+        }
+        self.f().free_to(mark);
+        Ok(())
+    }
+
+    fn load_const(&mut self, dst: Reg, v: Value, span: Span) -> Result<(), Error> {
+        let k = self.f().constant(v, span)?;
+        self.f().emit(Instr::LoadConst { dst, k }, span);
+        Ok(())
+    }
+
+    /// Evaluates `items` into consecutive new temporaries; returns the first.
+    fn block<'e>(
+        &mut self,
+        items: impl Iterator<Item = &'e Expr>,
+        span: Span,
+    ) -> Result<Reg, Error> {
+        let start = self.f().top as Reg;
+        for e in items {
+            let slot = self.f().alloc(1, span)?;
+            self.expr_to(e, slot)?;
+        }
+        Ok(start)
+    }
+
+    fn unary(&mut self, op: UnOp, a: &Expr, dst: Reg, span: Span) -> Result<(), Error> {
+        // `-5` is a literal for every purpose (Int negation wraps, Float negation is exact).
+        if op == UnOp::Neg {
+            match a.kind {
+                ExprKind::Int(v) => return self.load_int(dst, v.wrapping_neg(), span),
+                ExprKind::Float(v) => return self.load_const(dst, Value::Float(-v), span),
+                _ => {}
+            }
+        }
+        let src = self.expr_any(a)?;
+        let instr = match op {
+            UnOp::Neg => Instr::Neg { dst, src },
+            UnOp::Not => Instr::Not { dst, src },
+            UnOp::BitNot => Instr::BitNot { dst, src },
+        };
+        self.f().emit(instr, span);
+        Ok(())
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, dst: Reg, span: Span) -> Result<(), Error> {
+        let a = self.expr_any(a)?;
+        if op == BinOp::Add {
+            if let Some(imm) = small_int(b) {
+                self.f().emit(Instr::AddImm { dst, a, imm }, span);
+                return Ok(());
+            }
+        }
+        let b = self.expr_any(b)?;
+        self.f().emit(binop_instr(op, dst, a, b), span);
+        Ok(())
+    }
+
+    /// `callee(args)` into `dst`.
+    fn call(&mut self, callee: &Expr, args: &[Expr], dst: Reg, span: Span) -> Result<(), Error> {
+        let argc = u8::try_from(args.len())
+            .map_err(|_| Error::compile(span, "too many arguments in one call"))?;
+        let base = self.call_base(dst, span)?;
+        self.expr_to(callee, base)?;
+        self.block(args.iter(), span)?;
+        // One register past the arguments stays free for a bound method's receiver.
+        self.f().reserve(base as u32 + argc as u32 + 2);
+        self.f().emit(Instr::Call { base, argc }, span);
+        self.move_result(dst, base, span);
+        Ok(())
+    }
+
+    /// `obj.name(args)` into `dst`.
+    fn method_call(
+        &mut self,
+        obj: &Expr,
+        name: &str,
+        args: &[Expr],
+        dst: Reg,
+        span: Span,
+    ) -> Result<(), Error> {
+        let argc = u8::try_from(args.len())
+            .map_err(|_| Error::compile(span, "too many arguments in one call"))?;
+        let base = self.call_base(dst, span)?;
+        let recv = self.f().alloc(1, span)?;
+        self.expr_to(obj, recv)?;
+        self.block(args.iter(), span)?;
+        self.f().reserve(base as u32 + argc as u32 + 3);
+        let name = self.f().name(name, span)?;
+        self.f().emit(Instr::CallMethod { base, argc, name }, span);
+        self.move_result(dst, base, span);
+        Ok(())
+    }
+
+    /// The callee slot of a call whose result goes to `dst`: `dst` itself when it is the top
+    /// temporary (no `Move` needed), else a new temporary.
+    fn call_base(&mut self, dst: Reg, span: Span) -> Result<Reg, Error> {
+        let f = self.f();
+        if f.is_temp(dst) && dst as u32 + 1 == f.top {
+            Ok(dst)
+        } else {
+            f.alloc(1, span)
+        }
+    }
+
+    fn move_result(&mut self, dst: Reg, base: Reg, span: Span) {
+        if dst != base {
+            self.f().emit(Instr::Move { dst, src: base }, span);
+        }
+    }
+}
+
+/// `e` as an `AddImm` immediate, if it is a small Int literal (possibly negated).
+pub(crate) fn small_int(e: &Expr) -> Option<i16> {
+    let v = match &e.kind {
+        ExprKind::Int(v) => *v,
+        ExprKind::Unary(UnOp::Neg, a) => match a.kind {
+            ExprKind::Int(v) => v.wrapping_neg(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    i16::try_from(v).ok()
+}
+
+pub(crate) fn binop_instr(op: BinOp, dst: Reg, a: Reg, b: Reg) -> Instr {
+    match op {
+        BinOp::Add => Instr::Add { dst, a, b },
+        BinOp::Sub => Instr::Sub { dst, a, b },
+        BinOp::Mul => Instr::Mul { dst, a, b },
+        BinOp::Div => Instr::Div { dst, a, b },
+        BinOp::Mod => Instr::Mod { dst, a, b },
+        BinOp::BitAnd => Instr::BitAnd { dst, a, b },
+        BinOp::BitOr => Instr::BitOr { dst, a, b },
+        BinOp::BitXor => Instr::BitXor { dst, a, b },
+        BinOp::Shl => Instr::Shl { dst, a, b },
+        BinOp::Shr => Instr::Shr { dst, a, b },
+        BinOp::Eq => Instr::Eq { dst, a, b },
+        BinOp::Ne => Instr::Ne { dst, a, b },
+        BinOp::Lt => Instr::Lt { dst, a, b },
+        BinOp::Le => Instr::Le { dst, a, b },
+        BinOp::Gt => Instr::Gt { dst, a, b },
+        BinOp::Ge => Instr::Ge { dst, a, b },
+    }
+}
+
+fn count16(n: usize, span: Span) -> Result<u16, Error> {
+    u16::try_from(n).map_err(|_| Error::compile(span, "too many elements in one literal"))
+}

@@ -1,1 +1,0 @@
-//! Lexer: UTF-8 source text to tokens with positions (stub; being written).

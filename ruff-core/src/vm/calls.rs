@@ -1,0 +1,234 @@
+//! Calls, Lua style: the callee sits in a caller register, its arguments right after it, and
+//! the callee's frame starts at the first argument, so arguments become parameters without
+//! copying. Interpreted callees get a frame pushed and the dispatch loop simply continues
+//! with it (no Rust recursion); builtins run at once; compiled callees are entered natively.
+//!
+//! Every call is made on behalf of the top frame in `frames` (for calls from compiled code,
+//! `exec_call` pushes a shadow frame first), whose instruction in progress gives the error
+//! position.
+
+use std::rc::Rc;
+
+use super::glue;
+use super::{Frame, Raised, Vm, MAX_DEPTH};
+use crate::bytecode::FuncProto;
+use crate::value::Value;
+
+/// What a call did.
+pub(crate) enum Invoked {
+    /// The result is already in the callee slot.
+    Done,
+    /// A frame was pushed; the dispatch loop must continue with it.
+    Pushed,
+}
+
+impl Vm {
+    /// Calls the value in stack slot `callee` with the `argc` values after it.
+    #[inline(always)]
+    pub(crate) fn invoke<const PROFILE: bool>(
+        &mut self,
+        callee: usize,
+        argc: usize,
+    ) -> Result<Invoked, Raised> {
+        let stack = self.stack_ptr();
+        // SAFETY: `callee` is a register of the calling frame, inside the stack.
+        let proto = match unsafe { &*stack.add(callee) } {
+            Value::Func(c) => Rc::as_ptr(&c.proto),
+            _ => return self.invoke_other::<PROFILE>(callee, argc),
+        };
+        self.enter_closure::<PROFILE>(callee, argc, proto)
+    }
+
+    /// Checks and enters a closure whose arguments (receiver included, for methods) are in
+    /// place after `callee`.
+    #[inline(always)]
+    pub(crate) fn enter_closure<const PROFILE: bool>(
+        &mut self,
+        callee: usize,
+        argc: usize,
+        proto: *const FuncProto,
+    ) -> Result<Invoked, Raised> {
+        // SAFETY: the closure in the callee slot keeps its prototype alive.
+        let p = unsafe { &*proto };
+        if p.arity as usize != argc {
+            return Err(self.arity_error(p, argc));
+        }
+        if self.ctx.depth >= MAX_DEPTH {
+            return Err(self.stack_overflow());
+        }
+        let base = callee + 1;
+        let top = base + p.num_regs as usize;
+        if top > self.stack_len() {
+            return Err(self.stack_overflow());
+        }
+        let stack = self.stack_ptr();
+        // Locals start unbound; this also releases stale values left by earlier frames.
+        for i in base + argc..top {
+            // SAFETY: `i < top <= stack_len`, checked above.
+            unsafe { *stack.add(i) = Value::Undef };
+        }
+        if PROFILE {
+            if let Some(entry) = self.compiled_entry_for_call(p) {
+                return self.call_compiled(callee, p, entry);
+            }
+            self.stats.interpreted_calls += 1;
+        }
+        self.ctx.depth += 1;
+        self.frames.push(Frame {
+            base,
+            pc: 0,
+            proto,
+            counted: true,
+            traced: false,
+        });
+        Ok(Invoked::Pushed)
+    }
+
+    /// Builtins, bound methods and values that cannot be called.
+    #[inline(never)]
+    fn invoke_other<const PROFILE: bool>(
+        &mut self,
+        callee: usize,
+        argc: usize,
+    ) -> Result<Invoked, Raised> {
+        let stack = self.stack_ptr();
+        // SAFETY: `callee` is inside the stack.
+        match unsafe { &*stack.add(callee) } {
+            Value::Builtin(id) => {
+                let id = *id;
+                // SAFETY: the arguments are the `argc` registers after the callee; the slice is
+                // built from the raw stack pointer, so it does not borrow `self`.
+                let args = unsafe { std::slice::from_raw_parts(stack.add(callee + 1), argc) };
+                let result = glue::call_builtin(id, args, &mut self.out);
+                self.maybe_flush();
+                match result {
+                    Ok(v) => {
+                        // SAFETY: as above.
+                        unsafe { *stack.add(callee) = v };
+                        Ok(Invoked::Done)
+                    }
+                    Err(msg) => Err(self.raise(msg)),
+                }
+            }
+            Value::Bound(bm) => {
+                let bm = bm.clone();
+                if callee + 2 + argc > self.stack_len() {
+                    return Err(self.stack_overflow());
+                }
+                // Insert the receiver before the arguments: the compiler reserves one register
+                // past the last argument of every call for this.
+                for i in (0..argc).rev() {
+                    // SAFETY: `callee + 2 + argc <= stack_len`, checked above.
+                    unsafe {
+                        let v = std::mem::take(&mut *stack.add(callee + 1 + i));
+                        *stack.add(callee + 2 + i) = v;
+                    }
+                }
+                // SAFETY: as above.
+                unsafe {
+                    *stack.add(callee + 1) = bm.receiver.clone();
+                    *stack.add(callee) = Value::Func(bm.method.clone());
+                }
+                self.enter_closure::<PROFILE>(callee, argc + 1, Rc::as_ptr(&bm.method.proto))
+            }
+            v => {
+                let msg = format!("cannot call a value of type {}", glue::type_name(v));
+                Err(self.raise(msg))
+            }
+        }
+    }
+
+    /// `R[base] = R[base+1].name(args...)`: a struct method gets the receiver as its first
+    /// parameter; a field holding a function is called with the arguments only.
+    #[inline(never)]
+    pub(crate) fn call_method<const PROFILE: bool>(
+        &mut self,
+        base: usize,
+        argc: usize,
+        name: u16,
+    ) -> Result<Invoked, Raised> {
+        let stack = self.stack_ptr();
+        let f = *self.frames.last().expect("a calling frame");
+        // SAFETY: the calling frame's closure keeps its prototype alive.
+        let proto = unsafe { &*f.proto };
+        let name = &proto.names[name as usize];
+        // SAFETY: the receiver is a register of the calling frame.
+        let recv = unsafe { &*stack.add(base + 1) };
+        let inst = match recv {
+            Value::Struct(inst) => inst.clone(),
+            v => {
+                let msg = format!(
+                    "cannot call method '{name}' on a value of type {}",
+                    glue::type_name(v)
+                );
+                return Err(self.raise(msg));
+            }
+        };
+        if let Some(m) = inst.def.method(name) {
+            let p = Rc::as_ptr(&m.proto);
+            // SAFETY: `base` is a register of the calling frame.
+            unsafe { *stack.add(base) = Value::Func(m.clone()) };
+            return self.enter_closure::<PROFILE>(base, argc + 1, p);
+        }
+        if let Some(i) = inst.def.field_index(name) {
+            let callee = inst.fields.borrow()[i].clone();
+            // SAFETY: `base..base+2+argc` are registers of the calling frame.
+            unsafe {
+                *stack.add(base) = callee;
+                for j in 0..argc {
+                    let v = std::mem::take(&mut *stack.add(base + 2 + j));
+                    *stack.add(base + 1 + j) = v;
+                }
+            }
+            return self.invoke::<PROFILE>(base, argc);
+        }
+        let msg = format!("{} has no method '{name}'", inst.def.name);
+        Err(self.raise(msg))
+    }
+
+    #[cold]
+    fn arity_error(&mut self, p: &FuncProto, argc: usize) -> Raised {
+        let msg = if p.is_method && p.arity == 0 {
+            format!("method '{}' has no parameter to bind self to", p.display_name)
+        } else if p.is_method {
+            format!(
+                "method '{}' expects {} argument(s), got {}",
+                p.display_name,
+                p.arity - 1,
+                argc.saturating_sub(1)
+            )
+        } else {
+            format!(
+                "function '{}' expects {} argument(s), got {}",
+                p.display_name, p.arity, argc
+            )
+        };
+        self.raise(msg)
+    }
+
+    #[cold]
+    pub(crate) fn stack_overflow(&mut self) -> Raised {
+        self.raise("stack overflow".to_string())
+    }
+
+    /// Calls `callee_value(args)` from inside the VM and waits for its result (a nested
+    /// dispatch loop for interpreted callees); used where a call is not a `Call` instruction
+    /// (`RangePrep` over a rebound `range`). The arguments are in place after `callee`.
+    pub(crate) fn call_nested(&mut self, callee: usize, argc: usize) -> Result<Value, Raised> {
+        let profiles = self.config.preset.profiles();
+        let invoked = if profiles {
+            self.invoke::<true>(callee, argc)
+        } else {
+            self.invoke::<false>(callee, argc)
+        };
+        let stack = self.stack_ptr();
+        match invoked? {
+            // SAFETY: `callee` is a register of the calling frame.
+            Invoked::Done => Ok(unsafe { std::mem::take(&mut *stack.add(callee)) }),
+            Invoked::Pushed => {
+                let entry = self.frames.len() - 1;
+                self.run_dispatch(entry)
+            }
+        }
+    }
+}

@@ -1,0 +1,580 @@
+//! The dispatch loop, generic over `PROFILE`: `interp` runs the copy without any profiling
+//! code; the other presets run the copy that records feedback, counts back-edges (calls are
+//! counted in `invoke`) and enters OSR-compiled code.
+//!
+//! The loop keeps the running frame in locals (`regs`, `code`, `pc`) and writes `pc` back to
+//! the frame only before anything that can look at frames (calls, errors, OSR). Int/Float
+//! arithmetic and comparisons, branches on Bool, array indexing by Int and range/array loops
+//! are inline; everything else goes to out-of-line helpers, and errors to `#[cold]` ones.
+
+use super::calls::Invoked;
+use super::exec::reg;
+use super::glue;
+use super::{Raised, Vm};
+use crate::ast::{BinOp, UnOp};
+use crate::builtins;
+use crate::bytecode::{FuncProto, Instr};
+use crate::profile::{lhs_bit, rhs_bit};
+use crate::value::{tag, Value};
+
+/// Outcome of reaching a hot `LoopBack` (see `tiering`).
+pub(crate) enum OsrExit {
+    /// Keep interpreting the loop.
+    NotEntered,
+    /// The compiled code ran the frame to its end.
+    Returned(Value),
+    /// The compiled code deoptimized; go on at this pc.
+    Resume(usize),
+    /// An error is pending; this frame's trace entry is already pushed.
+    Failed,
+}
+
+impl Vm {
+    /// Runs from the top frame until the frame at index `entry` returns; its result is
+    /// returned (not stored). On error, every frame from the top down to `entry` has been
+    /// popped and has added its trace entry.
+    pub(crate) fn run<const PROFILE: bool>(&mut self, entry: usize) -> Result<Value, Raised> {
+        let stack = self.stack_ptr();
+        let top = *self.frames.last().expect("a frame to run");
+        let mut base = top.base;
+        // SAFETY: `top.base` lies in the stack (checked when the frame was pushed).
+        let mut regs: *mut Value = unsafe { stack.add(base) };
+        // SAFETY: the closure in `R[-1]` keeps the prototype alive while the frame runs.
+        let mut proto: &FuncProto = unsafe { &*top.proto };
+        let mut code: *const Instr = proto.code.as_ptr();
+        let mut pc = top.pc;
+        let mut fb: *mut u32 = std::ptr::null_mut();
+        if PROFILE {
+            fb = self.profiles[proto.id as usize].feedback.as_mut_ptr();
+        }
+
+        // Reloads the locals from the top frame after a call or return changed it.
+        macro_rules! reload {
+            () => {{
+                let f = *self.frames.last().expect("a frame to run");
+                base = f.base;
+                // SAFETY: as at entry.
+                regs = unsafe { stack.add(base) };
+                // SAFETY: as at entry.
+                proto = unsafe { &*f.proto };
+                code = proto.code.as_ptr();
+                pc = f.pc;
+                if PROFILE {
+                    fb = self.profiles[proto.id as usize].feedback.as_mut_ptr();
+                }
+            }};
+        }
+        macro_rules! save_pc {
+            () => {
+                self.frames.last_mut().expect("a frame to run").pc = pc
+            };
+        }
+        // Raises `$msg` at the current instruction and unwinds to `entry`.
+        macro_rules! throw {
+            ($msg:expr) => {{
+                save_pc!();
+                return Err(self.fail(entry, $msg));
+            }};
+        }
+        macro_rules! check {
+            ($e:expr) => {
+                if let Err(msg) = $e {
+                    throw!(msg);
+                }
+            };
+        }
+        macro_rules! r {
+            ($i:expr) => {
+                // SAFETY: the compiler emits only registers below `num_regs` of the running
+                // prototype, and the frame window was checked to fit the stack when pushed.
+                unsafe { reg(regs, $i) }
+            };
+        }
+        macro_rules! feedback2 {
+            ($x:expr, $y:expr) => {
+                if PROFILE {
+                    // SAFETY: `fb` has one word per instruction of `proto`, and `pc - 1` is
+                    // the instruction being executed.
+                    unsafe { *fb.add(pc - 1) |= lhs_bit($x.tag()) | rhs_bit($y.tag()) }
+                }
+            };
+        }
+        macro_rules! feedback1 {
+            ($x:expr) => {
+                if PROFILE {
+                    // SAFETY: as in `feedback2`.
+                    unsafe { *fb.add(pc - 1) |= lhs_bit($x.tag()) }
+                }
+            };
+        }
+        macro_rules! arith {
+            ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $flt:expr) => {{
+                let (x, y) = (&*r!($a), &*r!($b));
+                feedback2!(x, y);
+                let v = match (x, y) {
+                    (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
+                    (Value::Float(x), Value::Float(y)) => Value::Float($flt(*x, *y)),
+                    _ => {
+                        // SAFETY: registers of the running frame.
+                        check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
+                        continue;
+                    }
+                };
+                *r!($dst) = v;
+            }};
+        }
+        macro_rules! int_only {
+            ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr) => {{
+                let (x, y) = (&*r!($a), &*r!($b));
+                feedback2!(x, y);
+                if let (Value::Int(x), Value::Int(y)) = (x, y) {
+                    let v = $int(*x, *y);
+                    *r!($dst) = Value::Int(v);
+                } else {
+                    // SAFETY: registers of the running frame.
+                    check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
+                }
+            }};
+        }
+        macro_rules! compare {
+            ($dst:expr, $a:expr, $b:expr, $op:expr, $cmp:tt) => {{
+                let (x, y) = (&*r!($a), &*r!($b));
+                feedback2!(x, y);
+                let v = match (x, y) {
+                    (Value::Int(x), Value::Int(y)) => x $cmp y,
+                    (Value::Float(x), Value::Float(y)) => x $cmp y,
+                    _ => {
+                        // SAFETY: registers of the running frame.
+                        check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
+                        continue;
+                    }
+                };
+                *r!($dst) = Value::Bool(v);
+            }};
+        }
+        macro_rules! do_return {
+            ($v:expr) => {{
+                let v = $v;
+                let f = self.frames.pop().expect("a frame to return from");
+                if f.counted {
+                    self.ctx.depth -= 1;
+                }
+                if self.frames.len() == entry {
+                    return Ok(v);
+                }
+                // SAFETY: `base >= 1`, and `R[-1]` is the caller's callee slot.
+                unsafe { *stack.add(f.base - 1) = v };
+                reload!();
+            }};
+        }
+        macro_rules! after_call {
+            ($res:expr) => {
+                match $res {
+                    Ok(Invoked::Done) => {}
+                    Ok(Invoked::Pushed) => reload!(),
+                    Err(Raised) => return Err(self.unwind(entry)),
+                }
+            };
+        }
+
+        loop {
+            // SAFETY: the compiler ends every function with a return and emits jump targets
+            // inside the function, so `pc` stays below `code.len()`.
+            let instr = unsafe { *code.add(pc) };
+            pc += 1;
+            match instr {
+                Instr::LoadConst { dst, k } => *r!(dst) = proto.consts[k as usize].clone(),
+                Instr::LoadInt { dst, v } => *r!(dst) = Value::Int(v as i64),
+                Instr::LoadBool { dst, v } => *r!(dst) = Value::Bool(v),
+                Instr::LoadNull { dst } => *r!(dst) = Value::Null,
+                Instr::Move { dst, src } => {
+                    let v = r!(src).clone();
+                    *r!(dst) = v;
+                }
+                Instr::CheckDef { reg, name } => {
+                    if r!(reg).tag() == tag::UNDEF {
+                        throw!(undefined(&proto.names[name as usize]));
+                    }
+                }
+                Instr::GetGlobal { dst, g } => {
+                    let v = self.globals[g as usize].clone();
+                    if v.tag() == tag::UNDEF {
+                        throw!(undefined(&self.program.global_names[g as usize]));
+                    }
+                    *r!(dst) = v;
+                }
+                Instr::DefGlobal { g, src } => self.globals[g as usize] = r!(src).clone(),
+                Instr::SetGlobal { g, src } => {
+                    if self.globals[g as usize].tag() == tag::UNDEF {
+                        throw!(undefined(&self.program.global_names[g as usize]));
+                    }
+                    self.globals[g as usize] = r!(src).clone();
+                }
+                Instr::NewCell { reg } => {
+                    let v = std::mem::take(r!(reg));
+                    *r!(reg) = Value::Cell(std::rc::Rc::new(std::cell::RefCell::new(v)));
+                }
+                Instr::GetCell { dst, cell, name } => {
+                    let v = match &*r!(cell) {
+                        Value::Cell(c) => c.borrow().clone(),
+                        v => v.clone(),
+                    };
+                    if v.tag() == tag::UNDEF {
+                        throw!(undefined(&proto.names[name as usize]));
+                    }
+                    *r!(dst) = v;
+                }
+                Instr::SetCell { cell, src } => {
+                    let v = r!(src).clone();
+                    match &*r!(cell) {
+                        Value::Cell(c) => *c.borrow_mut() = v,
+                        _ => *r!(cell) = v,
+                    }
+                }
+                Instr::GetUpval { dst, idx, name } => {
+                    // SAFETY: `regs` is the running frame.
+                    let clo = unsafe { super::exec::frame_closure(regs) };
+                    let v = clo.upvals[idx as usize].borrow().clone();
+                    if v.tag() == tag::UNDEF {
+                        throw!(undefined(&proto.names[name as usize]));
+                    }
+                    *r!(dst) = v;
+                }
+                Instr::SetUpval { idx, src } => {
+                    let v = r!(src).clone();
+                    // SAFETY: `regs` is the running frame.
+                    let clo = unsafe { super::exec::frame_closure(regs) };
+                    *clo.upvals[idx as usize].borrow_mut() = v;
+                }
+
+                Instr::Add { dst, a, b } => {
+                    arith!(dst, a, b, BinOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                }
+                Instr::Sub { dst, a, b } => {
+                    arith!(dst, a, b, BinOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                }
+                Instr::Mul { dst, a, b } => {
+                    arith!(dst, a, b, BinOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                }
+                Instr::Div { dst, a, b } => {
+                    let (x, y) = (&*r!(a), &*r!(b));
+                    feedback2!(x, y);
+                    match (x, y) {
+                        (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
+                        (Value::Int(x), Value::Int(y)) => *r!(dst) = Value::Int(x.wrapping_div(*y)),
+                        (Value::Float(x), Value::Float(y)) => *r!(dst) = Value::Float(x / y),
+                        // SAFETY: registers of the running frame.
+                        _ => check!(unsafe { self.binary_slow(regs, BinOp::Div, dst, a, b) }),
+                    }
+                }
+                Instr::Mod { dst, a, b } => {
+                    let (x, y) = (&*r!(a), &*r!(b));
+                    feedback2!(x, y);
+                    match (x, y) {
+                        (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
+                        (Value::Int(x), Value::Int(y)) => *r!(dst) = Value::Int(x.wrapping_rem(*y)),
+                        (Value::Float(x), Value::Float(y)) => *r!(dst) = Value::Float(x % y),
+                        // SAFETY: registers of the running frame.
+                        _ => check!(unsafe { self.binary_slow(regs, BinOp::Mod, dst, a, b) }),
+                    }
+                }
+                Instr::AddImm { dst, a, imm } => {
+                    let x = &*r!(a);
+                    if PROFILE {
+                        // SAFETY: as in `feedback2`.
+                        unsafe { *fb.add(pc - 1) |= lhs_bit(x.tag()) | rhs_bit(tag::INT) }
+                    }
+                    let v = match x {
+                        Value::Int(x) => Value::Int(x.wrapping_add(imm as i64)),
+                        Value::Float(x) => Value::Float(x + imm as f64),
+                        x => {
+                            let r = glue::binary(BinOp::Add, x, &Value::Int(imm as i64));
+                            match r {
+                                Ok(v) => v,
+                                Err(msg) => throw!(msg),
+                            }
+                        }
+                    };
+                    *r!(dst) = v;
+                }
+                Instr::BitAnd { dst, a, b } => int_only!(dst, a, b, BinOp::BitAnd, |x, y| x & y),
+                Instr::BitOr { dst, a, b } => int_only!(dst, a, b, BinOp::BitOr, |x, y| x | y),
+                Instr::BitXor { dst, a, b } => int_only!(dst, a, b, BinOp::BitXor, |x, y| x ^ y),
+                Instr::Shl { dst, a, b } => {
+                    let (x, y) = (&*r!(a), &*r!(b));
+                    feedback2!(x, y);
+                    match (x, y) {
+                        (Value::Int(x), Value::Int(y)) if (0..64).contains(y) => {
+                            *r!(dst) = Value::Int(x.wrapping_shl(*y as u32))
+                        }
+                        // SAFETY: registers of the running frame.
+                        _ => check!(unsafe { self.binary_slow(regs, BinOp::Shl, dst, a, b) }),
+                    }
+                }
+                Instr::Shr { dst, a, b } => {
+                    let (x, y) = (&*r!(a), &*r!(b));
+                    feedback2!(x, y);
+                    match (x, y) {
+                        (Value::Int(x), Value::Int(y)) if (0..64).contains(y) => {
+                            *r!(dst) = Value::Int(x >> *y)
+                        }
+                        // SAFETY: registers of the running frame.
+                        _ => check!(unsafe { self.binary_slow(regs, BinOp::Shr, dst, a, b) }),
+                    }
+                }
+                Instr::Neg { dst, src } => {
+                    let x = &*r!(src);
+                    feedback1!(x);
+                    let v = match x {
+                        Value::Int(x) => Value::Int(x.wrapping_neg()),
+                        Value::Float(x) => Value::Float(-x),
+                        x => match glue::unary(UnOp::Neg, x) {
+                            Ok(v) => v,
+                            Err(msg) => throw!(msg),
+                        },
+                    };
+                    *r!(dst) = v;
+                }
+                Instr::Not { dst, src } => {
+                    let x = &*r!(src);
+                    feedback1!(x);
+                    let v = match x {
+                        Value::Bool(b) => !b,
+                        x => !glue::truthy(x),
+                    };
+                    *r!(dst) = Value::Bool(v);
+                }
+                Instr::BitNot { dst, src } => {
+                    let x = &*r!(src);
+                    feedback1!(x);
+                    let v = match x {
+                        Value::Int(x) => Value::Int(!x),
+                        x => match glue::unary(UnOp::BitNot, x) {
+                            Ok(v) => v,
+                            Err(msg) => throw!(msg),
+                        },
+                    };
+                    *r!(dst) = v;
+                }
+                Instr::Truthy { dst, src } => {
+                    let v = glue::truthy(r!(src));
+                    *r!(dst) = Value::Bool(v);
+                }
+
+                Instr::Eq { dst, a, b } => compare!(dst, a, b, BinOp::Eq, ==),
+                Instr::Ne { dst, a, b } => compare!(dst, a, b, BinOp::Ne, !=),
+                Instr::Lt { dst, a, b } => compare!(dst, a, b, BinOp::Lt, <),
+                Instr::Le { dst, a, b } => compare!(dst, a, b, BinOp::Le, <=),
+                Instr::Gt { dst, a, b } => compare!(dst, a, b, BinOp::Gt, >),
+                Instr::Ge { dst, a, b } => compare!(dst, a, b, BinOp::Ge, >=),
+
+                Instr::Jump { target } => pc = target as usize,
+                Instr::LoopBack { target } => {
+                    if PROFILE {
+                        let count = {
+                            let c = &mut self.profiles[proto.id as usize].backedges[pc - 1];
+                            *c = c.wrapping_add(1);
+                            *c
+                        };
+                        if count == self.config.osr_threshold && self.tier.is_some() {
+                            save_pc!();
+                            // SAFETY: `regs` is the running frame (the top frame).
+                            match unsafe { self.try_osr(regs, proto, target) } {
+                                OsrExit::NotEntered => {}
+                                OsrExit::Returned(v) => {
+                                    do_return!(v);
+                                    continue;
+                                }
+                                OsrExit::Resume(at) => {
+                                    pc = at;
+                                    continue;
+                                }
+                                OsrExit::Failed => {
+                                    self.frames.last_mut().expect("frame").traced = true;
+                                    return Err(self.unwind(entry));
+                                }
+                            }
+                        }
+                    }
+                    pc = target as usize;
+                }
+                Instr::JumpIfFalse { cond, target } => {
+                    let c = &*r!(cond);
+                    feedback1!(c);
+                    let t = match c {
+                        Value::Bool(b) => *b,
+                        c => glue::truthy(c),
+                    };
+                    if !t {
+                        pc = target as usize;
+                    }
+                }
+                Instr::JumpIfTrue { cond, target } => {
+                    let c = &*r!(cond);
+                    feedback1!(c);
+                    let t = match c {
+                        Value::Bool(b) => *b,
+                        c => glue::truthy(c),
+                    };
+                    if t {
+                        pc = target as usize;
+                    }
+                }
+
+                Instr::IterPrep { iter } => {
+                    // SAFETY: the loop state registers belong to the running frame.
+                    check!(unsafe { Vm::iter_prep(regs, iter) });
+                }
+                Instr::RangePrep { iter, argc } => {
+                    let is_range = matches!(&*r!(iter), Value::Builtin(id) if *id == builtins::RANGE);
+                    if is_range {
+                        // SAFETY: as for `IterPrep`.
+                        check!(unsafe { Vm::range_prep(regs, iter, argc) });
+                    } else {
+                        save_pc!();
+                        // SAFETY: as for `IterPrep`.
+                        if unsafe { self.range_prep_call(regs, iter, argc) }.is_err() {
+                            return Err(self.unwind(entry));
+                        }
+                    }
+                }
+                Instr::IterNext { iter, dst, exit } => {
+                    let state = &*r!(iter);
+                    feedback1!(state);
+                    match state {
+                        Value::Int(next) => {
+                            let next = *next;
+                            let (stop, step) = match (&*r!(iter + 1), &*r!(iter + 2)) {
+                                (Value::Int(s), Value::Int(t)) => (*s, *t),
+                                _ => unreachable!("range state holds ints"),
+                            };
+                            let more = if step > 0 { next < stop } else { next > stop };
+                            if more {
+                                // Past i64's end the range is over: clamp to `stop`.
+                                *r!(iter) = Value::Int(next.checked_add(step).unwrap_or(stop));
+                                *r!(dst) = Value::Int(next);
+                            } else {
+                                pc = exit as usize;
+                            }
+                        }
+                        Value::Array(arr) => {
+                            let i = match &*r!(iter + 1) {
+                                Value::Int(i) => *i as usize,
+                                _ => unreachable!("array iteration state holds an int"),
+                            };
+                            let item = arr.items.borrow().get(i).cloned();
+                            match item {
+                                Some(v) => {
+                                    *r!(iter + 1) = Value::Int(i as i64 + 1);
+                                    *r!(dst) = v;
+                                }
+                                None => pc = exit as usize,
+                            }
+                        }
+                        _ => unreachable!("IterNext without IterPrep"),
+                    }
+                }
+
+                Instr::Call { base: b, argc } => {
+                    save_pc!();
+                    let res = self.invoke::<PROFILE>(base + b as usize, argc as usize);
+                    after_call!(res);
+                }
+                Instr::CallMethod { base: b, argc, name } => {
+                    save_pc!();
+                    let res = self.call_method::<PROFILE>(base + b as usize, argc as usize, name);
+                    after_call!(res);
+                }
+                Instr::Return { src } => {
+                    do_return!(std::mem::take(r!(src)));
+                }
+                Instr::ReturnNull => {
+                    do_return!(Value::Null);
+                }
+
+                Instr::MakeClosure { dst, proto: child } => {
+                    // SAFETY: `regs` is the frame running `proto`.
+                    let v = unsafe { self.make_closure(regs, proto, child) };
+                    *r!(dst) = v;
+                }
+                Instr::NewArray { dst, start, count } => {
+                    // SAFETY: the elements are registers of the running frame.
+                    let v = unsafe { Vm::new_array(regs, start, count) };
+                    *r!(dst) = v;
+                }
+                Instr::NewDict { dst, start, count } => {
+                    // SAFETY: the pairs are registers of the running frame.
+                    match unsafe { Vm::new_dict(regs, start, count) } {
+                        Ok(v) => *r!(dst) = v,
+                        Err(msg) => throw!(msg),
+                    }
+                }
+                Instr::NewStruct { dst, lit, start } => {
+                    // SAFETY: the field values are registers of the running frame.
+                    let v = unsafe { Vm::new_struct(regs, proto, lit, start) };
+                    *r!(dst) = v;
+                }
+                Instr::Concat { dst, start, count } => {
+                    // SAFETY: the parts are registers of the running frame.
+                    let v = unsafe { Vm::concat(regs, start, count) };
+                    *r!(dst) = v;
+                }
+
+                Instr::GetIndex { dst, obj, idx } => {
+                    let (o, i) = (&*r!(obj), &*r!(idx));
+                    feedback2!(o, i);
+                    if let (Value::Array(arr), Value::Int(i)) = (o, i) {
+                        let items = arr.items.borrow();
+                        let n = items.len();
+                        let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };
+                        if (j as u64) < n as u64 {
+                            // SAFETY: `j < n`, checked just above.
+                            let v = unsafe { items.get_unchecked(j as usize) }.clone();
+                            drop(items);
+                            *r!(dst) = v;
+                            continue;
+                        }
+                    }
+                    // SAFETY: registers of the running frame.
+                    check!(unsafe { self.get_index_slow(regs, dst, obj, idx) });
+                }
+                Instr::SetIndex { obj, idx, src } => {
+                    let (o, i) = (&*r!(obj), &*r!(idx));
+                    feedback2!(o, i);
+                    if let (Value::Array(arr), Value::Int(i)) = (o, i) {
+                        let v = r!(src).clone();
+                        let mut items = arr.items.borrow_mut();
+                        let n = items.len();
+                        let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };
+                        if (j as u64) < n as u64 {
+                            // The old element is dropped after the borrow ends, so its drop
+                            // cannot observe the array mid-update.
+                            let old = std::mem::replace(&mut items[j as usize], v);
+                            drop(items);
+                            drop(old);
+                            continue;
+                        }
+                    }
+                    // SAFETY: registers of the running frame.
+                    check!(unsafe { self.set_index_slow(regs, obj, idx, src) });
+                }
+                Instr::GetField { dst, obj, name } => {
+                    match glue::get_field(r!(obj), &proto.names[name as usize]) {
+                        Ok(v) => *r!(dst) = v,
+                        Err(msg) => throw!(msg),
+                    }
+                }
+                Instr::SetField { obj, name, src } => {
+                    let v = r!(src).clone();
+                    check!(glue::set_field(r!(obj), &proto.names[name as usize], v));
+                }
+            }
+        }
+    }
+}
+
+/// `undefined variable 'x'`.
+#[cold]
+pub(crate) fn undefined(name: &str) -> String {
+    format!("undefined variable '{name}'")
+}

@@ -1,0 +1,300 @@
+//! What the VM offers compiled code (DESIGN.md, "What the VM offers the JIT"). Runtime
+//! helpers in `ruff-jit` are thin `extern "C"` wrappers over these.
+//!
+//! Conventions:
+//! - `regs` points at `R[0]` of the compiled frame on the VM's stack; `R[-1]` is its closure.
+//! - Compiled code does not touch `ctx.depth`: whoever makes a call counts it (the VM's
+//!   `invoke`, also inside `exec_call`).
+//! - Errors: a helper returning `false` leaves the error pending. Compiled code then calls
+//!   `push_trace(regs, pc)` for its own frame and returns `STATUS_ERROR` — except after
+//!   `resume_in_interpreter`, which has already traced the frame it finished.
+//! - Deopts: returning `STATUS_DEOPT` is enough (the VM records it). `note_deopt` is only for
+//!   deopts compiled code handles itself (for example by calling `resume_in_interpreter`).
+
+use super::calls::Invoked;
+use super::exec::{frame_closure, reg};
+use super::glue;
+use super::interp::undefined;
+use super::{Frame, Raised, Vm};
+use crate::ast::{BinOp, UnOp};
+use crate::bytecode::{FuncProto, Instr};
+use crate::value::{tag, Value};
+
+impl Vm {
+    /// Executes one non-control-flow instruction of the frame's prototype at `pc` on the
+    /// frame at `regs`, exactly as the interpreter would (generic ops). On error, sets the
+    /// pending error (positioned at `pc`) and returns false.
+    ///
+    /// # Safety
+    /// `regs` points at `R[0]` of a live frame whose `R[-1]` is its closure, and `pc` is an
+    /// instruction of that closure's prototype.
+    pub unsafe fn exec_generic(&mut self, regs: *mut Value, pc: u32) -> bool {
+        // SAFETY: the caller's contract; the closure keeps the prototype alive.
+        let proto: &FuncProto = unsafe { &frame_closure(regs).proto };
+        let proto: *const FuncProto = proto;
+        // SAFETY: as above (a raw round trip so the borrow does not tie up `self`).
+        let proto = unsafe { &*proto };
+        // SAFETY: the caller's contract.
+        match unsafe { self.exec_one(regs, proto, pc as usize) } {
+            Ok(()) => true,
+            Err(msg) => {
+                self.raise_at(proto, pc as usize, msg);
+                false
+            }
+        }
+    }
+
+    /// # Safety
+    /// As `exec_generic`.
+    unsafe fn exec_one(&mut self, regs: *mut Value, proto: &FuncProto, pc: usize) -> Result<(), String> {
+        macro_rules! r {
+            ($i:expr) => {
+                // SAFETY: registers of the live frame (the caller's contract).
+                unsafe { reg(regs, $i) }
+            };
+        }
+        macro_rules! bin {
+            ($op:expr, $dst:expr, $a:expr, $b:expr) => {
+                // SAFETY: registers of the live frame.
+                unsafe { self.binary_slow(regs, $op, $dst, $a, $b) }
+            };
+        }
+        match proto.code[pc] {
+            Instr::LoadConst { dst, k } => *r!(dst) = proto.consts[k as usize].clone(),
+            Instr::LoadInt { dst, v } => *r!(dst) = Value::Int(v as i64),
+            Instr::LoadBool { dst, v } => *r!(dst) = Value::Bool(v),
+            Instr::LoadNull { dst } => *r!(dst) = Value::Null,
+            Instr::Move { dst, src } => *r!(dst) = r!(src).clone(),
+            Instr::CheckDef { reg, name } => {
+                if r!(reg).tag() == tag::UNDEF {
+                    return Err(undefined(&proto.names[name as usize]));
+                }
+            }
+            Instr::GetGlobal { dst, g } => {
+                let v = self.globals[g as usize].clone();
+                if v.tag() == tag::UNDEF {
+                    return Err(undefined(&self.program.global_names[g as usize]));
+                }
+                *r!(dst) = v;
+            }
+            Instr::DefGlobal { g, src } => self.globals[g as usize] = r!(src).clone(),
+            Instr::SetGlobal { g, src } => {
+                if self.globals[g as usize].tag() == tag::UNDEF {
+                    return Err(undefined(&self.program.global_names[g as usize]));
+                }
+                self.globals[g as usize] = r!(src).clone();
+            }
+            Instr::NewCell { reg } => {
+                let v = std::mem::take(r!(reg));
+                *r!(reg) = Value::Cell(std::rc::Rc::new(std::cell::RefCell::new(v)));
+            }
+            Instr::GetCell { dst, cell, name } => {
+                let v = match &*r!(cell) {
+                    Value::Cell(c) => c.borrow().clone(),
+                    v => v.clone(),
+                };
+                if v.tag() == tag::UNDEF {
+                    return Err(undefined(&proto.names[name as usize]));
+                }
+                *r!(dst) = v;
+            }
+            Instr::SetCell { cell, src } => {
+                let v = r!(src).clone();
+                match &*r!(cell) {
+                    Value::Cell(c) => *c.borrow_mut() = v,
+                    _ => *r!(cell) = v,
+                }
+            }
+            Instr::GetUpval { dst, idx, name } => {
+                // SAFETY: the caller's contract.
+                let v = unsafe { frame_closure(regs) }.upvals[idx as usize].borrow().clone();
+                if v.tag() == tag::UNDEF {
+                    return Err(undefined(&proto.names[name as usize]));
+                }
+                *r!(dst) = v;
+            }
+            Instr::SetUpval { idx, src } => {
+                let v = r!(src).clone();
+                // SAFETY: the caller's contract.
+                *unsafe { frame_closure(regs) }.upvals[idx as usize].borrow_mut() = v;
+            }
+            Instr::Add { dst, a, b } => bin!(BinOp::Add, dst, a, b)?,
+            Instr::Sub { dst, a, b } => bin!(BinOp::Sub, dst, a, b)?,
+            Instr::Mul { dst, a, b } => bin!(BinOp::Mul, dst, a, b)?,
+            Instr::Div { dst, a, b } => bin!(BinOp::Div, dst, a, b)?,
+            Instr::Mod { dst, a, b } => bin!(BinOp::Mod, dst, a, b)?,
+            Instr::BitAnd { dst, a, b } => bin!(BinOp::BitAnd, dst, a, b)?,
+            Instr::BitOr { dst, a, b } => bin!(BinOp::BitOr, dst, a, b)?,
+            Instr::BitXor { dst, a, b } => bin!(BinOp::BitXor, dst, a, b)?,
+            Instr::Shl { dst, a, b } => bin!(BinOp::Shl, dst, a, b)?,
+            Instr::Shr { dst, a, b } => bin!(BinOp::Shr, dst, a, b)?,
+            Instr::Eq { dst, a, b } => bin!(BinOp::Eq, dst, a, b)?,
+            Instr::Ne { dst, a, b } => bin!(BinOp::Ne, dst, a, b)?,
+            Instr::Lt { dst, a, b } => bin!(BinOp::Lt, dst, a, b)?,
+            Instr::Le { dst, a, b } => bin!(BinOp::Le, dst, a, b)?,
+            Instr::Gt { dst, a, b } => bin!(BinOp::Gt, dst, a, b)?,
+            Instr::Ge { dst, a, b } => bin!(BinOp::Ge, dst, a, b)?,
+            Instr::AddImm { dst, a, imm } => {
+                let v = glue::binary(BinOp::Add, r!(a), &Value::Int(imm as i64))?;
+                *r!(dst) = v;
+            }
+            Instr::Neg { dst, src } => *r!(dst) = glue::unary(UnOp::Neg, r!(src))?,
+            Instr::BitNot { dst, src } => *r!(dst) = glue::unary(UnOp::BitNot, r!(src))?,
+            Instr::Not { dst, src } => *r!(dst) = Value::Bool(!glue::truthy(r!(src))),
+            Instr::Truthy { dst, src } => *r!(dst) = Value::Bool(glue::truthy(r!(src))),
+            // SAFETY (all below): registers of the live frame.
+            Instr::IterPrep { iter } => unsafe { Vm::iter_prep(regs, iter)? },
+            Instr::MakeClosure { dst, proto: child } => {
+                *r!(dst) = unsafe { self.make_closure(regs, proto, child) }
+            }
+            Instr::NewArray { dst, start, count } => {
+                *r!(dst) = unsafe { Vm::new_array(regs, start, count) }
+            }
+            Instr::NewDict { dst, start, count } => {
+                *r!(dst) = unsafe { Vm::new_dict(regs, start, count)? }
+            }
+            Instr::NewStruct { dst, lit, start } => {
+                *r!(dst) = unsafe { Vm::new_struct(regs, proto, lit, start) }
+            }
+            Instr::Concat { dst, start, count } => {
+                *r!(dst) = unsafe { Vm::concat(regs, start, count) }
+            }
+            Instr::GetIndex { dst, obj, idx } => unsafe { self.get_index_slow(regs, dst, obj, idx)? },
+            Instr::SetIndex { obj, idx, src } => unsafe { self.set_index_slow(regs, obj, idx, src)? },
+            Instr::GetField { dst, obj, name } => {
+                *r!(dst) = glue::get_field(r!(obj), &proto.names[name as usize])?
+            }
+            Instr::SetField { obj, name, src } => {
+                let v = r!(src).clone();
+                glue::set_field(r!(obj), &proto.names[name as usize], v)?
+            }
+            other => return Err(format!("internal error: exec_generic on {other:?}")),
+        }
+        Ok(())
+    }
+
+    /// Performs the `Call`/`CallMethod` at `pc` of the compiled frame at `regs`, entering
+    /// compiled code or the interpreter; the result is in the frame's `R[base]`. false = error
+    /// pending (the callee frames are traced; the compiled frame must still push its own).
+    ///
+    /// # Safety
+    /// As `exec_generic`, and the instruction at `pc` is a call.
+    pub unsafe fn exec_call(&mut self, regs: *mut Value, pc: u32) -> bool {
+        // SAFETY: the caller's contract.
+        let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
+        // SAFETY: kept alive by the frame's closure.
+        let instr = unsafe { (&(*proto).code)[pc as usize] };
+        let base = self.slot_of(regs);
+        // A shadow frame stands for the compiled frame while the call runs: call errors take
+        // their position from it, and nested interpreter loops stop above it. Compiled code
+        // traces its own frame, so the shadow is popped without a trace entry.
+        self.frames.push(Frame {
+            base,
+            pc: pc as usize + 1,
+            proto,
+            counted: false,
+            traced: true,
+        });
+        let shadow = self.frames.len() - 1;
+        let invoked = match instr {
+            Instr::Call { base: b, argc } => self.invoke::<true>(base + b as usize, argc as usize),
+            Instr::CallMethod { base: b, argc, name } => {
+                self.call_method::<true>(base + b as usize, argc as usize, name)
+            }
+            other => Err(self.raise(format!("internal error: exec_call on {other:?}"))),
+        };
+        let ok = match invoked {
+            Ok(Invoked::Done) => true,
+            Ok(Invoked::Pushed) => match self.run_dispatch(shadow + 1) {
+                Ok(v) => {
+                    let b = match instr {
+                        Instr::Call { base, .. } | Instr::CallMethod { base, .. } => base,
+                        _ => unreachable!(),
+                    };
+                    // SAFETY: `R[b]` is the call's callee slot in the compiled frame.
+                    unsafe { *reg(regs, b) = v };
+                    true
+                }
+                Err(Raised) => false,
+            },
+            Err(Raised) => false,
+        };
+        self.frames.truncate(shadow);
+        ok
+    }
+
+    /// Finishes a frame whose compiled code deoptimized: interprets from `resume_pc` until
+    /// it returns; the result is stored in `ctx.ret`. On false the error is pending and this
+    /// frame's trace entry is already pushed. Does not count a deopt (see `note_deopt`).
+    ///
+    /// # Safety
+    /// `regs` is a live frame written back completely, and `resume_pc` an instruction of its
+    /// prototype.
+    pub unsafe fn resume_in_interpreter(&mut self, regs: *mut Value, resume_pc: u32) -> bool {
+        // SAFETY: the caller's contract.
+        let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
+        let base = self.slot_of(regs);
+        self.frames.push(Frame {
+            base,
+            pc: resume_pc as usize,
+            proto,
+            counted: false,
+            traced: false,
+        });
+        let entry = self.frames.len() - 1;
+        match self.run_dispatch(entry) {
+            Ok(v) => {
+                self.ctx.ret = v;
+                true
+            }
+            Err(Raised) => false,
+        }
+    }
+
+    /// Records a deopt at `pc` of function `proto_id` (stats, max-deopts bookkeeping).
+    pub fn note_deopt(&mut self, proto_id: u32, pc: u32) {
+        self.record_deopt(proto_id, pc);
+    }
+
+    /// Appends a trace entry for the compiled frame at `regs`, whose instruction in progress
+    /// is `pc`, while an error unwinds through it.
+    ///
+    /// # Safety
+    /// As `exec_generic`.
+    pub unsafe fn push_trace(&mut self, regs: *mut Value, pc: u32) {
+        // SAFETY: the caller's contract.
+        let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
+        // SAFETY: kept alive by the frame's closure.
+        self.push_trace_entry(unsafe { &*proto }, pc as usize);
+    }
+
+    /// Sets the pending error `msg` at `pc` of the compiled frame at `regs` (for runtime
+    /// helpers that detect errors themselves, e.g. a specialized `division by zero`).
+    ///
+    /// # Safety
+    /// As `exec_generic`.
+    pub unsafe fn raise_in_frame(&mut self, regs: *mut Value, pc: u32, msg: String) {
+        // SAFETY: the caller's contract.
+        let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
+        // SAFETY: kept alive by the frame's closure.
+        self.raise_at(unsafe { &*proto }, pc as usize, msg);
+    }
+
+    /// The JIT context of this VM (stable address for the VM's lifetime).
+    pub fn jit_ctx(&mut self) -> *mut crate::tier::JitCtx {
+        &mut self.ctx
+    }
+
+    /// The current value of global slot `g` (compiled code reading globals directly).
+    pub fn global_slot_ptr(&mut self, g: u32) -> *mut Value {
+        &mut self.globals[g as usize]
+    }
+}
+
+impl Vm {
+    /// The compiled code the VM currently uses for prototype `proto_id`, if any (the JIT's
+    /// direct-call table re-syncs with the code cache through this after a deopt).
+    pub fn compiled_entry(&self, proto_id: u32) -> Option<crate::tier::JitEntry> {
+        self.tiers.get(proto_id as usize).and_then(|t| t.entry)
+    }
+}

@@ -1,0 +1,244 @@
+//! Tiering: when to ask the compile tier for code, the compiled-code cache, entering compiled
+//! code (on calls and by OSR at a hot `LoopBack`), and deoptimization bookkeeping.
+//!
+//! Policy:
+//! - A function compiles once its call count reaches `threshold`; a loop's function compiles
+//!   (for OSR) when that `LoopBack` has been taken `osr_threshold` times.
+//! - One compile attempt per prototype and speculation set: a failed compile marks the
+//!   prototype failed for good (`compile_failures`), it is never retried.
+//! - After `max_deopts` deopts of one function's code, the code is dropped from the cache and
+//!   the function is recompiled on its next call with `no_speculation_at` = every pc that
+//!   deopted. The set only grows, so this ends; a deopt at a pc already in the set leaves
+//!   the function interpreted for good, never in a deopt loop.
+
+use super::calls::Invoked;
+use super::interp::OsrExit;
+use super::{Frame, Raised, Vm};
+use crate::bytecode::FuncProto;
+use crate::tier::{CompileReason, CompileRequest, JitEntry, STATUS_DEOPT, STATUS_RETURN};
+use crate::value::Value;
+
+/// Per-prototype compile state.
+#[derive(Default)]
+pub(crate) struct TierState {
+    /// Compiled code, if any (the fast check on every call).
+    pub entry: Option<JitEntry>,
+    /// The pcs `entry` may be entered at.
+    pub entry_pcs: Vec<u32>,
+    /// A compile with the current speculation set failed, or speculation ran out.
+    pub failed: bool,
+    /// Set when the code was dropped after too many deopts: compile again on the next call.
+    pub recompile: bool,
+    /// Deopts since the code was installed.
+    pub deopts: u32,
+    /// Pcs where speculation is forbidden.
+    pub no_spec: Vec<u32>,
+}
+
+impl Vm {
+    /// Counts a call of `p` and returns its compiled code, compiling it when it became hot.
+    #[inline(always)]
+    pub(crate) fn compiled_entry_for_call(&mut self, p: &FuncProto) -> Option<JitEntry> {
+        let id = p.id as usize;
+        if let Some(e) = self.tiers[id].entry {
+            return Some(e);
+        }
+        let prof = &mut self.profiles[id];
+        prof.calls = prof.calls.saturating_add(1);
+        let hot = prof.calls >= self.config.threshold || self.tiers[id].recompile;
+        if hot && !self.tiers[id].failed && self.tier.is_some() && self.config.preset.compiles() {
+            self.compile(p, CompileReason::Call);
+            return self.tiers[id].entry;
+        }
+        None
+    }
+
+    /// Asks the tier to compile `p`; records the result in the cache and the stats.
+    #[cold]
+    pub(crate) fn compile(&mut self, p: &FuncProto, reason: CompileReason) {
+        let id = p.id as usize;
+        let Some(tier) = self.tier.as_mut() else {
+            return;
+        };
+        let proto = self.program.protos[id].clone();
+        let recompiling = self.tiers[id].recompile;
+        self.tiers[id].recompile = false;
+        let req = CompileRequest {
+            program: &self.program,
+            proto: &proto,
+            profile: &self.profiles[id],
+            config: &self.config,
+            no_speculation_at: &self.tiers[id].no_spec,
+            reason,
+        };
+        let started = std::time::Instant::now();
+        let result = tier.compile(&req);
+        match result {
+            Ok(code) => {
+                let s = &mut self.stats;
+                s.compile_ns += if code.compile_ns > 0 {
+                    code.compile_ns
+                } else {
+                    started.elapsed().as_nanos() as u64
+                };
+                s.machine_code_bytes += code.code_bytes as u64;
+                s.guards_emitted += code.guards_emitted as u64;
+                s.bytecode_instructions_compiled += proto.code.len() as u64;
+                match reason {
+                    CompileReason::Call => s.functions_compiled += 1,
+                    CompileReason::Osr { .. } => s.loops_compiled += 1,
+                }
+                if recompiling {
+                    s.recompilations += 1;
+                }
+                if self.trace_jit {
+                    eprintln!(
+                        "[jit] compiled {} ({:?}, {} bytes, {} guards, no speculation at {:?})",
+                        proto.trace_name,
+                        reason,
+                        code.code_bytes,
+                        code.guards_emitted,
+                        self.tiers[id].no_spec
+                    );
+                }
+                let t = &mut self.tiers[id];
+                t.entry = Some(code.entry);
+                t.entry_pcs = code.entry_pcs;
+                t.deopts = 0;
+            }
+            Err(why) => {
+                self.stats.compile_failures += 1;
+                self.tiers[id].failed = true;
+                if self.trace_jit {
+                    eprintln!("[jit] cannot compile {}: {why}", proto.trace_name);
+                }
+            }
+        }
+    }
+
+    /// Runs compiled code for a call whose arguments are in place after `callee`.
+    pub(crate) fn call_compiled(
+        &mut self,
+        callee: usize,
+        p: &FuncProto,
+        entry: JitEntry,
+    ) -> Result<Invoked, Raised> {
+        self.ctx.depth += 1;
+        self.stats.compiled_calls += 1;
+        let stack = self.stack_ptr();
+        let ctx = &mut self.ctx as *mut crate::tier::JitCtx;
+        // SAFETY: `callee + 1` starts a frame window that fits the stack (checked by the
+        // caller); `ctx` is this VM's context, which lives as long as the VM; compiled code
+        // follows the calling convention of `tier.rs`.
+        let status = unsafe { entry(ctx, stack.add(callee + 1), 0) };
+        match status {
+            STATUS_RETURN => {
+                self.ctx.depth -= 1;
+                let v = std::mem::take(&mut self.ctx.ret);
+                // SAFETY: `callee` is a register of the calling frame.
+                unsafe { *stack.add(callee) = v };
+                Ok(Invoked::Done)
+            }
+            STATUS_DEOPT => {
+                // The frame was written back: go on interpreting it. Its depth stays counted
+                // and is released when it returns.
+                let resume = self.ctx.resume_pc;
+                self.record_deopt(p.id, resume);
+                self.frames.push(Frame {
+                    base: callee + 1,
+                    pc: resume as usize,
+                    proto: p,
+                    counted: true,
+                    traced: false,
+                });
+                Ok(Invoked::Pushed)
+            }
+            _ => {
+                self.ctx.depth -= 1;
+                Err(Raised)
+            }
+        }
+    }
+
+    /// The `LoopBack` at the top frame's `pc - 1` passed `osr_threshold`: compile the
+    /// function if needed and enter its code at the loop header `target`.
+    ///
+    /// # Safety
+    /// `regs` is the top frame, running `proto`, with its pc saved.
+    #[cold]
+    pub(crate) unsafe fn try_osr(
+        &mut self,
+        regs: *mut Value,
+        proto: &FuncProto,
+        target: u32,
+    ) -> OsrExit {
+        let id = proto.id as usize;
+        if !self.config.preset.compiles() {
+            return OsrExit::NotEntered;
+        }
+        if self.tiers[id].entry.is_none() && !self.tiers[id].failed {
+            self.compile(proto, CompileReason::Osr { header_pc: target });
+        }
+        let Some(entry) = self.tiers[id].entry else {
+            return OsrExit::NotEntered;
+        };
+        if !self.tiers[id].entry_pcs.contains(&target) {
+            return OsrExit::NotEntered;
+        }
+        self.stats.osr_entries += 1;
+        let ctx = &mut self.ctx as *mut crate::tier::JitCtx;
+        // SAFETY: `regs` is the live top frame and `target` one of the code's entry pcs.
+        let status = unsafe { entry(ctx, regs, target) };
+        match status {
+            STATUS_RETURN => OsrExit::Returned(std::mem::take(&mut self.ctx.ret)),
+            STATUS_DEOPT => {
+                let resume = self.ctx.resume_pc;
+                self.record_deopt(proto.id, resume);
+                OsrExit::Resume(resume as usize)
+            }
+            _ => OsrExit::Failed,
+        }
+    }
+
+    /// Deopt bookkeeping (see the module docs).
+    pub(crate) fn record_deopt(&mut self, proto_id: u32, pc: u32) {
+        let id = proto_id as usize;
+        self.stats.deopts += 1;
+        self.stats.guard_failures += 1;
+        if let Some(prof) = self.profiles.get_mut(id) {
+            if let Some(c) = prof.deopts_at.get_mut(pc as usize) {
+                *c += 1;
+            }
+        }
+        let max = self.config.max_deopts;
+        let Some(t) = self.tiers.get_mut(id) else {
+            return;
+        };
+        t.deopts += 1;
+        if t.deopts < max || t.entry.is_none() {
+            return;
+        }
+        // Too many deopts: drop the code and recompile without speculation where it failed.
+        t.entry = None;
+        t.entry_pcs.clear();
+        let before = t.no_spec.len();
+        if let Some(prof) = self.profiles.get_mut(id) {
+            for (at, n) in prof.deopts_at.iter().enumerate() {
+                if *n > 0 && !t.no_spec.contains(&(at as u32)) {
+                    t.no_spec.push(at as u32);
+                }
+            }
+            // Loops of the function may be entered by OSR again once it is recompiled.
+            prof.backedges.iter_mut().for_each(|b| *b = 0);
+        }
+        if t.no_spec.len() == before {
+            // Nothing new to stop speculating on: stay interpreted rather than loop.
+            t.failed = true;
+        } else {
+            t.recompile = true;
+        }
+        if self.trace_jit {
+            eprintln!("[jit] function #{id} deoptimized {max} times; recompiling");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! `ruff bench FILE --config C --iterations N [--records PATH]` (DESIGN.md protocol):
+//! iteration 0 runs the top level; if it defined a global `run` taking no parameters,
+//! iterations 1..N-1 each call `run()`. After each iteration one JSON line goes to PATH
+//! (or stderr): `{"iteration":I,"wall_ns":W,"stdout_bytes":B,<Stats deltas>}`.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::Write;
+use std::rc::Rc;
+use std::time::Instant;
+
+use ruff_core::{Engine, Error, Stats};
+
+use super::{load, make_engine, prepare, BenchArgs, Exit};
+
+/// Stdout that counts the bytes the program wrote.
+struct CountingStdout {
+    count: Rc<Cell<u64>>,
+}
+
+impl Write for CountingStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = std::io::stdout().write(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().flush()
+    }
+}
+
+pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
+    let (config, source) = prepare(&args.file, &args.engine)?;
+    let mut records: Box<dyn Write> = match &args.records {
+        Some(path) => Box::new(File::create(path).map_err(|e| {
+            Exit::usage(format!("cannot write '{}': {e}", path.display()))
+        })?),
+        None => Box::new(std::io::stderr()),
+    };
+    let mut engine = make_engine(&config, &args.engine);
+    let count = Rc::new(Cell::new(0));
+    engine.set_output(Box::new(CountingStdout {
+        count: count.clone(),
+    }));
+    load(&mut engine, &args.file, &source)?;
+
+    let iterations = args.iterations.max(1);
+    let mut has_run = false;
+    for i in 0..iterations {
+        if i > 0 && !has_run {
+            break;
+        }
+        let before = engine.stats();
+        let bytes_before = count.get();
+        let started = Instant::now();
+        let result = if i == 0 {
+            engine.run_main()
+        } else {
+            engine.call_global("run", &[]).map(|_| ())
+        };
+        let wall_ns = started.elapsed().as_nanos() as u64;
+        if let Err(e) = result {
+            return Err(runtime_exit(&engine, &e));
+        }
+        if i == 0 {
+            has_run = engine.has_function("run", 0);
+        }
+        let line = record(i, wall_ns, count.get() - bytes_before, &engine.stats().delta(&before));
+        writeln!(records, "{line}")
+            .and_then(|_| records.flush())
+            .map_err(|e| Exit::usage(format!("cannot write records: {e}")))?;
+    }
+    Ok(())
+}
+
+fn runtime_exit(engine: &Engine, e: &Error) -> Exit {
+    Exit {
+        code: e.exit_code(),
+        message: Some(engine.render_error(e)),
+    }
+}
+
+/// One JSON record line.
+fn record(iteration: u32, wall_ns: u64, stdout_bytes: u64, delta: &Stats) -> String {
+    let stats = delta.to_json();
+    let fields = &stats[1..stats.len() - 1];
+    format!("{{\"iteration\":{iteration},\"wall_ns\":{wall_ns},\"stdout_bytes\":{stdout_bytes},{fields}}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_lists_every_stats_field() {
+        let line = record(3, 1000, 12, &Stats::default());
+        assert!(line.starts_with("{\"iteration\":3,\"wall_ns\":1000,\"stdout_bytes\":12,"));
+        for (name, _) in Stats::default().fields() {
+            assert!(line.contains(&format!("\"{name}\":0")));
+        }
+        assert!(line.ends_with('}'));
+    }
+}

@@ -1,0 +1,173 @@
+//! Command line of the `ruff` binary (ARCHITECTURE §5, DESIGN.md "`ruff bench` protocol").
+//!
+//! Raw flags are parsed by clap into `Cli`, then resolved (config string, file contents) in
+//! `run`/`bench`. Exit codes: 0 ok, 64 usage (bad flag, unknown config, unreadable file),
+//! 65 compile error, 70 runtime error. The engine runs on a thread with a 1 GiB stack so that
+//! 10,000 nested Ruff calls in any mix of interpreted and compiled frames never exhaust the
+//! native stack.
+
+mod bench;
+mod run;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use ruff_core::error::EXIT_USAGE;
+use ruff_core::{Config, Engine};
+
+/// Native stack of the thread that runs Ruff code.
+const ENGINE_STACK_BYTES: usize = 1 << 30;
+
+#[derive(Parser, Debug)]
+#[command(name = "ruff", version, about = "Run and benchmark Ruff programs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a program.
+    Run(RunArgs),
+    /// Run a program's `run()` entry N times in one process, writing one JSON record per
+    /// iteration.
+    Bench(BenchArgs),
+}
+
+/// Flags shared by `run` and `bench`.
+#[derive(Args, Debug, Clone)]
+struct EngineArgs {
+    /// Engine configuration: PRESET[:knob=value...] (presets: interp, interp-prof, jit,
+    /// jit-spec, jit-spec-hoist; knobs: threshold, osr-threshold, max-deopts).
+    #[arg(long, default_value = "jit-spec")]
+    config: String,
+    /// Print the JIT's Cranelift IR of each compiled function to stderr.
+    #[arg(long)]
+    dump_clif: bool,
+    /// Report compiles, failures and deopts on stderr.
+    #[arg(long)]
+    trace_jit: bool,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// The program to run.
+    file: PathBuf,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Print the engine's counters as JSON on stderr after the run.
+    #[arg(long)]
+    stats: bool,
+    /// Print the compiled bytecode on stderr before running.
+    #[arg(long)]
+    dump_bytecode: bool,
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// The benchmark program.
+    file: PathBuf,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Iterations in this process (iteration 0 runs the top level).
+    #[arg(long)]
+    iterations: u32,
+    /// Where to write the JSON records (default: stderr).
+    #[arg(long)]
+    records: Option<PathBuf>,
+}
+
+/// A failure that ends the process with `code` after printing `message` (if any).
+#[derive(Debug)]
+pub(crate) struct Exit {
+    pub code: i32,
+    pub message: Option<String>,
+}
+
+impl Exit {
+    pub(crate) fn usage(message: String) -> Exit {
+        Exit {
+            code: EXIT_USAGE,
+            message: Some(format!("ruff: {message}")),
+        }
+    }
+}
+
+/// Parses the command line, runs it on the big-stack thread, returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 2 for usage errors; ours is 64. Help and version are successes.
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    let worker = std::thread::Builder::new()
+        .name("ruff-engine".into())
+        .stack_size(ENGINE_STACK_BYTES)
+        .spawn(move || dispatch(cli));
+    let result = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            Err(Exit {
+                code: 70,
+                message: Some("ruff: internal error: the engine panicked".into()),
+            })
+        }),
+        Err(e) => Err(Exit {
+            code: 70,
+            message: Some(format!("ruff: cannot start the engine thread: {e}")),
+        }),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(exit) => {
+            if let Some(m) = exit.message {
+                eprint!("{m}");
+                if !m.ends_with('\n') {
+                    eprintln!();
+                }
+            }
+            exit.code
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), Exit> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Bench(args) => bench::bench(args),
+    }
+}
+
+/// Resolves the config and reads the file: the usage errors (exit 64).
+fn prepare(file: &std::path::Path, args: &EngineArgs) -> Result<(Config, Vec<u8>), Exit> {
+    let config = Config::parse(&args.config).map_err(|e| Exit::usage(e.to_string()))?;
+    let source = std::fs::read(file)
+        .map_err(|e| Exit::usage(format!("cannot read '{}': {e}", file.display())))?;
+    Ok((config, source))
+}
+
+/// An engine for `config`, with the Cranelift tier when the preset compiles.
+fn make_engine(config: &Config, args: &EngineArgs) -> Engine {
+    let mut engine = if config.preset.compiles() {
+        let options = ruff_jit::JitOptions {
+            dump_clif: args.dump_clif,
+            trace: args.trace_jit,
+        };
+        Engine::with_tier(config.clone(), ruff_jit::new_tier(config, options))
+    } else {
+        Engine::new(config.clone())
+    };
+    engine.set_trace_jit(args.trace_jit);
+    engine
+}
+
+/// Loads the program: a compile error is rendered and exits 65.
+fn load(engine: &mut Engine, file: &std::path::Path, source: &[u8]) -> Result<(), Exit> {
+    let name = file.to_string_lossy();
+    engine.load(&name, source).map_err(|e| Exit {
+        code: e.exit_code(),
+        message: Some(engine.render_error(&e)),
+    })
+}

@@ -1,0 +1,140 @@
+//! Runtime helpers called by compiled code, and the memory layout facts the code generator
+//! bakes into machine code.
+//!
+//! Every helper is a thin `extern "C"` wrapper over `ruff_core::vm::Vm`'s `jit_support`
+//! methods (or over plain `Value` manipulation) so that compiled code shares the
+//! interpreter's semantics and error messages exactly. Helpers take the raw pointers of the
+//! calling convention (`tier.rs`): `ctx` is the running VM's `JitCtx` and `regs` points at
+//! `R[0]` of a live frame on the VM's value stack.
+
+pub mod layout;
+
+use ruff_core::tier::JitCtx;
+use ruff_core::value::Value;
+use ruff_core::vm::Vm;
+
+/// The VM that owns `ctx`.
+///
+/// # Safety
+/// `ctx` is the `JitCtx` of a live VM (`ctx.vm` points at it) and no other reference to that
+/// VM is in use while the returned one is.
+unsafe fn vm_of<'a>(ctx: *mut JitCtx) -> &'a mut Vm {
+    // SAFETY: the caller's contract; the VM sets `ctx.vm` to itself before running code.
+    unsafe { &mut *((*ctx).vm as *mut Vm) }
+}
+
+/// One generic (non-control-flow) instruction at `pc`; 1 = ok, 0 = error pending.
+pub extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
+    // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype;
+    // the VM is not otherwise borrowed while compiled code runs.
+    unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
+}
+
+/// The `Call`/`CallMethod` at `pc` through the VM; 1 = ok, 0 = error pending.
+pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
+    // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
+    unsafe { vm_of(ctx).exec_call(regs, pc) as u32 }
+}
+
+/// Error path of a compiled frame: pushes its trace entry (instruction in progress `pc`).
+pub extern "C" fn rt_error(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
+    // SAFETY: as in `rt_generic`.
+    unsafe { vm_of(ctx).push_trace(regs, pc) }
+}
+
+/// Truthiness of a boxed value (`LANGUAGE.md`: false, null, 0, 0.0, "", [] and {} are false).
+pub extern "C" fn rt_truthy(slot: *const Value) -> u32 {
+    // SAFETY: `slot` is a register of a live frame, holding a valid `Value`.
+    ruff_core::values::truthy(unsafe { &*slot }) as u32
+}
+
+/// Releases a heap value in a register that compiled code is about to overwrite with an
+/// unboxed scalar (the slot becomes Null), so no reference count leaks.
+pub extern "C" fn rt_clear_slot(slot: *mut Value) {
+    // SAFETY: `slot` is a register of a live frame; assigning drops the old value once.
+    unsafe { *slot = Value::Null }
+}
+
+/// Makes a register unbound (`Undef`), releasing what it held (entry of a frame entered by
+/// a direct call: locals that `CheckDef` reads must start unbound, as `Vm::enter_closure`
+/// makes them).
+pub extern "C" fn rt_set_undef(slot: *mut Value) {
+    // SAFETY: as in `rt_clear_slot`.
+    unsafe { *slot = Value::Undef }
+}
+
+/// Generic `IterNext` (the interpreter's semantics): 1 = `R[dst]` holds the next value,
+/// 0 = exhausted.
+pub extern "C" fn rt_iter_next(regs: *mut Value, iter: u32, dst: u32) -> u32 {
+    let at = |i: u32| regs.wrapping_add(i as usize);
+    // SAFETY: `iter..=iter+2` and `dst` are registers of the live frame at `regs`, prepared
+    // by `IterPrep`/`RangePrep`; each is accessed through a short-lived reference.
+    unsafe {
+        match &*at(iter) {
+            Value::Int(next) => {
+                let next = *next;
+                let (stop, step) = match (&*at(iter + 1), &*at(iter + 2)) {
+                    (Value::Int(s), Value::Int(t)) => (*s, *t),
+                    _ => return 0,
+                };
+                let more = if step > 0 { next < stop } else { next > stop };
+                if !more {
+                    return 0;
+                }
+                *at(iter) = Value::Int(next.checked_add(step).unwrap_or(stop));
+                *at(dst) = Value::Int(next);
+                1
+            }
+            Value::Array(arr) => {
+                let i = match &*at(iter + 1) {
+                    Value::Int(i) => *i as usize,
+                    _ => return 0,
+                };
+                let item = arr.items.borrow().get(i).cloned();
+                match item {
+                    Some(v) => {
+                        *at(iter + 1) = Value::Int(i as i64 + 1);
+                        *at(dst) = v;
+                        1
+                    }
+                    None => 0,
+                }
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// A directly called compiled callee (frame at `regs`, prototype `proto_id`) deoptimized:
+/// records the deopt, refreshes the direct-call table entry from the VM's code cache (the VM
+/// may have dropped the code), and finishes the frame in the interpreter. 1 = the result is
+/// in `ctx.ret`; 0 = error pending, the callee's trace entry already pushed.
+pub extern "C" fn rt_callee_deopt(
+    ctx: *mut JitCtx,
+    regs: *mut Value,
+    table: *mut usize,
+    proto_id: u32,
+) -> u32 {
+    // SAFETY: as in `rt_generic`; `table` is the tier's direct-call table, which has an entry
+    // for every prototype of the running program.
+    unsafe {
+        let resume = (*ctx).resume_pc;
+        let vm = vm_of(ctx);
+        vm.note_deopt(proto_id, resume);
+        *table.add(proto_id as usize) = vm.compiled_entry(proto_id).map_or(0, |e| e as usize);
+        vm.resume_in_interpreter(regs, resume) as u32
+    }
+}
+
+/// `--trace-jit`: one line per deopt taken by compiled code.
+pub extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {
+    let why = match why {
+        0 => "type guard failed",
+        1 => "hoisted type guard failed",
+        2 => "OSR entry guard failed",
+        3 => "integer division by zero / overflow check",
+        4 => "shift count out of range",
+        _ => "guard failed",
+    };
+    eprintln!("[jit] deopt in function #{proto_id} at pc {pc}: {why}");
+}
