@@ -1,3 +1,53 @@
-//! The `harness` binary (stub; being written).
+//! The `harness` binary: parses the command line and dispatches each subcommand to its
+//! module. Exit codes: 0 success; 1 the run finished but some invocation failed (or, for the
+//! gate, a regression); 2 bad input or a harness error, printed as `error: ...` with its
+//! cause chain.
 
-fn main() {}
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+use harness::cli::{Cli, Command, ExecutorKind, RunArgs};
+use harness::exec::inprocess::InProcessExecutor;
+use harness::exec::subprocess::SubprocessExecutor;
+use harness::exec::Executor;
+use harness::{plan, runner, table};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let plan = plan::resolve(args)?;
+    let mut executor: Box<dyn Executor> = match plan.args.executor {
+        ExecutorKind::Subprocess => Box::new(SubprocessExecutor::new(
+            plan.ruff.clone().expect("resolved for the subprocess executor"),
+            plan.args.iteration_symbol.clone(),
+        )?),
+        ExecutorKind::InProcess => Box::new(InProcessExecutor),
+    };
+    plan.create_run_dir()?;
+    eprintln!(
+        "run {}: {} invocations to run ({} benchmarks x {} configs), writing {}",
+        plan.run_id,
+        plan.tasks.len(),
+        plan.suites.iter().map(|s| s.benchmarks.len()).sum::<usize>(),
+        plan.configs.len(),
+        plan.run_dir.display()
+    );
+    let report = runner::run(&plan, executor.as_mut(), true)?;
+    println!("{}", table::render(&report.analysis.summary, report.options.confidence));
+    let counts: Vec<String> = report.status_counts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    println!("invocations: {}   results: {}", counts.join(", "), plan.run_dir.display());
+    Ok(if report.all_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

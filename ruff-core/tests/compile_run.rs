@@ -81,3 +81,33 @@ fn counters_capture_by_reference_with_fresh_variables_per_call() {
                a := counter()\nb := counter()\na()\na()\nprint(a(), b())\n";
     assert_eq!(ok(src), "3 1\n");
 }
+
+/// Runs every program of the shared conformance directory (read in place) under `interp`.
+#[test]
+fn shared_conformance_programs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "ruff") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        let (out, err) = run(&src);
+        let expected = std::fs::read_to_string(path.with_extension("out")).unwrap_or_default();
+        let want_err = std::fs::read_to_string(path.with_extension("stderr")).unwrap_or_default();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let err_ok = if want_err.trim().is_empty() {
+            err.is_empty()
+        } else {
+            err.replace("t.ruff", &name).contains(want_err.trim())
+        };
+        if out != expected || !err_ok {
+            failures.push(format!("{name}: error {err:?}, expected {want_err:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -291,6 +291,13 @@ fn syntax_rules() {
             "field 'x' given twice",
         ),
         ("s := \"a ${} b\"", 1, 9, "empty interpolation"),
+        ("s := \"${f(1}\"", 1, 12, "expected ')', found end of file"),
+        (
+            "if a {\n} else\n\n if b {} else x",
+            4,
+            15,
+            "expected '{', found identifier 'x'",
+        ),
         ("s := \"${\n}\"", 1, 7, "empty interpolation"),
         (
             "s := \"${1 2}\"",

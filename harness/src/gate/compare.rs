@@ -18,9 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
 
-use crate::report::analysis::{analyse, Analysed};
+use crate::report::analysis::analyse_run;
 use crate::report::data::{Key, Measure, RunData};
-use crate::stats::{ratio_ci, rng_for, Estimate, Statistic, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
+use crate::stats::{median, ratio_ci, rng_for, Estimate, Statistic};
 
 /// The outcome for one benchmark × config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,9 @@ pub struct CompareOptions {
     pub threshold: f64,
     /// Seed of the bootstrap RNG (mixed with each key, see [`rng_for`]).
     pub seed: u64,
+    /// Bootstrap resamples and confidence level.
+    pub resamples: usize,
+    pub confidence: f64,
     /// Compare baseline benchmark `.0` against run benchmark `.1` (same suite and config);
     /// when non-empty only these pairs are compared. Used to judge planted variants.
     pub pairs: Vec<(String, String)>,
@@ -83,16 +86,9 @@ pub fn verdict(change: &Estimate, threshold: f64) -> Verdict {
 }
 
 /// Change of `current` against `baseline` (invocation values) with its bootstrap CI.
-pub fn change_ci(baseline: &[f64], current: &[f64], seed: u64, key: &str) -> Estimate {
-    let mut rng = rng_for(seed, key);
-    let ratio = ratio_ci(
-        current,
-        baseline,
-        Statistic::Median,
-        DEFAULT_RESAMPLES,
-        DEFAULT_CONFIDENCE,
-        &mut rng,
-    );
+pub fn change_ci(baseline: &[f64], current: &[f64], opts: &CompareOptions, key: &str) -> Estimate {
+    let mut rng = rng_for(opts.seed, &format!("compare/{key}"));
+    let ratio = ratio_ci(current, baseline, Statistic::Median, opts.resamples, opts.confidence, &mut rng);
     Estimate {
         point: ratio.point - 1.0,
         lower: ratio.lower - 1.0,
@@ -104,8 +100,9 @@ pub fn change_ci(baseline: &[f64], current: &[f64], seed: u64, key: &str) -> Est
 /// Compares `current` against `baseline`. Errors (exit 2) when the measure is absent from
 /// either side or when the two runs share no suite or the run lacks a suite of the baseline.
 pub fn compare(baseline: &RunData, current: &RunData, opts: &CompareOptions) -> Result<Vec<Comparison>> {
-    let base = analyse(&baseline.rows, opts.measure);
-    let mut cur = analyse(&current.rows, opts.measure);
+    // Speedups are not needed here; the reference only has to be some config name.
+    let base = analyse_run(baseline, opts.measure, "").values;
+    let mut cur = analyse_run(current, opts.measure, "").values;
     check_measure(baseline, &base, opts.measure, "baseline")?;
     check_measure(current, &cur, opts.measure, "run")?;
     check_suites(baseline, current)?;
@@ -125,7 +122,7 @@ pub fn compare(baseline: &RunData, current: &RunData, opts: &CompareOptions) -> 
         let c = cur.get(key);
         let (change, verdict) = match (b, c) {
             (Some(b), Some(c)) => {
-                let change = change_ci(&b.values(), &c.values(), opts.seed, &key.to_string());
+                let change = change_ci(b, c, opts, &key.to_string());
                 (Some(change), verdict(&change, opts.threshold))
             }
             (Some(_), None) => (None, Verdict::Missing),
@@ -133,8 +130,8 @@ pub fn compare(baseline: &RunData, current: &RunData, opts: &CompareOptions) -> 
         };
         out.push(Comparison {
             key: key.clone(),
-            baseline: b.map(Analysed::median),
-            current: c.map(Analysed::median),
+            baseline: b.map(|v| median(v)),
+            current: c.map(|v| median(v)),
             change,
             verdict,
         });
@@ -145,9 +142,9 @@ pub fn compare(baseline: &RunData, current: &RunData, opts: &CompareOptions) -> 
 /// With `--pair BASE=RUN`, the run's benchmark RUN is judged as if it were BASE; other run
 /// benchmarks are dropped.
 fn rename_pairs(
-    cur: BTreeMap<Key, Analysed>,
+    cur: BTreeMap<Key, Vec<f64>>,
     pairs: &[(String, String)],
-) -> Result<BTreeMap<Key, Analysed>> {
+) -> Result<BTreeMap<Key, Vec<f64>>> {
     let mut out = BTreeMap::new();
     for (base_name, run_name) in pairs {
         let found: Vec<_> = cur.iter().filter(|(k, _)| &k.benchmark == run_name).collect();
@@ -164,7 +161,7 @@ fn rename_pairs(
 
 fn check_measure(
     run: &RunData,
-    analysed: &BTreeMap<Key, Analysed>,
+    analysed: &BTreeMap<Key, Vec<f64>>,
     measure: Measure,
     what: &str,
 ) -> Result<()> {
@@ -222,9 +219,17 @@ mod tests {
     #[test]
     fn identical_counts_collapse_the_ci_to_the_point() {
         let base = [1_000_000.0; 3];
-        let same = change_ci(&base, &base, 1, "k");
+        let opts = CompareOptions {
+            measure: Measure::Instructions,
+            threshold: 0.005,
+            seed: 1,
+            resamples: 10_000,
+            confidence: 0.95,
+            pairs: Vec::new(),
+        };
+        let same = change_ci(&base, &base, &opts, "k");
         assert_eq!((same.point, same.lower, same.upper), (0.0, 0.0, 0.0));
-        let more = change_ci(&base, &[1_010_000.0; 3], 1, "k");
+        let more = change_ci(&base, &[1_010_000.0; 3], &opts, "k");
         assert!((more.point - 0.01).abs() < 1e-12);
         assert_eq!(more.lower, more.point);
         assert_eq!(verdict(&more, 0.005), Verdict::Regression);

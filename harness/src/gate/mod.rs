@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::report::analysis::seed_of;
+use crate::report::analysis::options_for;
 use crate::report::data::{load_run, Measure};
 
 use compare::{compare, has_regression, CompareOptions, Verdict};
@@ -127,10 +127,15 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
     let base = load_run(&base_dir).with_context(|| format!("corrupt baseline {}", base_dir.display()))?;
     let run = load_run(&args.run_dir)
         .with_context(|| format!("cannot read the run {}", args.run_dir.display()))?;
+    // The baseline's recorded seed and bootstrap settings, so one baseline always gives the
+    // same interval for the same run.
+    let stats = options_for(base.run_json.as_ref(), args.measure, "");
     let opts = CompareOptions {
         measure: args.measure,
         threshold,
-        seed: seed_of(base.run_json.as_ref()),
+        seed: stats.seed,
+        resamples: stats.resamples,
+        confidence: stats.confidence,
         pairs,
     };
     let rows = compare(&base, &run, &opts)?;

@@ -4,13 +4,13 @@
 
 use std::fmt::Write as _;
 
-use crate::report::data::Measure;
+use crate::report::data::{measure_name, unit, Measure, DISPLAY_SCALE};
 
 use super::compare::{Comparison, Verdict};
 
 /// Header of both tables.
 fn header(measure: Measure) -> [String; 7] {
-    let unit = measure.unit();
+    let unit = unit(measure);
     [
         "benchmark".into(),
         "config".into(),
@@ -22,9 +22,9 @@ fn header(measure: Measure) -> [String; 7] {
     ]
 }
 
-fn cells(row: &Comparison, measure: Measure) -> [String; 7] {
+fn cells(row: &Comparison) -> [String; 7] {
     let num = |v: Option<f64>| match v {
-        Some(v) => format!("{:.3}", v * measure.scale()),
+        Some(v) => format!("{:.3}", v * DISPLAY_SCALE),
         None => "-".into(),
     };
     let (change, ci) = match &row.change {
@@ -61,7 +61,7 @@ pub fn summary_line(rows: &[Comparison]) -> String {
 /// Aligned text table for the terminal.
 pub fn terminal(rows: &[Comparison], measure: Measure) -> String {
     let mut table: Vec<[String; 7]> = vec![header(measure)];
-    table.extend(rows.iter().map(|r| cells(r, measure)));
+    table.extend(rows.iter().map(cells));
     let mut widths = [0usize; 7];
     for line in &table {
         for (w, cell) in widths.iter_mut().zip(line) {
@@ -107,7 +107,7 @@ pub fn markdown(rows: &[Comparison], measure: Measure, threshold: f64, baseline:
         out,
         "Measure: **{}**, baseline `{baseline}`, threshold {:.2}%. A regression is a change whose \
          95% bootstrap CI excludes zero and that exceeds the threshold. {}.\n",
-        measure.name(),
+        measure_name(measure),
         threshold * 100.0,
         summary_line(rows)
     );
@@ -115,7 +115,7 @@ pub fn markdown(rows: &[Comparison], measure: Measure, threshold: f64, baseline:
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let _ = writeln!(out, "|{}", " --- |".repeat(2) + &" ---: |".repeat(4) + " --- |");
     for row in rows {
-        let mut c = cells(row, measure);
+        let mut c = cells(row);
         if row.verdict == Verdict::Regression {
             c[6] = format!("**{}**", c[6]);
         }

@@ -1,65 +1,78 @@
-//! From invocation series to the numbers that are shown and judged, using the method of
-//! [`crate::stats`] (ARCHITECTURE §7) so that the report, the gate and `harness run` agree:
-//! each invocation's steady state is found by PELT changepoint analysis and its value is the
-//! mean of the last segment; the invocation is the statistical unit.
+//! The report's and the gate's view of a run's statistics. The numbers themselves come from
+//! [`crate::analysis`] — the very functions `harness run` uses to write `summary.csv` — with
+//! the options recorded in `run.json` (seed, resamples, confidence), so a report re-made from
+//! the files shows the numbers the run printed. Method: ARCHITECTURE §7, [`crate::stats`].
 
 use std::collections::BTreeMap;
 
-use crate::stats::{self, classify_invocation, InvocationSteadyState, SteadyClass};
+use crate::analysis::{analyse, AnalysisOptions, SummaryRow};
+use crate::stats::{DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
 
-use super::data::{invocations, Invocation, Key, Measure, Row};
+use super::data::{Key, Measure, RunData};
 
-/// One benchmark × config after steady-state analysis.
+/// Summary rows and the invocation values (the statistical unit) of every benchmark × config.
 #[derive(Clone, Debug)]
-pub struct Analysed {
-    pub invocations: Vec<(Invocation, InvocationSteadyState)>,
+pub struct RunAnalysis {
+    pub options: AnalysisOptions,
+    pub summary: Vec<SummaryRow>,
+    /// Steady-state values of the `ok` invocations; keys without any are absent.
+    pub values: BTreeMap<Key, Vec<f64>>,
 }
 
-impl Analysed {
-    /// The invocation values (mean of each invocation's steady state).
-    pub fn values(&self) -> Vec<f64> {
-        self.invocations.iter().map(|(_, s)| s.value).collect()
-    }
-
-    pub fn median(&self) -> f64 {
-        stats::median(&self.values())
-    }
-
-    /// The shared steady-state class, or "inconsistent".
-    pub fn class(&self) -> String {
-        let classes: Vec<SteadyClass> = self.invocations.iter().map(|(_, s)| s.class).collect();
-        stats::classify_invocations(&classes)
+impl RunAnalysis {
+    pub fn summary_of(&self, key: &Key) -> Option<&SummaryRow> {
+        self.summary
+            .iter()
+            .find(|s| s.suite == key.suite && s.benchmark == key.benchmark && s.config == key.config)
     }
 }
 
-/// Steady-state analysis of every benchmark × config in `rows` for `measure`.
-pub fn analyse(rows: &[Row], measure: Measure) -> BTreeMap<Key, Analysed> {
-    invocations(rows, measure)
-        .into_iter()
-        .map(|(key, invs)| {
-            let invocations = invs
-                .into_iter()
-                .map(|inv| {
-                    let steady = classify_invocation(&inv.series);
-                    (inv, steady)
-                })
-                .collect();
-            (key, Analysed { invocations })
-        })
-        .collect()
-}
-
-/// The seed of the statistics RNG recorded in `run.json` (`seed` or `stats_seed`, at the top
-/// level or under `method`), or a fixed default so that intervals are reproducible anyway.
-pub fn seed_of(run_json: Option<&serde_json::Value>) -> u64 {
-    const DEFAULT_SEED: u64 = 0x5eed;
-    let Some(json) = run_json else { return DEFAULT_SEED };
-    for scope in [Some(json), json.get("method"), json.get("parameters")].into_iter().flatten() {
-        for name in ["seed", "stats_seed", "rng_seed"] {
-            if let Some(seed) = scope.get(name).and_then(|v| v.as_u64()) {
-                return seed;
-            }
+/// Analyses `run` for `measure`, speedups against `reference`.
+pub fn analyse_run(run: &RunData, measure: Measure, reference: &str) -> RunAnalysis {
+    let options = options_for(run.run_json.as_ref(), measure, reference);
+    let analysis = analyse(&run.rows, &options);
+    let mut values: BTreeMap<Key, Vec<f64>> = BTreeMap::new();
+    for inv in &analysis.invocations {
+        if let (true, Some(v)) = (inv.status == "ok", inv.value) {
+            let key = Key {
+                suite: inv.suite.clone(),
+                benchmark: inv.benchmark.clone(),
+                config: inv.config.clone(),
+            };
+            values.entry(key).or_default().push(v);
         }
     }
-    DEFAULT_SEED
+    RunAnalysis { options, summary: analysis.summary, values }
+}
+
+/// Analysis options: seed, resamples and confidence from `run.json`'s `method` when recorded,
+/// else the defaults of `harness run` and a fixed seed (so results are reproducible anyway).
+pub fn options_for(json: Option<&serde_json::Value>, measure: Measure, reference: &str) -> AnalysisOptions {
+    let method = json.and_then(|j| j.get("method"));
+    let field = |name: &str| method.and_then(|m| m.get(name));
+    AnalysisOptions {
+        measure,
+        reference: reference.to_string(),
+        seed: seed_of(json),
+        resamples: field("resamples")
+            .and_then(|v| v.as_u64())
+            .map_or(DEFAULT_RESAMPLES, |v| v as usize)
+            .max(1000),
+        confidence: field("confidence")
+            .and_then(|v| v.as_f64())
+            .filter(|c| *c > 0.0 && *c < 1.0)
+            .unwrap_or(DEFAULT_CONFIDENCE),
+    }
+}
+
+/// The seed of the statistics RNG recorded in `run.json` (`method.seed`, or a top-level
+/// `seed`), or a fixed default.
+pub fn seed_of(json: Option<&serde_json::Value>) -> u64 {
+    const DEFAULT_SEED: u64 = 0x5eed;
+    let Some(json) = json else { return DEFAULT_SEED };
+    [json.get("method"), Some(json), json.get("parameters")]
+        .into_iter()
+        .flatten()
+        .find_map(|scope| scope.get("seed").and_then(|v| v.as_u64()))
+        .unwrap_or(DEFAULT_SEED)
 }

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::output::results::ResultRow;
+pub use crate::exec::Measure;
+use crate::output::results::{self, ResultRow};
 
 /// Columns every `results.csv` has, in order (ARCHITECTURE §6).
 pub const REQUIRED_COLUMNS: [&str; 8] = [
@@ -27,45 +28,12 @@ pub const REQUIRED_COLUMNS: [&str; 8] = [
     "status",
 ];
 
-/// Optional per-iteration measures; an absent column or empty cell reads as `None`.
-pub const OPTIONAL_COLUMNS: [&str; 6] = [
-    "instructions",
-    "compile_ns",
-    "deopts",
-    "guard_failures",
-    "osr_entries",
-    "max_rss_kb",
-];
-
-/// One row of `results.csv`: one iteration of one invocation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    pub suite: String,
-    pub benchmark: String,
-    pub config: String,
-    pub invocation: u32,
-    pub iteration: u32,
-    pub wall_ns: f64,
-    pub status: String,
-    /// Values of [`OPTIONAL_COLUMNS`], same order.
-    pub extra: [Option<f64>; 6],
-}
-
-impl Row {
-    /// The optional measure `name` (one of [`OPTIONAL_COLUMNS`]).
-    pub fn extra(&self, name: &str) -> Option<f64> {
-        OPTIONAL_COLUMNS
-            .iter()
-            .position(|c| *c == name)
-            .and_then(|i| self.extra[i])
-    }
-
-    pub fn key(&self) -> Key {
-        Key {
-            suite: self.suite.clone(),
-            benchmark: self.benchmark.clone(),
-            config: self.config.clone(),
-        }
+/// The benchmark × config of a row.
+pub fn key_of(row: &ResultRow) -> Key {
+    Key {
+        suite: row.suite.clone(),
+        benchmark: row.benchmark.clone(),
+        config: row.config.clone(),
     }
 }
 
@@ -88,7 +56,7 @@ impl fmt::Display for Key {
 pub struct RunData {
     pub dir: PathBuf,
     pub run_id: String,
-    pub rows: Vec<Row>,
+    pub rows: Vec<ResultRow>,
     /// `run.json`, kept as free JSON: the report shows whatever environment the runner wrote.
     pub run_json: Option<serde_json::Value>,
 }
@@ -99,7 +67,8 @@ pub fn load_run(dir: &Path) -> Result<RunData> {
         bail!("{} is not a directory (expected a run or baseline directory)", dir.display());
     }
     let csv_path = dir.join("results.csv");
-    let (run_id, rows) = read_results(&csv_path)?;
+    let rows = read_results(&csv_path)?;
+    let run_id = rows.first().map(|r| r.run_id.clone()).unwrap_or_default();
     let json_path = dir.join("run.json");
     let run_json = if json_path.exists() {
         let text = std::fs::read_to_string(&json_path)
@@ -114,88 +83,47 @@ pub fn load_run(dir: &Path) -> Result<RunData> {
     Ok(RunData { dir: dir.to_path_buf(), run_id, rows, run_json })
 }
 
-/// Parses a `results.csv`; returns the run id (of the first row) and the rows.
-pub fn read_results(path: &Path) -> Result<(String, Vec<Row>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+/// Checks the header names the required columns (for a clear message on a file that is not a
+/// results.csv), then reads the rows with the writer's own reader and record type
+/// (`output::results`), so reader and writer cannot drift apart.
+pub fn read_results(path: &Path) -> Result<Vec<ResultRow>> {
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
     let headers = reader
         .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?
-        .clone();
-    let index = |name: &str| headers.iter().position(|h| h.trim() == name);
+        .with_context(|| format!("{}: cannot read the header line", path.display()))?;
     for name in REQUIRED_COLUMNS {
-        index(name).with_context(|| {
-            format!("{}: missing column `{name}` (is this a results.csv?)", path.display())
-        })?;
-    }
-    let mut run_id = String::new();
-    let mut rows = Vec::new();
-    // The record type is the writer's own (`output::results::ResultRow`), so reader and
-    // writer cannot drift apart; its optional measures deserialize to `None` when absent.
-    for (n, record) in reader.deserialize::<ResultRow>().enumerate() {
-        let r = record.with_context(|| format!("{}: data line {}", path.display(), n + 1))?;
-        if run_id.is_empty() {
-            run_id = r.run_id.clone();
+        if !headers.iter().any(|h| h.trim() == name) {
+            bail!("{}: missing column `{name}` (is this a results.csv?)", path.display());
         }
-        let as_f64 = |v: Option<u64>| v.map(|v| v as f64);
-        rows.push(Row {
-            suite: r.suite,
-            benchmark: r.benchmark,
-            config: r.config,
-            invocation: r.invocation,
-            iteration: r.iteration,
-            wall_ns: r.wall_ns.map_or(f64::NAN, |v| v as f64),
-            status: r.status,
-            extra: [
-                as_f64(r.instructions),
-                as_f64(r.compile_ns),
-                as_f64(r.deopts),
-                as_f64(r.guard_failures),
-                as_f64(r.osr_entries),
-                as_f64(r.max_rss_kb),
-            ],
-        });
     }
-    Ok((run_id, rows))
+    results::read_results(path)
 }
 
-/// Which per-iteration number a comparison or plot is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Measure {
-    /// Wall-clock nanoseconds per iteration.
-    Wall,
-    /// Instructions per iteration (callgrind; deterministic).
-    Instructions,
+/// Display unit of a measure's raw numbers, for table headers and axes.
+pub fn unit(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Wall => "ms",
+        Measure::Instructions => "Minstr",
+    }
 }
 
-impl Measure {
-    pub fn name(self) -> &'static str {
-        match self {
-            Measure::Wall => "wall",
-            Measure::Instructions => "instructions",
-        }
-    }
+/// Raw value to display unit (ns to ms, instructions to millions).
+pub const DISPLAY_SCALE: f64 = 1e-6;
 
-    /// The unit of the raw numbers, for table headers.
-    pub fn unit(self) -> &'static str {
-        match self {
-            Measure::Wall => "ms",
-            Measure::Instructions => "Minstr",
-        }
+/// The name of a measure as written on the command line.
+pub fn measure_name(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Wall => "wall",
+        Measure::Instructions => "instructions",
     }
+}
 
-    /// Raw value → display unit (ns → ms, instructions → millions).
-    pub fn scale(self) -> f64 {
-        1e-6
-    }
-
-    pub fn of(self, row: &Row) -> Option<f64> {
-        match self {
-            Measure::Wall => Some(row.wall_ns).filter(|v| v.is_finite()),
-            Measure::Instructions => row.extra("instructions"),
-        }
+/// The row's value of `measure`.
+pub fn value_of(row: &ResultRow, measure: Measure) -> Option<f64> {
+    match measure {
+        Measure::Wall => row.wall_ns.map(|v| v as f64),
+        Measure::Instructions => row.instructions.map(|v| v as f64),
     }
 }
 
@@ -206,33 +134,33 @@ pub struct Invocation {
     pub series: Vec<f64>,
 }
 
-/// Groups the rows into invocation series of `measure` per benchmark × config.
+/// Groups the rows into invocation series of `measure` per benchmark × config (for plots).
 ///
 /// Only invocations whose every row is `ok` and carries the measure enter: a process that
 /// crashed or printed a wrong result is reported as a failure, and its times must not count
 /// (ARCHITECTURE §6). Keys whose invocations all failed are absent from the map.
-pub fn invocations(rows: &[Row], measure: Measure) -> BTreeMap<Key, Vec<Invocation>> {
-    let mut grouped: BTreeMap<(Key, u32), Vec<&Row>> = BTreeMap::new();
+pub fn invocations(rows: &[ResultRow], measure: Measure) -> BTreeMap<Key, Vec<Invocation>> {
+    let mut grouped: BTreeMap<(Key, u32), Vec<&ResultRow>> = BTreeMap::new();
     for row in rows {
-        grouped.entry((row.key(), row.invocation)).or_default().push(row);
+        grouped.entry((key_of(row), row.invocation)).or_default().push(row);
     }
     let mut out: BTreeMap<Key, Vec<Invocation>> = BTreeMap::new();
     for ((key, invocation), mut rows) in grouped {
-        if rows.iter().any(|r| r.status != "ok" || measure.of(r).is_none()) {
+        if rows.iter().any(|r| r.status != "ok" || value_of(r, measure).is_none()) {
             continue;
         }
         rows.sort_by_key(|r| r.iteration);
-        let series = rows.iter().filter_map(|r| measure.of(r)).collect();
+        let series = rows.iter().filter_map(|r| value_of(r, measure)).collect();
         out.entry(key).or_default().push(Invocation { invocation, series });
     }
     out
 }
 
-/// Rows whose status is not `ok`, one entry per failed invocation: (key, invocation, status).
-pub fn failures(rows: &[Row]) -> Vec<(Key, u32, String)> {
+/// Failed invocations: (key, invocation, status), one entry each.
+pub fn failures(rows: &[ResultRow]) -> Vec<(Key, u32, String)> {
     let mut seen = BTreeMap::new();
     for row in rows.iter().filter(|r| r.status != "ok") {
-        seen.entry((row.key(), row.invocation)).or_insert_with(|| row.status.clone());
+        seen.entry((key_of(row), row.invocation)).or_insert_with(|| row.status.clone());
     }
     seen.into_iter().map(|((k, i), s)| (k, i, s)).collect()
 }

@@ -11,11 +11,12 @@ use crate::plots::distribution::{DistributionPlot, Group};
 use crate::plots::jitstats::{JitStat, JitStatsPlot, COUNTERS};
 use crate::plots::speedup::{SpeedupPlot, SpeedupPoint};
 use crate::plots::warmup::{Curve, Panel, WarmupPlot};
-use crate::plots::{self, render};
-use crate::stats::{self, ratio_ci, rng_for, Statistic, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
+use crate::output::results::ResultRow;
+use crate::plots::render;
+use crate::stats::{self, classify_invocation, classify_invocations, Estimate, InvocationSteadyState};
 
-use super::analysis::Analysed;
-use super::data::{Key, Measure, Row};
+use super::analysis::RunAnalysis;
+use super::data::{key_of, unit, Invocation, Key, DISPLAY_SCALE};
 
 /// The names and layout the report uses.
 pub struct Layout {
@@ -44,34 +45,18 @@ pub struct Figure {
     pub caption: String,
 }
 
-/// Speedup of every non-reference config over the reference, per benchmark.
-pub fn speedups(analysed: &BTreeMap<Key, Analysed>, layout: &Layout, seed: u64) -> Vec<(Key, stats::Estimate)> {
-    let mut out = Vec::new();
-    for (key, a) in analysed {
-        if key.config == layout.reference {
-            continue;
-        }
-        let reference = Key { config: layout.reference.clone(), ..key.clone() };
-        let Some(r) = analysed.get(&reference) else { continue };
-        let mut rng = rng_for(seed, &format!("speedup/{key}"));
-        // Times: reference / config > 1 means the config is faster.
-        let est = ratio_ci(&r.values(), &a.values(), Statistic::Median, DEFAULT_RESAMPLES, DEFAULT_CONFIDENCE, &mut rng);
-        out.push((key.clone(), est));
-    }
-    out
-}
-
 /// Draws every figure into `plots_dir`.
 pub fn draw_all(
-    analysed: &BTreeMap<Key, Analysed>,
-    rows: &[Row],
-    speedup: &[(Key, stats::Estimate)],
+    analysis: &RunAnalysis,
+    series: &BTreeMap<Key, Vec<Invocation>>,
+    rows: &[ResultRow],
     layout: &Layout,
     plots_dir: &Path,
 ) -> Result<Vec<Figure>> {
     std::fs::create_dir_all(plots_dir)?;
-    let measure = Measure::Wall;
+    let unit = unit(analysis.options.measure);
     let mut figures = Vec::new();
+    let speedup = speedups(analysis, layout);
 
     if !speedup.is_empty() {
         let plot = SpeedupPlot {
@@ -104,28 +89,30 @@ pub fn draw_all(
 
     for (suite, bench) in &layout.benchmarks {
         let label = layout.label(suite, bench);
-        let keys: Vec<(&String, &Analysed)> = layout
+        // Per config: each invocation's series with its steady-state analysis (the same
+        // function `harness run` uses; recomputed because plots need the segments).
+        let keys: Vec<(&String, Vec<(&Invocation, InvocationSteadyState)>)> = layout
             .configs
             .iter()
             .filter_map(|c| {
                 let key = Key { suite: suite.clone(), benchmark: bench.clone(), config: c.clone() };
-                analysed.get(&key).map(|a| (c, a))
+                let invs = series.get(&key)?;
+                Some((c, invs.iter().map(|inv| (inv, classify_invocation(&inv.series))).collect()))
             })
             .collect();
         if keys.is_empty() {
             continue;
         }
-        let scale = measure.scale();
+        let scale = DISPLAY_SCALE;
         let warmup = WarmupPlot {
             title: format!("{label}: warm-up (iteration time per invocation)"),
-            unit: measure.unit().into(),
+            unit: unit.into(),
             panels: keys
                 .iter()
-                .map(|(config, a)| Panel {
+                .map(|(config, invs)| Panel {
                     config: (*config).clone(),
-                    class: a.class(),
-                    curves: a
-                        .invocations
+                    class: classify_invocations(&invs.iter().map(|(_, s)| s.class).collect::<Vec<_>>()),
+                    curves: invs
                         .iter()
                         .map(|(inv, s)| Curve {
                             invocation: inv.invocation,
@@ -145,17 +132,16 @@ pub fn draw_all(
         });
         let dist = DistributionPlot {
             title: format!("{label}: steady-state iteration times per config"),
-            unit: measure.unit().into(),
+            unit: unit.into(),
             groups: keys
                 .iter()
-                .map(|(config, a)| Group {
+                .map(|(config, invs)| Group {
                     config: (*config).clone(),
-                    iterations: a
-                        .invocations
+                    iterations: invs
                         .iter()
                         .flat_map(|(inv, s)| inv.series[s.steady_start.min(inv.series.len())..].iter().map(|v| v * scale))
                         .collect(),
-                    invocations: a.values().iter().map(|v| v * scale).collect(),
+                    invocations: invs.iter().map(|(_, s)| s.value * scale).collect(),
                 })
                 .collect(),
         };
@@ -169,13 +155,14 @@ pub fn draw_all(
 }
 
 /// The JIT-counter plot, or `None` when the run recorded none of the counters.
-fn jit_stats(rows: &[Row], layout: &Layout) -> Option<JitStatsPlot> {
+fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
     // Per (key, invocation): totals of each counter over the invocation's ok rows.
     let mut totals: BTreeMap<(Key, u32), [Option<f64>; 4]> = BTreeMap::new();
     for row in rows.iter().filter(|r| r.status == "ok") {
-        let slot = totals.entry((row.key(), row.invocation)).or_insert([None; 4]);
-        for (c, (name, _, scale)) in COUNTERS.iter().enumerate() {
-            if let Some(v) = row.extra(name) {
+        let slot = totals.entry((key_of(row), row.invocation)).or_insert([None; 4]);
+        let counters = [row.compile_ns, row.deopts, row.guard_failures, row.osr_entries];
+        for (c, (_, _, scale)) in COUNTERS.iter().enumerate() {
+            if let Some(v) = counters[c].map(|v| v as f64) {
                 slot[c] = Some(slot[c].unwrap_or(0.0) + v * scale);
             }
         }
@@ -214,8 +201,21 @@ pub fn slug(s: &str) -> String {
         .collect()
 }
 
-/// Keeps `plots` referenced so that its font registration is linked even when no figure is
-/// drawn (an empty run still gets a page).
-pub fn ensure_font() {
-    plots::register_font();
+/// Speedup of every non-reference config over the reference, from the summary rows.
+pub fn speedups(analysis: &RunAnalysis, layout: &Layout) -> Vec<(Key, Estimate)> {
+    analysis
+        .summary
+        .iter()
+        .filter(|s| s.config != layout.reference)
+        .filter_map(|s| {
+            let est = Estimate {
+                point: s.speedup?,
+                lower: s.speedup_lo?,
+                upper: s.speedup_hi?,
+                confidence: analysis.options.confidence,
+            };
+            let key = Key { suite: s.suite.clone(), benchmark: s.benchmark.clone(), config: s.config.clone() };
+            Some((key, est))
+        })
+        .collect()
 }

@@ -2,14 +2,10 @@
 //! `{{NAME}}` placeholders filled by escaped fragments built here. All text that comes from
 //! files (benchmark names, run.json values) goes through [`escape`].
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::stats::{bootstrap_ci, rng_for, tukey_fences, Estimate, Statistic};
-use crate::stats::{DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
-
-use super::analysis::Analysed;
-use super::data::{failures, Key, Measure, RunData};
+use super::analysis::RunAnalysis;
+use super::data::{failures, unit, RunData, DISPLAY_SCALE};
 use super::figures::{Figure, Layout};
 
 const TEMPLATE: &str = include_str!("template.html");
@@ -31,14 +27,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The whole page.
-pub fn page(
-    run: &RunData,
-    analysed: &BTreeMap<Key, Analysed>,
-    speedup: &[(Key, Estimate)],
-    layout: &Layout,
-    figures: &[Figure],
-    seed: u64,
-) -> String {
+pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[Figure]) -> String {
     let failed = failures(&run.rows);
     let headline = format!(
         "{} benchmark(s) × {} config(s), {} iteration rows, {}",
@@ -79,13 +68,13 @@ pub fn page(
     let fill = [
         ("{{RUN_ID}}", escape(&run.run_id)),
         ("{{HEADLINE}}", headline),
-        ("{{SUMMARY}}", summary_table(analysed, speedup, layout, seed)),
+        ("{{SUMMARY}}", summary_table(analysis, layout)),
         ("{{SPEEDUP}}", figure_or("speedup", "No speedups: the run has a single config.")),
         ("{{JIT}}", figure_or("jit-stats", "The run recorded no JIT counters.")),
         ("{{BENCHMARKS}}", benchmarks),
         ("{{FAILURES}}", failures_html),
         ("{{ENVIRONMENT}}", environment(run.run_json.as_ref())),
-        ("{{METHOD}}", method(seed)),
+        ("{{METHOD}}", method(analysis)),
     ];
     let mut out = TEMPLATE.to_string();
     for (placeholder, value) in fill {
@@ -102,46 +91,40 @@ fn figure(f: &Figure) -> String {
     )
 }
 
-/// Per benchmark × config: invocations, median with CI, mean, steady-state class, outliers,
-/// speedup with CI.
-fn summary_table(
-    analysed: &BTreeMap<Key, Analysed>,
-    speedup: &[(Key, Estimate)],
-    layout: &Layout,
-    seed: u64,
-) -> String {
-    let unit = Measure::Wall.unit();
+/// Per benchmark × config (the rows of `summary.csv`): invocations, median with CI, mean,
+/// steady-state class, outliers, speedup with CI.
+fn summary_table(analysis: &RunAnalysis, layout: &Layout) -> String {
+    let unit = unit(analysis.options.measure);
+    let pct = (analysis.options.confidence * 100.0).round();
     let mut t = format!(
-        "<table><tr><th>benchmark</th><th>config</th><th>invocations</th><th>median ({unit})</th>\
-         <th>95% CI</th><th>mean ({unit})</th><th>steady state</th><th>outliers</th>\
-         <th>speedup vs {}</th><th>95% CI</th></tr>",
+        "<table><tr><th>benchmark</th><th>config</th><th>ok / invocations</th><th>median ({unit})</th>\
+         <th>{pct}% CI</th><th>mean ({unit})</th><th>steady state</th><th>outliers</th>\
+         <th>speedup vs {}</th><th>{pct}% CI</th></tr>",
         escape(&layout.reference)
     );
-    let s = Measure::Wall.scale();
-    for (key, a) in analysed {
-        let values = a.values();
-        let mut rng = rng_for(seed, &format!("median/{key}"));
-        let med = bootstrap_ci(&values, Statistic::Median, DEFAULT_RESAMPLES, DEFAULT_CONFIDENCE, &mut rng);
-        let fences = tukey_fences(&values);
-        let outliers = values.iter().filter(|v| fences.is_outlier(**v)).count();
-        let (sp, sp_ci) = match speedup.iter().find(|(k, _)| k == key) {
-            Some((_, e)) => (format!("{:.2}x", e.point), format!("[{:.2}, {:.2}]", e.lower, e.upper)),
-            None if key.config == layout.reference => ("1 (reference)".into(), String::new()),
-            None => ("-".into(), String::new()),
+    let num = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v * DISPLAY_SCALE));
+    for s in &analysis.summary {
+        let (sp, sp_ci) = match (s.speedup, s.speedup_lo, s.speedup_hi) {
+            _ if s.config == layout.reference => ("1 (reference)".to_string(), String::new()),
+            (Some(p), Some(lo), Some(hi)) => (format!("{p:.2}x"), format!("[{lo:.2}, {hi:.2}]")),
+            _ => ("-".into(), String::new()),
         };
+        let class = if s.failed > 0 { "failed" } else { "" };
         let _ = write!(
             t,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.3}</td>\
-             <td class=\"num\">[{:.3}, {:.3}]</td><td class=\"num\">{:.3}</td><td>{}</td>\
-             <td class=\"num\">{outliers}</td><td class=\"num\">{sp}</td><td class=\"num\">{sp_ci}</td></tr>",
-            escape(&layout.label(&key.suite, &key.benchmark)),
-            escape(&key.config),
-            values.len(),
-            med.point * s,
-            med.lower * s,
-            med.upper * s,
-            crate::stats::mean(&values) * s,
-            escape(&a.class()),
+            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">[{}, {}]</td><td class=\"num\">{}</td><td>{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{sp}</td><td class=\"num\">{sp_ci}</td></tr>",
+            escape(&layout.label(&s.suite, &s.benchmark)),
+            escape(&s.config),
+            s.ok,
+            s.invocations,
+            num(s.median),
+            num(s.median_lo),
+            num(s.median_hi),
+            num(s.mean),
+            escape(&s.steady_class),
+            s.outliers,
         );
     }
     t + "</table>"
@@ -189,7 +172,9 @@ fn scalar(v: &serde_json::Value) -> String {
     }
 }
 
-fn method(seed: u64) -> String {
+fn method(analysis: &RunAnalysis) -> String {
+    let o = &analysis.options;
+    let (resamples, seed, confidence) = (o.resamples, o.seed, o.confidence * 100.0);
     format!(
         "<ul>\
          <li>The <b>invocation</b> (one process) is the statistical unit; iterations run inside it.</li>\
@@ -197,8 +182,8 @@ fn method(seed: u64) -> String {
          with penalty 15&nbsp;ln&nbsp;n (Barrett et al. 2017, <i>Virtual Machine Warmup Blows Hot and Cold</i>); \
          the last segment is the steady state and its mean is the invocation's value. The invocation is \
          classified flat, warmup, slowdown or no steady state.</li>\
-         <li>Medians and speedups get seeded percentile-bootstrap 95% confidence intervals \
-         ({DEFAULT_RESAMPLES} resamples, seed {seed}; Efron &amp; Tibshirani 1993); a speedup is \
+         <li>Medians and speedups get seeded percentile-bootstrap confidence intervals \
+         ({resamples} resamples, seed {seed}, {confidence}% level; Efron &amp; Tibshirani 1993); a speedup is \
          median(reference)/median(config) with both groups resampled independently.</li>\
          <li>Outliers among invocation values are counted with Tukey's fences (1.5 IQR) and never dropped.</li>\
          <li>Failed invocations (wrong output, error, timeout, crash) are listed above and excluded.</li>\

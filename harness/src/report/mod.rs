@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use analysis::{analyse, seed_of};
-use data::{load_run, Measure};
-use figures::{draw_all, speedups, Layout};
+use analysis::analyse_run;
+use data::{invocations, load_run, Measure};
+use figures::{draw_all, Layout};
 
 /// `harness report RUN_DIR`.
 #[derive(Debug, clap::Args)]
@@ -44,14 +44,12 @@ pub fn report_command(args: &ReportArgs) -> i32 {
 /// Writes `RUN_DIR/plots/*.{png,svg}` and `RUN_DIR/index.html` from the run's files.
 pub fn generate(run_dir: &Path) -> Result<()> {
     let run = load_run(run_dir)?;
-    let analysed = analyse(&run.rows, Measure::Wall);
     let layout = layout(&run);
-    let seed = seed_of(run.run_json.as_ref());
-    let speedup = speedups(&analysed, &layout, seed);
-    figures::ensure_font();
-    let figures = draw_all(&analysed, &run.rows, &speedup, &layout, &run_dir.join("plots"))
+    let analysis = analyse_run(&run, Measure::Wall, &layout.reference);
+    let series = invocations(&run.rows, Measure::Wall);
+    let figures = draw_all(&analysis, &series, &run.rows, &layout, &run_dir.join("plots"))
         .context("drawing the plots")?;
-    let page = html::page(&run, &analysed, &speedup, &layout, &figures, seed);
+    let page = html::page(&run, &analysis, &layout, &figures);
     let index = run_dir.join("index.html");
     std::fs::write(&index, page).with_context(|| format!("writing {}", index.display()))?;
     Ok(())

@@ -1,15 +1,217 @@
-//! Unit tests of the compiler (resolution, static errors, code shape) on parsed source.
+//! Unit tests of the compiler on parsed source: scope resolution, static errors (message,
+//! position and order), and the shape of the generated code.
 
-use crate::bytecode::disasm::disassemble;
+use crate::bytecode::{FuncProto, Instr, Program};
 use crate::parser;
 
 use super::compile;
 
+fn compiled(src: &str) -> Program {
+    let ast = parser::parse(src.as_bytes()).expect("parses");
+    compile(&ast).unwrap_or_else(|e| panic!("compile error {e}"))
+}
+
+/// The static error of `src` as `line:col: message`.
+fn error(src: &str) -> String {
+    let ast = parser::parse(src.as_bytes()).expect("parses");
+    match compile(&ast) {
+        Ok(_) => panic!("expected a compile error for {src:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn proto<'p>(p: &'p Program, name: &str) -> &'p FuncProto {
+    p.protos
+        .iter()
+        .find(|f| &*f.trace_name == name)
+        .unwrap_or_else(|| panic!("no function {name}"))
+}
+
 #[test]
-fn smoke() {
-    let src = "func f(n) {\n  x := 0\n  while x < n { x := x + 1 }\n  return x\n}\nprint(f(10))\n";
-    let ast = parser::parse(src.as_bytes()).unwrap();
-    let p = compile(&ast).unwrap();
-    println!("{}", disassemble(&p));
-    panic!();
+fn while_loop_is_compact() {
+    let p = compiled("func f(n) {\n  x := 0\n  while x < n { x := x + 1 }\n  return x\n}\n");
+    let f = proto(&p, "f");
+    assert_eq!(
+        f.code,
+        vec![
+            Instr::LoadInt { dst: 1, v: 0 },
+            Instr::Lt { dst: 2, a: 1, b: 0 },
+            Instr::JumpIfFalse { cond: 2, target: 5 },
+            Instr::AddImm { dst: 1, a: 1, imm: 1 },
+            Instr::LoopBack { target: 1 },
+            Instr::Return { src: 1 },
+            Instr::ReturnNull,
+        ]
+    );
+    assert_eq!(f.num_regs, 3);
+    assert_eq!(f.spans.len(), f.code.len());
+}
+
+#[test]
+fn names_of_protos_and_main_is_last() {
+    let p = compiled(
+        "struct P { x\n func get(self) { return self.x } }\nfunc f() { return func() {} }\n",
+    );
+    let names: Vec<(&str, &str, bool, bool)> = p
+        .protos
+        .iter()
+        .map(|f| (&*f.trace_name, &*f.display_name, f.is_method, f.is_anonymous))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("P.get", "get", true, false),
+            ("<anonymous>", "anonymous", false, true),
+            ("f", "f", false, false),
+            ("<main>", "<main>", false, false),
+        ]
+    );
+    for (i, f) in p.protos.iter().enumerate() {
+        assert_eq!(f.id as usize, i);
+    }
+    assert_eq!(p.main.id as usize, p.protos.len() - 1);
+    assert_eq!(&*p.structs[0].methods[0].0, "get");
+    assert_eq!(&*p.global_names[0], "print");
+}
+
+#[test]
+fn possibly_unbound_reads_are_checked_once() {
+    let p = compiled(
+        "func f(c) {\n if c { y := 1 } else { y := 2 }\n print(y)\n if c { z := 1 }\n print(z, z)\n}\n",
+    );
+    let checks: Vec<&Instr> = proto(&p, "f")
+        .code
+        .iter()
+        .filter(|i| matches!(i, Instr::CheckDef { .. }))
+        .collect();
+    // y is bound by both branches; z only by one, and checked at its first read only.
+    assert_eq!(checks.len(), 1);
+    assert!(matches!(checks[0], Instr::CheckDef { reg: 2, .. }));
+}
+
+#[test]
+fn loop_bindings_do_not_count_after_the_loop() {
+    let p = compiled("func f(n) {\n for i in range(n) { k := i }\n return k + i\n}\n");
+    let f = proto(&p, "f");
+    let checks = f.code.iter().filter(|i| matches!(i, Instr::CheckDef { .. })).count();
+    assert_eq!(checks, 2);
+    assert!(f.code.iter().any(|i| matches!(i, Instr::RangePrep { argc: 1, .. })));
+}
+
+#[test]
+fn captured_locals_live_in_cells() {
+    let p = compiled("func o() { k := func() { c := 10 }; c := 0; k(); return c }\n");
+    let o = proto(&p, "o");
+    // c (register 1) gets its cell on entry, before k is created.
+    assert_eq!(o.code[0], Instr::NewCell { reg: 1 });
+    let inner = proto(&p, "<anonymous>");
+    assert_eq!(inner.upvals, vec![crate::bytecode::UpvalDesc::ParentReg(1)]);
+    assert!(inner.code.iter().any(|i| matches!(i, Instr::SetUpval { idx: 0, .. })));
+    // With `let c` in k, c is k's own local and o captures nothing.
+    let p = compiled("func o() { k := func() { let c := 10 }; c := 0; k(); return c }\n");
+    assert!(!proto(&p, "o").code.iter().any(|i| matches!(i, Instr::NewCell { .. })));
+}
+
+#[test]
+fn upvalues_thread_through_intermediate_functions() {
+    let p = compiled("func a() { x := 1\n return func() { return func() { return x } } }\n");
+    let protos: Vec<&FuncProto> = p
+        .protos
+        .iter()
+        .filter(|f| f.is_anonymous)
+        .map(|f| &**f)
+        .collect();
+    // Post-order: the innermost function comes first.
+    assert_eq!(protos[0].upvals, vec![crate::bytecode::UpvalDesc::ParentUpval(0)]);
+    assert_eq!(protos[1].upvals, vec![crate::bytecode::UpvalDesc::ParentReg(0)]);
+}
+
+#[test]
+fn local_read_before_binding_resolves_locally() {
+    let p = compiled("g := 1\nfunc f() { print(g); g := 2 }\n");
+    let f = proto(&p, "f");
+    assert!(f.code.iter().any(|i| matches!(i, Instr::CheckDef { reg: 0, .. })));
+}
+
+#[test]
+fn calls_reserve_a_register_past_the_arguments() {
+    let p = compiled("func f(a) { return a }\nx := f(f(1))\n");
+    let main = &p.main;
+    assert!(main.code.iter().any(|i| matches!(i, Instr::Call { base: 1, argc: 1 })));
+    assert!(main.num_regs >= 4);
+    let p = compiled("struct S { func m(self, a) { return a } }\ns := S {}\ns.m(2)\n");
+    assert!(p.main.code.iter().any(|i| matches!(i, Instr::CallMethod { base: 0, argc: 1, .. })));
+    assert!(p.main.num_regs >= 4);
+}
+
+#[test]
+fn hoisted_functions_are_defined_first() {
+    let p = compiled("print(f())\nfunc f() { return 1 }\n");
+    assert!(matches!(p.main.code[0], Instr::MakeClosure { .. }));
+    assert!(matches!(p.main.code[1], Instr::DefGlobal { .. }));
+}
+
+#[test]
+fn static_errors_messages_and_positions() {
+    let cases = [
+        ("x = 1\n", "1:1: assignment to undefined variable 'x'"),
+        ("func f() { y += 1 }\n", "1:12: assignment to undefined variable 'y'"),
+        ("func f() { y = 1 }\ny := 0\n", ""),
+        ("print = 1\n", ""),
+        ("const X := 1\nX := 2\n", "2:1: cannot assign to constant 'X'"),
+        ("const X := 1\nfunc f() { X = 2 }\n", "2:12: cannot assign to constant 'X'"),
+        ("const X := 1\nfunc f() { X := 2 }\n", ""),
+        ("const X := 1\nfor X in 3 {}\n", "2:1: cannot assign to constant 'X'"),
+        ("const X := 1\nfunc X() {}\n", "2:1: cannot assign to constant 'X'"),
+        ("func f(a) { const a := 1 }\n", "1:19: cannot redeclare parameter 'a' as a constant"),
+        ("func f() { const A := 1\n g := func() { A := 2 } }\n", "2:16: cannot assign to constant 'A'"),
+        ("func f() { const A := 1\n g := func() { let A := 2 } }\n", ""),
+        ("while true { const A := 1 }\n", ""),
+        ("func f(a, b, a) {}\n", "1:14: duplicate parameter 'a'"),
+        ("func f() {}\nfunc f() {}\n", "2:1: function 'f' is already declared"),
+        ("struct S {}\nstruct S {}\n", "2:1: struct 'S' is already declared"),
+        ("struct S { a, b, a }\n", "1:18: field 'a' is declared twice"),
+        ("struct S { a\n func a(self) {} }\n", "2:2: 'a' is declared twice in struct 'S'"),
+        ("struct S { a }\nx := S { b: 1 }\n", "2:10: struct 'S' has no field 'b'"),
+        ("break\n", "1:1: 'break' outside a loop"),
+        ("while true { f := func() { continue } }\n", "1:28: 'continue' outside a loop"),
+        ("return 1\n", "1:1: 'return' outside a function"),
+    ];
+    for (src, want) in cases {
+        let ast = parser::parse(src.as_bytes()).expect("parses");
+        let got = compile(&ast).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(got, want, "for {src:?}");
+    }
+}
+
+#[test]
+fn static_errors_come_in_the_prescribed_order() {
+    // Structs before duplicate functions before method bodies before statements.
+    assert_eq!(
+        error("x = 1\nfunc f() {}\nfunc f() {}\nstruct S { a, a }\n"),
+        "4:15: field 'a' is declared twice"
+    );
+    assert_eq!(
+        error("x = 1\nfunc f() {}\nfunc f() {}\n"),
+        "3:1: function 'f' is already declared"
+    );
+    assert_eq!(
+        error("x = 1\nstruct S { func m(self) { break } }\n"),
+        "2:27: 'break' outside a loop"
+    );
+    // An assignment's value before its target; a for's variable, body, then iterable.
+    assert_eq!(
+        error("const X := 1\nX := func() { return }()\ny = 2\n"),
+        "2:1: cannot assign to constant 'X'"
+    );
+    assert_eq!(
+        error("const X := 1\nX := func() { break }\n"),
+        "2:15: 'break' outside a loop"
+    );
+    assert_eq!(
+        error("for i in S { z: 1 } { break; q = 1 }\nstruct S { a }\n"),
+        "1:30: assignment to undefined variable 'q'"
+    );
+    // Hoisted functions are still checked where they stand.
+    assert_eq!(error("y = 1\nfunc f() { break }\n"), "1:1: assignment to undefined variable 'y'");
 }

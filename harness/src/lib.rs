@@ -1,0 +1,19 @@
+//! Ruff Bench's harness as a library: the `harness` binary is a thin CLI over it, and the
+//! integration tests drive whole runs through it with the mock executor.
+//!
+//! Data flow (ARCHITECTURE §1, §6): [`manifest`] + [`configs`] + [`cli`] args are validated
+//! into a [`plan::Plan`]; [`runner`] sends each invocation to an [`exec::Executor`], verifies
+//! it ([`exec::verify`]) and appends rows to the run folder ([`output`]); [`analysis`] turns
+//! rows into per-invocation and per benchmark × config results with the methods of [`stats`];
+//! [`table`] prints them. Reports, plots and the gate read the files only.
+
+pub mod analysis;
+pub mod cli;
+pub mod configs;
+pub mod exec;
+pub mod manifest;
+pub mod output;
+pub mod plan;
+pub mod runner;
+pub mod stats;
+pub mod table;

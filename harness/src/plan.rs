@@ -1,0 +1,248 @@
+//! Validating `harness run` arguments into a [`Plan`]: suites loaded and checked, benchmarks
+//! filtered, configs expanded, the `ruff` binary found, and the invocation schedule fixed —
+//! all before the run folder exists, so bad input writes nothing (exit 2).
+//!
+//! Schedule: for each invocation index (outermost), for each benchmark, the configs in an
+//! order shuffled by the run's seed. Each config thus gets one invocation per round, spread
+//! over the whole run, so drift of the machine (heat, other load) falls on all configs alike
+//! rather than on whichever ran last (cf. Kalibera & Jones 2013, "Rigorous benchmarking in
+//! reasonable time", on randomising run order).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use rand::seq::SliceRandom;
+
+use crate::cli::{ExecutorKind, RunArgs};
+use crate::configs;
+use crate::exec::Measure;
+use crate::manifest::Suite;
+use crate::output::{self, log, results};
+
+/// Iterations and invocations of `--quick` unless given explicitly.
+pub const QUICK_INVOCATIONS: u32 = 1;
+pub const QUICK_ITERATIONS: u32 = 2;
+
+/// One invocation to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub suite: usize,
+    pub benchmark: usize,
+    pub config: String,
+    pub invocation: u32,
+    pub iterations: u32,
+    pub timeout: Duration,
+}
+
+/// (suite, benchmark, config, invocation)
+pub type InvocationKey = (String, String, String, u32);
+
+/// A validated run.
+#[derive(Debug)]
+pub struct Plan {
+    /// The arguments, with the seed filled in (stored in run.json for `--resume`).
+    pub args: RunArgs,
+    pub suites: Vec<Suite>,
+    pub configs: Vec<String>,
+    pub reference: String,
+    pub seed: u64,
+    pub run_id: String,
+    pub run_dir: PathBuf,
+    /// The `ruff` binary (subprocess executor).
+    pub ruff: Option<PathBuf>,
+    /// Invocations still to run, in order.
+    pub tasks: Vec<Task>,
+    /// Total invocations of the run, including those done before a resume.
+    pub total_tasks: usize,
+    /// Rows kept from before a resume.
+    pub previous_rows: Vec<results::ResultRow>,
+    pub resumed: bool,
+}
+
+/// Validates `args` (see the module header). Nothing is written.
+pub fn resolve(args: RunArgs) -> Result<Plan> {
+    match args.resume.clone() {
+        Some(dir) => resolve_resume(&dir, args),
+        None => {
+            let run_id = output::new_run_id();
+            let run_dir = args.out.join(&run_id);
+            resolve_with(args, run_id, run_dir, HashSet::new(), Vec::new(), false)
+        }
+    }
+}
+
+fn resolve_resume(dir: &Path, given: RunArgs) -> Result<Plan> {
+    let info = output::run_json::read(dir).with_context(|| format!("--resume {}", dir.display()))?;
+    let mut args: RunArgs = serde_json::from_value(info["parameters"].clone())
+        .with_context(|| format!("{}: field `parameters` is not a harness run's", dir.join("run.json").display()))?;
+    let run_id = info["run_id"].as_str().context("run.json: field `run_id` missing")?.to_string();
+    if given.ruff.is_some() {
+        args.ruff = given.ruff;
+    }
+    args.resume = None;
+    let done: Vec<log::InvocationLog> = log::read_log(&dir.join(log::FILE))?;
+    let done: HashSet<InvocationKey> = done.iter().map(|l| l.key()).collect();
+    let rows = results::read_results(&dir.join(results::FILE))?
+        .into_iter()
+        .filter(|r| done.contains(&(r.suite.clone(), r.benchmark.clone(), r.config.clone(), r.invocation)))
+        .collect();
+    resolve_with(args, run_id, dir.to_path_buf(), done, rows, true)
+}
+
+fn resolve_with(
+    mut args: RunArgs,
+    run_id: String,
+    run_dir: PathBuf,
+    done: HashSet<InvocationKey>,
+    previous_rows: Vec<results::ResultRow>,
+    resumed: bool,
+) -> Result<Plan> {
+    let mut suites = Vec::new();
+    for path in &args.suites {
+        suites.push(Suite::load(path)?);
+    }
+    if !args.bench.is_empty() {
+        for filter in &args.bench {
+            if !suites.iter().flat_map(|s| &s.benchmarks).any(|b| b.matches(filter)) {
+                bail!("--bench '{filter}' matches no benchmark");
+            }
+        }
+        for suite in &mut suites {
+            suite.benchmarks.retain(|b| args.bench.iter().any(|f| b.matches(f)));
+        }
+        suites.retain(|s| !s.benchmarks.is_empty());
+    }
+    let configs = if args.configs.is_empty() {
+        configs::expand_all(&suites.iter().flat_map(|s| s.configs.clone()).collect::<Vec<_>>())?
+    } else {
+        configs::expand_all(&args.configs).context("--configs")?
+    };
+    let reference = match &args.reference {
+        Some(r) => {
+            let mut list = configs::expand(r).context("--reference")?;
+            if list.len() != 1 {
+                bail!("--reference must name exactly one config");
+            }
+            list.remove(0)
+        }
+        None => suites.first().map(|s| s.reference.clone()).unwrap_or_default(),
+    };
+    if let Some(t) = args.timeout {
+        if !(t.is_finite() && t > 0.0) {
+            bail!("--timeout must be a number of seconds > 0, got {t}");
+        }
+    }
+    if args.executor == ExecutorKind::InProcess {
+        if let Some(c) = configs.iter().find(|c| !c.starts_with("interp")) {
+            bail!("--executor in-process runs interpreter configs only (interp, interp-prof); '{c}' needs --executor subprocess");
+        }
+        if args.measure == Measure::Instructions {
+            bail!("--measure instructions needs --executor subprocess");
+        }
+    }
+    let ruff = match args.executor {
+        ExecutorKind::Subprocess => Some(find_ruff(args.ruff.as_deref())?),
+        ExecutorKind::InProcess => None,
+    };
+    if args.measure == Measure::Instructions && find_on_path("valgrind").is_none() {
+        bail!("--measure instructions needs valgrind on PATH");
+    }
+    let seed = args.seed.unwrap_or_else(rand::random);
+    args.seed = Some(seed);
+
+    let (invocations, iterations) = if args.quick {
+        (args.invocations.or(Some(QUICK_INVOCATIONS)), args.iterations.or(Some(QUICK_ITERATIONS)))
+    } else {
+        (args.invocations, args.iterations)
+    };
+    let timeout = args.timeout.map(Duration::from_secs_f64);
+    let mut all = Vec::new();
+    let max_inv = suites
+        .iter()
+        .flat_map(|s| s.benchmarks.iter().map(move |b| invocations.or(b.invocations).unwrap_or(s.invocations)))
+        .max()
+        .unwrap_or(0);
+    let mut rng = crate::stats::rng_for(seed, "schedule");
+    for round in 0..max_inv {
+        for (si, suite) in suites.iter().enumerate() {
+            for (bi, b) in suite.benchmarks.iter().enumerate() {
+                if round >= invocations.or(b.invocations).unwrap_or(suite.invocations) {
+                    continue;
+                }
+                let mut order = configs.clone();
+                order.shuffle(&mut rng);
+                for config in order {
+                    all.push(Task {
+                        suite: si,
+                        benchmark: bi,
+                        config,
+                        invocation: round,
+                        iterations: iterations.or(b.iterations).unwrap_or(suite.iterations),
+                        timeout: timeout.or(b.timeout).unwrap_or(suite.timeout),
+                    });
+                }
+            }
+        }
+    }
+    let total_tasks = all.len();
+    let tasks = all
+        .into_iter()
+        .filter(|t| {
+            let s = &suites[t.suite];
+            !done.contains(&(s.name.clone(), s.benchmarks[t.benchmark].name.clone(), t.config.clone(), t.invocation))
+        })
+        .collect();
+    Ok(Plan {
+        args,
+        suites,
+        configs,
+        reference,
+        seed,
+        run_id,
+        run_dir,
+        ruff,
+        tasks,
+        total_tasks,
+        previous_rows,
+        resumed,
+    })
+}
+
+impl Plan {
+    /// Creates the run folder (the last step of validation: an unwritable `--out` fails
+    /// here, before any file of the run exists).
+    pub fn create_run_dir(&self) -> Result<()> {
+        if self.resumed {
+            return Ok(());
+        }
+        let out = &self.args.out;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("--out {}: cannot create the output folder", out.display()))?;
+        std::fs::create_dir(&self.run_dir)
+            .with_context(|| format!("--out {}: cannot create run folder {}", out.display(), self.run_dir.display()))
+    }
+}
+
+/// `--ruff PATH`, else `ruff` next to the harness executable, else on PATH.
+pub fn find_ruff(given: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = given {
+        if p.is_file() {
+            return Ok(p.to_path_buf());
+        }
+        bail!("--ruff {}: no such file", p.display());
+    }
+    let beside = std::env::current_exe().ok().and_then(|e| e.parent().map(|d| d.join("ruff")));
+    if let Some(p) = beside.filter(|p| p.is_file()) {
+        return Ok(p);
+    }
+    find_on_path("ruff").context(
+        "cannot find the `ruff` binary next to harness or on PATH: build it (cargo build --release -p ruff-jit) or pass --ruff PATH",
+    )
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+}

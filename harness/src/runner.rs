@@ -1,0 +1,194 @@
+//! Running a [`Plan`]: each task goes to the executor, is verified, and its rows are appended
+//! to `results.csv` and marked done in `invocations.jsonl` before the next task starts. At the
+//! end the whole `results.csv` (including rows from before a `--resume`) is analysed into
+//! `summary.csv` and `invocations.csv`, and `run.json` is completed.
+//!
+//! A failing benchmark never stops the run: its status is recorded and the run goes on. Only
+//! a harness failure (cannot spawn, cannot write) aborts, leaving every finished invocation
+//! on disk for `--resume`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::analysis::{analyse, Analysis, AnalysisOptions};
+use crate::exec::{verify, Executor, Request, Status};
+use crate::output::log::{InvocationLog, LogWriter};
+use crate::output::results::{self, ResultRow, ResultsWriter};
+use crate::output::run_json::{self, GitInfo, Machine, RunInfo};
+use crate::output::{log, summary};
+use crate::plan::Plan;
+use crate::stats::DEFAULT_CONFIDENCE;
+
+/// What a finished run produced.
+#[derive(Debug)]
+pub struct RunReport {
+    pub analysis: Analysis,
+    pub options: AnalysisOptions,
+    /// Invocations per status, this session and before a resume.
+    pub status_counts: BTreeMap<String, usize>,
+    pub failures: Vec<String>,
+}
+
+impl RunReport {
+    pub fn all_ok(&self) -> bool {
+        self.status_counts.keys().all(|k| k == "ok")
+    }
+}
+
+/// The analysis options of a plan (recorded in `run.json` as `method`).
+pub fn analysis_options(plan: &Plan) -> AnalysisOptions {
+    AnalysisOptions {
+        measure: plan.args.measure,
+        reference: plan.reference.clone(),
+        seed: plan.seed,
+        resamples: plan.args.resamples,
+        confidence: DEFAULT_CONFIDENCE,
+    }
+}
+
+/// Runs every task of `plan` on `executor`; the run folder must exist.
+pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Result<RunReport> {
+    let dir = &plan.run_dir;
+    let options = analysis_options(plan);
+    let mut info = run_info(plan, executor, &options);
+    info.write(dir)?;
+
+    let results_path = dir.join(results::FILE);
+    let mut writer = if plan.resumed {
+        results::truncate_partial_line(&dir.join(log::FILE)).ok();
+        ResultsWriter::rewrite(&results_path, &plan.previous_rows)?
+    } else {
+        ResultsWriter::create(&results_path)?
+    };
+    let mut log_writer = LogWriter::open(&dir.join(log::FILE))?;
+
+    let bar = if show_progress {
+        let bar = ProgressBar::new(plan.total_tasks as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} invocations  {elapsed_precise} ETA {eta}  {msg}")
+                .expect("static template"),
+        );
+        bar.set_position((plan.total_tasks - plan.tasks.len()) as u64);
+        bar.enable_steady_tick(Duration::from_millis(500));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut failures = Vec::new();
+    for task in &plan.tasks {
+        let suite = &plan.suites[task.suite];
+        let benchmark = &suite.benchmarks[task.benchmark];
+        bar.set_message(format!("{} {} #{}", benchmark.name, task.config, task.invocation));
+        let request = Request {
+            suite: &suite.name,
+            benchmark,
+            config: &task.config,
+            invocation: task.invocation,
+            iterations: task.iterations,
+            timeout: task.timeout,
+            measure: plan.args.measure,
+        };
+        let outcome = verify::judge(&request, executor.execute(&request)?);
+        writer.append(&ResultRow::from_outcome(&plan.run_id, &request, &outcome))?;
+        log_writer.append(&InvocationLog {
+            suite: suite.name.clone(),
+            benchmark: benchmark.name.clone(),
+            config: task.config.clone(),
+            invocation: task.invocation,
+            status: outcome.status.name().to_string(),
+            iterations: outcome.iterations.len() as u32,
+            elapsed_ns: outcome.elapsed_ns,
+            max_rss_kb: outcome.max_rss_kb,
+            message: outcome.message.clone(),
+        })?;
+        if outcome.status != Status::Ok {
+            let line = format!(
+                "{} {} #{}: {}: {}",
+                benchmark.name,
+                task.config,
+                task.invocation,
+                outcome.status.name(),
+                outcome.message
+            );
+            bar.println(&line);
+            failures.push(line);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    drop(writer);
+
+    let rows = results::read_results(&results_path)?;
+    let analysis = analyse(&rows, &options);
+    summary::write(dir, &analysis)?;
+    let mut status_counts = BTreeMap::new();
+    for entry in log::read_log(&dir.join(log::FILE))? {
+        *status_counts.entry(entry.status).or_insert(0) += 1;
+    }
+    info.state = "finished".into();
+    info.finished_at = Some(chrono::Utc::now().to_rfc3339());
+    info.machine.load_average_end = run_json::load_average();
+    info.status_counts = status_counts.clone();
+    info.write(dir)?;
+    Ok(RunReport { analysis, options, status_counts, failures })
+}
+
+fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> RunInfo {
+    let suites: Vec<serde_json::Value> = plan
+        .suites
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "dir": s.dir,
+                "benchmarks": s.benchmarks.iter().map(|b| json!({
+                    "name": b.name, "file": b.path, "tags": b.tags,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    RunInfo {
+        schema_version: run_json::SCHEMA_VERSION,
+        run_id: plan.run_id.clone(),
+        state: "running".into(),
+        started_at: chrono::Utc::now().to_rfc3339(),
+        finished_at: None,
+        harness_version: env!("CARGO_PKG_VERSION").into(),
+        git: GitInfo::probe(),
+        rustc: run_json::rustc_version(),
+        machine: Machine::probe(),
+        executor: executor.describe(),
+        suites: json!(suites),
+        configs: plan.configs.clone(),
+        reference: plan.reference.clone(),
+        parameters: serde_json::to_value(&plan.args).unwrap_or_default(),
+        resolved: json!({
+            "measure": plan.args.measure,
+            "tasks": plan.total_tasks,
+            "resumed": plan.resumed,
+            "ruff": plan.ruff,
+            "invocations_iterations_timeout": plan.suites.iter().flat_map(|s| s.benchmarks.iter().map(move |b| {
+                let t = plan.tasks.iter().find(|t| plan.suites[t.suite].benchmarks[t.benchmark].name == b.name);
+                json!({"suite": s.name, "benchmark": b.name,
+                       "iterations": t.map(|t| t.iterations), "timeout_s": t.map(|t| t.timeout.as_secs_f64())})
+            })).collect::<Vec<_>>(),
+        }),
+        method: json!({
+            "analysis": options,
+            "statistical_unit": "invocation (one process)",
+            "changepoints": "PELT (Killick et al. 2012), normal mean-change cost scaled by a robust noise estimate, penalty 15 ln n (Barrett et al. 2017)",
+            "invocation_value": "mean of the last segment",
+            "classification": "no-steady-state if the last segment is shorter than n/4; flat if every earlier segment mean is within 1% of the last; slowdown if an earlier segment is more than 1% faster; else warmup",
+            "intervals": "percentile bootstrap, seeded ChaCha8 per statistic",
+            "speedup": "median(reference) / median(config), bootstrap CI resampling both groups",
+            "outliers": "Tukey fences (1.5 IQR) on invocation values; flagged, never dropped",
+            "order": "per invocation index, per benchmark, configs in seeded shuffled order",
+        }),
+        status_counts: BTreeMap::new(),
+    }
+}
