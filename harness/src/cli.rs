@@ -23,6 +23,12 @@ pub struct Cli {
 pub enum Command {
     /// Run benchmark suites under configs; write reports/<run-id>/ and print a table.
     Run(RunArgs),
+    /// Draw plots and write index.html for a run directory (reads files only).
+    Report(crate::report::ReportArgs),
+    /// Save a run as a named baseline under reports/baselines/.
+    Baseline(crate::gate::BaselineArgs),
+    /// Compare a run against a baseline: exit 0 no regression, 1 regression, 2 error.
+    Compare(crate::gate::CompareArgs),
 }
 
 /// How invocations are executed.

@@ -17,3 +17,8 @@ pub mod plan;
 pub mod runner;
 pub mod stats;
 pub mod table;
+
+// Reports, plots and the regression gate (read run files only).
+pub mod gate;
+pub mod plots;
+pub mod report;

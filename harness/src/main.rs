@@ -17,6 +17,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Report(args) => Ok(ExitCode::from(harness::report::report_command(&args) as u8)),
+        Command::Baseline(args) => Ok(ExitCode::from(harness::gate::baseline_command(&args) as u8)),
+        Command::Compare(args) => Ok(ExitCode::from(harness::gate::compare_command(&args) as u8)),
     };
     match result {
         Ok(code) => code,

@@ -176,9 +176,21 @@ mod tests {
 
     #[test]
     fn rejects_unknown_names_and_knobs() {
-        assert!(Config::parse("fast").unwrap_err().0.contains("unknown config 'fast'"));
-        assert!(Config::parse("jit:speed=3").unwrap_err().0.contains("unknown knob 'speed'"));
-        assert!(Config::parse("jit:threshold=x").unwrap_err().0.contains("whole number"));
-        assert!(Config::parse("jit:threshold").unwrap_err().0.contains("knob=value"));
+        assert!(Config::parse("fast")
+            .unwrap_err()
+            .0
+            .contains("unknown config 'fast'"));
+        assert!(Config::parse("jit:speed=3")
+            .unwrap_err()
+            .0
+            .contains("unknown knob 'speed'"));
+        assert!(Config::parse("jit:threshold=x")
+            .unwrap_err()
+            .0
+            .contains("whole number"));
+        assert!(Config::parse("jit:threshold")
+            .unwrap_err()
+            .0
+            .contains("knob=value"));
     }
 }

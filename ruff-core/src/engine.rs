@@ -167,7 +167,10 @@ impl Engine {
 
     /// The counters so far (all zero before a program is loaded).
     pub fn stats(&self) -> Stats {
-        self.vm.as_ref().map(|vm| vm.stats().clone()).unwrap_or_default()
+        self.vm
+            .as_ref()
+            .map(|vm| vm.stats().clone())
+            .unwrap_or_default()
     }
 
     /// The full stderr text of `err` for the loaded file.

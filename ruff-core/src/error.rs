@@ -83,7 +83,10 @@ impl Error {
         out.push_str(line_text);
         out.push('\n');
         let mut caret = String::new();
-        for ch in line_text.chars().take(self.span.col.saturating_sub(1) as usize) {
+        for ch in line_text
+            .chars()
+            .take(self.span.col.saturating_sub(1) as usize)
+        {
             caret.push(if ch == '\t' { '\t' } else { ' ' });
         }
         // A column past the end of the line (end of file) still gets its caret.
@@ -121,8 +124,14 @@ mod tests {
     #[test]
     fn renders_runtime_error_with_caret_and_trace() {
         let mut e = Error::runtime(Span::new(2, 6), "division by zero");
-        e.trace.push(TraceEntry { name: "f".into(), line: 2 });
-        e.trace.push(TraceEntry { name: "<main>".into(), line: 3 });
+        e.trace.push(TraceEntry {
+            name: "f".into(),
+            line: 2,
+        });
+        e.trace.push(TraceEntry {
+            name: "<main>".into(),
+            line: 3,
+        });
         let text = e.render("t.ruff", "x := 1\n\tx := 1 / 0\nf()\n");
         assert_eq!(
             text,

@@ -52,7 +52,10 @@ impl Stats {
             ("compile_failures", self.compile_failures),
             ("compile_ns", self.compile_ns),
             ("machine_code_bytes", self.machine_code_bytes),
-            ("bytecode_instructions_compiled", self.bytecode_instructions_compiled),
+            (
+                "bytecode_instructions_compiled",
+                self.bytecode_instructions_compiled,
+            ),
             ("guards_emitted", self.guards_emitted),
             ("guard_failures", self.guard_failures),
             ("deopts", self.deopts),

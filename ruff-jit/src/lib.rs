@@ -2,9 +2,23 @@
 //! (ARCHITECTURE §3–§4, docs/DESIGN.md "Compiled code").
 //!
 //! `new_tier` is the only entry point the engine needs: it returns a `CompileTier` that the
-//! VM asks to compile hot functions and loops (OSR).
+//! VM asks to compile hot functions and loops (OSR). The preset decides the code:
+//! `jit` lowers every non-control instruction to a runtime helper (no speculation),
+//! `jit-spec` specializes from type feedback behind tag guards with deoptimization, and
+//! `jit-spec-hoist` also hoists loop-invariant guards to loop pre-headers and the entry.
+//!
+//! Modules: `tier` (the compile driver), `translate/` (bytecode -> CLIF), `runtime/`
+//! (helpers called by compiled code, layout offsets), `clif_dump` and `trace` (debug views).
+
+mod clif_dump;
+pub mod runtime;
+mod tier;
+mod trace;
+mod translate;
 
 use ruff_core::tier::{CompileRequest, CompileTier, CompiledCode};
+
+pub use translate::DIRECT_ENTRY;
 
 /// Debug switches of the tier (`--dump-clif`, `--trace-jit`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -15,16 +29,19 @@ pub struct JitOptions {
     pub trace: bool,
 }
 
-struct Stub;
+/// A tier for a host Cranelift cannot target: every compile fails with the reason.
+struct Unavailable(String);
 
-impl CompileTier for Stub {
+impl CompileTier for Unavailable {
     fn compile(&mut self, _req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
-        Err("not yet".to_string())
+        Err(self.0.clone())
     }
 }
 
 /// Creates the Cranelift tier for `config` (its preset decides baseline vs specialized code).
 pub fn new_tier(config: &ruff_core::Config, options: JitOptions) -> Box<dyn CompileTier> {
-    let _ = (config, options);
-    Box::new(Stub)
+    match tier::CraneliftTier::new(config, options) {
+        Ok(t) => Box::new(t),
+        Err(why) => Box::new(Unavailable(why)),
+    }
 }

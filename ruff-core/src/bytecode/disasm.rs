@@ -92,13 +92,9 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
         DefGlobal { g, src } => ("DefGlobal", format!("{} = r{src}", global(program, g))),
         SetGlobal { g, src } => ("SetGlobal", format!("{} = r{src}", global(program, g))),
         NewCell { reg } => ("NewCell", format!("r{reg}")),
-        GetCell { dst, cell, name: n } => {
-            ("GetCell", format!("r{dst} = *r{cell} {}", name(p, n)))
-        }
+        GetCell { dst, cell, name: n } => ("GetCell", format!("r{dst} = *r{cell} {}", name(p, n))),
         SetCell { cell, src } => ("SetCell", format!("*r{cell} = r{src}")),
-        GetUpval { dst, idx, name: n } => {
-            ("GetUpval", format!("r{dst} = up{idx} {}", name(p, n)))
-        }
+        GetUpval { dst, idx, name: n } => ("GetUpval", format!("r{dst} = up{idx} {}", name(p, n))),
         SetUpval { idx, src } => ("SetUpval", format!("up{idx} = r{src}")),
         Add { dst, a, b } => ("Add", bin("+", dst, a, b)),
         Sub { dst, a, b } => ("Sub", bin("-", dst, a, b)),
@@ -131,17 +127,21 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
             ("IterNext", format!("r{dst} = next r{iter} else -> {exit}"))
         }
         Call { base, argc } => ("Call", format!("r{base} = r{base}({argc} args)")),
-        CallMethod { base, argc, name: n } => (
+        CallMethod {
+            base,
+            argc,
+            name: n,
+        } => (
             "CallMethod",
             format!("r{base} = r{}.{}({argc} args)", base + 1, name(p, n)),
         ),
         Return { src } => ("Return", format!("r{src}")),
         ReturnNull => ("ReturnNull", String::new()),
         MakeClosure { dst, proto } => {
-            let child = p
-                .children
-                .get(proto as usize)
-                .map_or_else(|| "?".to_string(), |c| format!("#{} {}", c.id, c.trace_name));
+            let child = p.children.get(proto as usize).map_or_else(
+                || "?".to_string(),
+                |c| format!("#{} {}", c.id, c.trace_name),
+            );
             ("MakeClosure", format!("r{dst} = child {proto} ({child})"))
         }
         NewArray { dst, start, count } => ("NewArray", format!("r{dst} = [r{start}; {count}]")),
@@ -153,7 +153,10 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
                 .struct_lits
                 .get(lit as usize)
                 .map_or_else(|| "?".to_string(), |l| l.def.name.to_string());
-            ("NewStruct", format!("r{dst} = {s} {{from r{start}}} (lit {lit})"))
+            (
+                "NewStruct",
+                format!("r{dst} = {s} {{from r{start}}} (lit {lit})"),
+            )
         }
         Concat { dst, start, count } => ("Concat", format!("r{dst} = concat r{start}; {count}")),
         GetIndex { dst, obj, idx } => ("GetIndex", format!("r{dst} = r{obj}[r{idx}]")),

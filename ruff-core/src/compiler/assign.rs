@@ -38,7 +38,8 @@ impl Compiler<'_> {
                 let src = match op {
                     AssignOp::Compound(bop) => {
                         let t = self.f().alloc(1, span)?;
-                        self.f().emit(Instr::GetIndex { dst: t, obj, idx }, *bracket);
+                        self.f()
+                            .emit(Instr::GetIndex { dst: t, obj, idx }, *bracket);
                         self.operate(bop, t, value, span)?;
                         t
                     }
@@ -60,7 +61,8 @@ impl Compiler<'_> {
                     }
                     _ => self.expr_any(value)?,
                 };
-                self.f().emit(Instr::SetField { obj, name, src }, *field_span);
+                self.f()
+                    .emit(Instr::SetField { obj, name, src }, *field_span);
                 Ok(())
             }
         }
@@ -70,7 +72,14 @@ impl Compiler<'_> {
     fn operate(&mut self, op: BinOp, acc: Reg, value: &Expr, span: Span) -> Result<(), Error> {
         if op == BinOp::Add {
             if let Some(imm) = small_int(value) {
-                self.f().emit(Instr::AddImm { dst: acc, a: acc, imm }, span);
+                self.f().emit(
+                    Instr::AddImm {
+                        dst: acc,
+                        a: acc,
+                        imm,
+                    },
+                    span,
+                );
                 return Ok(());
             }
         }
@@ -140,21 +149,34 @@ impl Compiler<'_> {
         let n = self.f().name(name, name_span)?;
         let instr = match var {
             Var::Local(r) => {
-                self.f().emit(Instr::CheckDef { reg: r, name: n }, name_span);
+                self.f()
+                    .emit(Instr::CheckDef { reg: r, name: n }, name_span);
                 self.f().assigned[r as usize] = true;
                 Instr::Move { dst: r, src }
             }
             // Cells and upvalues: reading is the check (its value is discarded).
             Var::Cell(cell) => {
                 let t = self.f().alloc(1, name_span)?;
-                self.f()
-                    .emit(Instr::GetCell { dst: t, cell, name: n }, name_span);
+                self.f().emit(
+                    Instr::GetCell {
+                        dst: t,
+                        cell,
+                        name: n,
+                    },
+                    name_span,
+                );
                 Instr::SetCell { cell, src }
             }
             Var::Upval(idx) => {
                 let t = self.f().alloc(1, name_span)?;
-                self.f()
-                    .emit(Instr::GetUpval { dst: t, idx, name: n }, name_span);
+                self.f().emit(
+                    Instr::GetUpval {
+                        dst: t,
+                        idx,
+                        name: n,
+                    },
+                    name_span,
+                );
                 Instr::SetUpval { idx, src }
             }
             Var::Global(g) => Instr::SetGlobal { g, src },

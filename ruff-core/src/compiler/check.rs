@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::ast::{
-    AssignOp, DeclKind, Expr, ExprKind, FuncDecl, InterpPart, Program, Stmt, StmtKind,
-    StructDecl, Target,
+    AssignOp, DeclKind, Expr, ExprKind, FuncDecl, InterpPart, Program, Stmt, StmtKind, StructDecl,
+    Target,
 };
 use crate::builtins;
 use crate::error::Error;
@@ -213,7 +213,10 @@ impl<'a> Checker<'a> {
                 } else {
                     "continue"
                 };
-                Err(Error::compile(stmt.span, format!("'{word}' outside a loop")))
+                Err(Error::compile(
+                    stmt.span,
+                    format!("'{word}' outside a loop"),
+                ))
             }
             StmtKind::Break | StmtKind::Continue => Ok(()),
             StmtKind::Return(value) => {
@@ -246,14 +249,17 @@ impl<'a> Checker<'a> {
     /// Checks one binding of `name` against constants and (for `=`/`op=`) against names
     /// that can never exist.
     fn binding(&self, name: &str, kind: Bind, span: Span) -> Result<(), Error> {
-        let constant = || Err(Error::compile(span, format!("cannot assign to constant '{name}'")));
+        let constant = || {
+            Err(Error::compile(
+                span,
+                format!("cannot assign to constant '{name}'"),
+            ))
+        };
         // The scope the binding lands in: the current function for declarations, the
         // innermost function having the local for `:=` and updates, else the globals.
         let owner = match kind {
             Bind::Declare | Bind::Const => self.chain.last(),
-            Bind::Walrus | Bind::Update => {
-                self.chain.iter().rev().find(|s| s.reg(name).is_some())
-            }
+            Bind::Walrus | Bind::Update => self.chain.iter().rev().find(|s| s.reg(name).is_some()),
         };
         match owner {
             Some(scope) => {

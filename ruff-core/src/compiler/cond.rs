@@ -55,6 +55,13 @@ impl Compiler<'_> {
 
     /// Evaluates `e` and jumps on its truthiness (`when`).
     fn test(&mut self, e: &Expr, when: bool) -> Result<Vec<usize>, Error> {
+        // `while true` / `if false`: the outcome is known, so no test is emitted.
+        if let ExprKind::Bool(b) = e.kind {
+            if b != when {
+                return Ok(Vec::new());
+            }
+            return Ok(vec![self.f().emit(Instr::Jump { target: 0 }, e.span)]);
+        }
         let mark = self.f().top;
         let cond = self.expr_any(e)?;
         let instr = if when {

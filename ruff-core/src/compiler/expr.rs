@@ -34,6 +34,19 @@ impl Compiler<'_> {
         Ok(t)
     }
 
+    /// Like `expr_any` for the first operand of an operation whose result goes to `dst`: a
+    /// temporary `dst` is free until that operation writes it, so the operand can be built
+    /// right there (`a + b + c` then needs no extra registers).
+    fn operand(&mut self, e: &Expr, dst: Reg) -> Result<Reg, Error> {
+        let is_local_name = matches!(&e.kind, ExprKind::Name(n)
+            if matches!(self.resolve(n), Var::Local(_)));
+        if is_local_name || !self.f().is_temp(dst) {
+            return self.expr_any(e);
+        }
+        self.expr_to(e, dst)?;
+        Ok(dst)
+    }
+
     /// Emits `CheckDef` unless the local is known to hold a value here; after the check it
     /// does (the error would have ended the program).
     pub(crate) fn ensure_assigned(&mut self, r: Reg, name: &str, span: Span) -> Result<(), Error> {
@@ -58,7 +71,13 @@ impl Compiler<'_> {
     }
 
     /// Reads the variable `name` into `dst`.
-    pub(crate) fn read_var(&mut self, var: Var, name: &str, dst: Reg, span: Span) -> Result<(), Error> {
+    pub(crate) fn read_var(
+        &mut self,
+        var: Var,
+        name: &str,
+        dst: Reg,
+        span: Span,
+    ) -> Result<(), Error> {
         let instr = match var {
             Var::Local(r) => {
                 self.ensure_assigned(r, name, span)?;
@@ -124,12 +143,12 @@ impl Compiler<'_> {
                 self.method_call(obj, name, args, dst, span)?
             }
             ExprKind::Index(obj, idx) => {
-                let obj = self.expr_any(obj)?;
+                let obj = self.operand(obj, dst)?;
                 let idx = self.expr_any(idx)?;
                 self.f().emit(Instr::GetIndex { dst, obj, idx }, span);
             }
             ExprKind::Field(obj, name) => {
-                let obj = self.expr_any(obj)?;
+                let obj = self.operand(obj, dst)?;
                 let name = self.f().name(name, span)?;
                 self.f().emit(Instr::GetField { dst, obj, name }, span);
             }
@@ -144,9 +163,11 @@ impl Compiler<'_> {
                 self.f().emit(Instr::NewDict { dst, start, count }, span);
             }
             ExprKind::StructLit(name, fields) => {
-                let def = self.structs.get(name).cloned().ok_or_else(|| {
-                    Error::compile(span, format!("unknown struct '{name}'"))
-                })?;
+                let def = self
+                    .structs
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| Error::compile(span, format!("unknown struct '{name}'")))?;
                 let field_slots = fields
                     .iter()
                     .map(|(f, _, _)| def.field_index(f).unwrap_or(0) as u16)
@@ -192,7 +213,7 @@ impl Compiler<'_> {
                 _ => {}
             }
         }
-        let src = self.expr_any(a)?;
+        let src = self.operand(a, dst)?;
         let instr = match op {
             UnOp::Neg => Instr::Neg { dst, src },
             UnOp::Not => Instr::Not { dst, src },
@@ -203,7 +224,7 @@ impl Compiler<'_> {
     }
 
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, dst: Reg, span: Span) -> Result<(), Error> {
-        let a = self.expr_any(a)?;
+        let a = self.operand(a, dst)?;
         if op == BinOp::Add {
             if let Some(imm) = small_int(b) {
                 self.f().emit(Instr::AddImm { dst, a, imm }, span);

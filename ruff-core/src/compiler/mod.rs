@@ -258,8 +258,7 @@ impl<'a> Compiler<'a> {
 
     /// Compiles a nested function (named or anonymous) and emits `MakeClosure` into `dst`.
     fn make_closure(&mut self, decl: &Rc<FuncDecl>, dst: Reg) -> Result<(), Error> {
-        let (trace_name, display_name, is_anonymous): (Rc<str>, Rc<str>, bool) = match &decl.name
-        {
+        let (trace_name, display_name, is_anonymous): (Rc<str>, Rc<str>, bool) = match &decl.name {
             Some(n) => (n.as_str().into(), n.as_str().into(), false),
             None => ("<anonymous>".into(), "anonymous".into(), true),
         };

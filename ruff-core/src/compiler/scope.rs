@@ -100,7 +100,9 @@ fn analyze_func(
     };
     let add = |scope: &mut FuncScope, name: &str| {
         if !scope.index.contains_key(name) {
-            scope.index.insert(name.to_owned(), scope.locals.len() as u16);
+            scope
+                .index
+                .insert(name.to_owned(), scope.locals.len() as u16);
             scope.locals.push(name.to_owned());
         }
     };
@@ -114,7 +116,8 @@ fn analyze_func(
         }
     }
     for b in &scan.bindings {
-        let reaches_outer = b.kind == Binding::Bind && outer.iter().any(|o| o.contains_key(&b.name));
+        let reaches_outer =
+            b.kind == Binding::Bind && outer.iter().any(|o| o.contains_key(&b.name));
         if !reaches_outer {
             add(&mut scope, &b.name);
         }
@@ -251,7 +254,8 @@ impl Scan {
                 }
                 self.nested.push(decl.clone());
             }
-            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Struct(_) => {}
+            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Struct(_) => {
+            }
         }
     }
 

@@ -37,7 +37,11 @@ fn while_loop_is_compact() {
             Instr::LoadInt { dst: 1, v: 0 },
             Instr::Lt { dst: 2, a: 1, b: 0 },
             Instr::JumpIfFalse { cond: 2, target: 5 },
-            Instr::AddImm { dst: 1, a: 1, imm: 1 },
+            Instr::AddImm {
+                dst: 1,
+                a: 1,
+                imm: 1
+            },
             Instr::LoopBack { target: 1 },
             Instr::Return { src: 1 },
             Instr::ReturnNull,
@@ -55,7 +59,14 @@ fn names_of_protos_and_main_is_last() {
     let names: Vec<(&str, &str, bool, bool)> = p
         .protos
         .iter()
-        .map(|f| (&*f.trace_name, &*f.display_name, f.is_method, f.is_anonymous))
+        .map(|f| {
+            (
+                &*f.trace_name,
+                &*f.display_name,
+                f.is_method,
+                f.is_anonymous,
+            )
+        })
         .collect();
     assert_eq!(
         names,
@@ -93,9 +104,16 @@ fn possibly_unbound_reads_are_checked_once() {
 fn loop_bindings_do_not_count_after_the_loop() {
     let p = compiled("func f(n) {\n for i in range(n) { k := i }\n return k + i\n}\n");
     let f = proto(&p, "f");
-    let checks = f.code.iter().filter(|i| matches!(i, Instr::CheckDef { .. })).count();
+    let checks = f
+        .code
+        .iter()
+        .filter(|i| matches!(i, Instr::CheckDef { .. }))
+        .count();
     assert_eq!(checks, 2);
-    assert!(f.code.iter().any(|i| matches!(i, Instr::RangePrep { argc: 1, .. })));
+    assert!(f
+        .code
+        .iter()
+        .any(|i| matches!(i, Instr::RangePrep { argc: 1, .. })));
 }
 
 #[test]
@@ -106,10 +124,16 @@ fn captured_locals_live_in_cells() {
     assert_eq!(o.code[0], Instr::NewCell { reg: 1 });
     let inner = proto(&p, "<anonymous>");
     assert_eq!(inner.upvals, vec![crate::bytecode::UpvalDesc::ParentReg(1)]);
-    assert!(inner.code.iter().any(|i| matches!(i, Instr::SetUpval { idx: 0, .. })));
+    assert!(inner
+        .code
+        .iter()
+        .any(|i| matches!(i, Instr::SetUpval { idx: 0, .. })));
     // With `let c` in k, c is k's own local and o captures nothing.
     let p = compiled("func o() { k := func() { let c := 10 }; c := 0; k(); return c }\n");
-    assert!(!proto(&p, "o").code.iter().any(|i| matches!(i, Instr::NewCell { .. })));
+    assert!(!proto(&p, "o")
+        .code
+        .iter()
+        .any(|i| matches!(i, Instr::NewCell { .. })));
 }
 
 #[test]
@@ -122,25 +146,44 @@ fn upvalues_thread_through_intermediate_functions() {
         .map(|f| &**f)
         .collect();
     // Post-order: the innermost function comes first.
-    assert_eq!(protos[0].upvals, vec![crate::bytecode::UpvalDesc::ParentUpval(0)]);
-    assert_eq!(protos[1].upvals, vec![crate::bytecode::UpvalDesc::ParentReg(0)]);
+    assert_eq!(
+        protos[0].upvals,
+        vec![crate::bytecode::UpvalDesc::ParentUpval(0)]
+    );
+    assert_eq!(
+        protos[1].upvals,
+        vec![crate::bytecode::UpvalDesc::ParentReg(0)]
+    );
 }
 
 #[test]
 fn local_read_before_binding_resolves_locally() {
     let p = compiled("g := 1\nfunc f() { print(g); g := 2 }\n");
     let f = proto(&p, "f");
-    assert!(f.code.iter().any(|i| matches!(i, Instr::CheckDef { reg: 0, .. })));
+    assert!(f
+        .code
+        .iter()
+        .any(|i| matches!(i, Instr::CheckDef { reg: 0, .. })));
 }
 
 #[test]
 fn calls_reserve_a_register_past_the_arguments() {
     let p = compiled("func f(a) { return a }\nx := f(f(1))\n");
     let main = &p.main;
-    assert!(main.code.iter().any(|i| matches!(i, Instr::Call { base: 1, argc: 1 })));
+    assert!(main
+        .code
+        .iter()
+        .any(|i| matches!(i, Instr::Call { base: 1, argc: 1 })));
     assert!(main.num_regs >= 4);
     let p = compiled("struct S { func m(self, a) { return a } }\ns := S {}\ns.m(2)\n");
-    assert!(p.main.code.iter().any(|i| matches!(i, Instr::CallMethod { base: 0, argc: 1, .. })));
+    assert!(p.main.code.iter().any(|i| matches!(
+        i,
+        Instr::CallMethod {
+            base: 0,
+            argc: 1,
+            ..
+        }
+    )));
     assert!(p.main.num_regs >= 4);
 }
 
@@ -155,31 +198,76 @@ fn hoisted_functions_are_defined_first() {
 fn static_errors_messages_and_positions() {
     let cases = [
         ("x = 1\n", "1:1: assignment to undefined variable 'x'"),
-        ("func f() { y += 1 }\n", "1:12: assignment to undefined variable 'y'"),
+        (
+            "func f() { y += 1 }\n",
+            "1:12: assignment to undefined variable 'y'",
+        ),
         ("func f() { y = 1 }\ny := 0\n", ""),
         ("print = 1\n", ""),
-        ("const X := 1\nX := 2\n", "2:1: cannot assign to constant 'X'"),
-        ("const X := 1\nfunc f() { X = 2 }\n", "2:12: cannot assign to constant 'X'"),
+        (
+            "const X := 1\nX := 2\n",
+            "2:1: cannot assign to constant 'X'",
+        ),
+        (
+            "const X := 1\nfunc f() { X = 2 }\n",
+            "2:12: cannot assign to constant 'X'",
+        ),
         ("const X := 1\nfunc f() { X := 2 }\n", ""),
-        ("const X := 1\nfor X in 3 {}\n", "2:1: cannot assign to constant 'X'"),
-        ("const X := 1\nfunc X() {}\n", "2:1: cannot assign to constant 'X'"),
-        ("func f(a) { const a := 1 }\n", "1:19: cannot redeclare parameter 'a' as a constant"),
-        ("func f() { const A := 1\n g := func() { A := 2 } }\n", "2:16: cannot assign to constant 'A'"),
-        ("func f() { const A := 1\n g := func() { let A := 2 } }\n", ""),
+        (
+            "const X := 1\nfor X in 3 {}\n",
+            "2:1: cannot assign to constant 'X'",
+        ),
+        (
+            "const X := 1\nfunc X() {}\n",
+            "2:1: cannot assign to constant 'X'",
+        ),
+        (
+            "func f(a) { const a := 1 }\n",
+            "1:19: cannot redeclare parameter 'a' as a constant",
+        ),
+        (
+            "func f() { const A := 1\n g := func() { A := 2 } }\n",
+            "2:16: cannot assign to constant 'A'",
+        ),
+        (
+            "func f() { const A := 1\n g := func() { let A := 2 } }\n",
+            "",
+        ),
         ("while true { const A := 1 }\n", ""),
         ("func f(a, b, a) {}\n", "1:14: duplicate parameter 'a'"),
-        ("func f() {}\nfunc f() {}\n", "2:1: function 'f' is already declared"),
-        ("struct S {}\nstruct S {}\n", "2:1: struct 'S' is already declared"),
-        ("struct S { a, b, a }\n", "1:18: field 'a' is declared twice"),
-        ("struct S { a\n func a(self) {} }\n", "2:2: 'a' is declared twice in struct 'S'"),
-        ("struct S { a }\nx := S { b: 1 }\n", "2:10: struct 'S' has no field 'b'"),
+        (
+            "func f() {}\nfunc f() {}\n",
+            "2:1: function 'f' is already declared",
+        ),
+        (
+            "struct S {}\nstruct S {}\n",
+            "2:1: struct 'S' is already declared",
+        ),
+        (
+            "struct S { a, b, a }\n",
+            "1:18: field 'a' is declared twice",
+        ),
+        (
+            "struct S { a\n func a(self) {} }\n",
+            "2:2: 'a' is declared twice in struct 'S'",
+        ),
+        (
+            "struct S { a }\nx := S { b: 1 }\n",
+            "2:10: struct 'S' has no field 'b'",
+        ),
         ("break\n", "1:1: 'break' outside a loop"),
-        ("while true { f := func() { continue } }\n", "1:28: 'continue' outside a loop"),
+        (
+            "while true { f := func() { continue } }\n",
+            "1:28: 'continue' outside a loop",
+        ),
         ("return 1\n", "1:1: 'return' outside a function"),
     ];
     for (src, want) in cases {
         let ast = parser::parse(src.as_bytes()).expect("parses");
-        let got = compile(&ast).err().map(|e| e.to_string()).unwrap_or_default();
+        let got = compile(&ast)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert_eq!(got, want, "for {src:?}");
     }
 }
@@ -213,5 +301,45 @@ fn static_errors_come_in_the_prescribed_order() {
         "1:30: assignment to undefined variable 'q'"
     );
     // Hoisted functions are still checked where they stand.
-    assert_eq!(error("y = 1\nfunc f() { break }\n"), "1:1: assignment to undefined variable 'y'");
+    assert_eq!(
+        error("y = 1\nfunc f() { break }\n"),
+        "1:1: assignment to undefined variable 'y'"
+    );
+}
+
+#[test]
+fn constant_conditions_emit_no_test() {
+    let p = compiled("i := 0\nwhile true { i += 1\n if i > 3 { break } }\n");
+    assert!(!p
+        .main
+        .code
+        .iter()
+        .any(|i| matches!(i, Instr::LoadBool { .. })));
+}
+
+#[test]
+fn deeply_nested_code_compiles() {
+    let depth = 240;
+    let src = format!(
+        "x := {}1{}\nfunc f() {{ {} }}\n",
+        "(1 + ".repeat(depth),
+        ")".repeat(depth),
+        "if true { ".repeat(depth) + &"}".repeat(depth)
+    );
+    // The parser bounds nesting; the compiler's recursion per level is a few frames.
+    let handle = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || compiled(&src).protos.len())
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), 2);
+}
+
+#[test]
+fn disassembly_lists_every_function() {
+    let p = compiled("func f(a) { return a + 1 }\nprint(\"hi\", f(2))\n");
+    let text = crate::bytecode::disasm::disassemble(&p);
+    assert!(text.contains("func #0 f (arity 1"), "{text}");
+    assert!(text.contains("AddImm       r1 = r0 + 1"), "{text}");
+    assert!(text.contains("LoadConst    r1 = k0(\"hi\")"), "{text}");
+    assert!(text.contains("; 2:1"), "{text}");
 }

@@ -189,7 +189,10 @@ impl Vm {
     #[cold]
     fn arity_error(&mut self, p: &FuncProto, argc: usize) -> Raised {
         let msg = if p.is_method && p.arity == 0 {
-            format!("method '{}' has no parameter to bind self to", p.display_name)
+            format!(
+                "method '{}' has no parameter to bind self to",
+                p.display_name
+            )
         } else if p.is_method {
             format!(
                 "method '{}' expects {} argument(s), got {}",

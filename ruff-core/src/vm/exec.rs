@@ -154,7 +154,9 @@ impl Vm {
                     v => Rc::new(RefCell::new(v.clone())),
                 },
                 // SAFETY: `R[-1]` of the live frame is its closure.
-                UpvalDesc::ParentUpval(i) => unsafe { frame_closure(regs) }.upvals[i as usize].clone(),
+                UpvalDesc::ParentUpval(i) => {
+                    unsafe { frame_closure(regs) }.upvals[i as usize].clone()
+                }
             })
             .collect();
         Value::Func(Rc::new(Closure {
@@ -178,7 +180,11 @@ impl Vm {
 
     /// # Safety
     /// As `new_array` (`2 * count` registers).
-    pub(crate) unsafe fn new_dict(regs: *mut Value, start: Reg, count: u16) -> Result<Value, String> {
+    pub(crate) unsafe fn new_dict(
+        regs: *mut Value,
+        start: Reg,
+        count: u16,
+    ) -> Result<Value, String> {
         let mut map = DictMap::default();
         for i in 0..count as usize {
             // SAFETY: the pairs are registers of the live frame.
@@ -197,7 +203,12 @@ impl Vm {
 
     /// # Safety
     /// As `new_array`.
-    pub(crate) unsafe fn new_struct(regs: *mut Value, proto: &FuncProto, lit: u16, start: Reg) -> Value {
+    pub(crate) unsafe fn new_struct(
+        regs: *mut Value,
+        proto: &FuncProto,
+        lit: u16,
+        start: Reg,
+    ) -> Value {
         let lit = &proto.struct_lits[lit as usize];
         let mut fields = vec![Value::Null; lit.def.fields.len()];
         for (i, slot) in lit.field_slots.iter().enumerate() {

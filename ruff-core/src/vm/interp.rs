@@ -248,13 +248,34 @@ impl Vm {
                 }
 
                 Instr::Add { dst, a, b } => {
-                    arith!(dst, a, b, BinOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                    arith!(
+                        dst,
+                        a,
+                        b,
+                        BinOp::Add,
+                        i64::wrapping_add,
+                        |x: f64, y: f64| x + y
+                    )
                 }
                 Instr::Sub { dst, a, b } => {
-                    arith!(dst, a, b, BinOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                    arith!(
+                        dst,
+                        a,
+                        b,
+                        BinOp::Sub,
+                        i64::wrapping_sub,
+                        |x: f64, y: f64| x - y
+                    )
                 }
                 Instr::Mul { dst, a, b } => {
-                    arith!(dst, a, b, BinOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                    arith!(
+                        dst,
+                        a,
+                        b,
+                        BinOp::Mul,
+                        i64::wrapping_mul,
+                        |x: f64, y: f64| x * y
+                    )
                 }
                 Instr::Div { dst, a, b } => {
                     let (x, y) = (&*r!(a), &*r!(b));
@@ -426,7 +447,8 @@ impl Vm {
                     check!(unsafe { Vm::iter_prep(regs, iter) });
                 }
                 Instr::RangePrep { iter, argc } => {
-                    let is_range = matches!(&*r!(iter), Value::Builtin(id) if *id == builtins::RANGE);
+                    let is_range =
+                        matches!(&*r!(iter), Value::Builtin(id) if *id == builtins::RANGE);
                     if is_range {
                         // SAFETY: as for `IterPrep`.
                         check!(unsafe { Vm::range_prep(regs, iter, argc) });
@@ -480,7 +502,11 @@ impl Vm {
                     let res = self.invoke::<PROFILE>(base + b as usize, argc as usize);
                     after_call!(res);
                 }
-                Instr::CallMethod { base: b, argc, name } => {
+                Instr::CallMethod {
+                    base: b,
+                    argc,
+                    name,
+                } => {
                     save_pc!();
                     let res = self.call_method::<PROFILE>(base + b as usize, argc as usize, name);
                     after_call!(res);

@@ -46,7 +46,12 @@ impl Vm {
 
     /// # Safety
     /// As `exec_generic`.
-    unsafe fn exec_one(&mut self, regs: *mut Value, proto: &FuncProto, pc: usize) -> Result<(), String> {
+    unsafe fn exec_one(
+        &mut self,
+        regs: *mut Value,
+        proto: &FuncProto,
+        pc: usize,
+    ) -> Result<(), String> {
         macro_rules! r {
             ($i:expr) => {
                 // SAFETY: registers of the live frame (the caller's contract).
@@ -107,7 +112,9 @@ impl Vm {
             }
             Instr::GetUpval { dst, idx, name } => {
                 // SAFETY: the caller's contract.
-                let v = unsafe { frame_closure(regs) }.upvals[idx as usize].borrow().clone();
+                let v = unsafe { frame_closure(regs) }.upvals[idx as usize]
+                    .borrow()
+                    .clone();
                 if v.tag() == tag::UNDEF {
                     return Err(undefined(&proto.names[name as usize]));
                 }
@@ -159,8 +166,12 @@ impl Vm {
             Instr::Concat { dst, start, count } => {
                 *r!(dst) = unsafe { Vm::concat(regs, start, count) }
             }
-            Instr::GetIndex { dst, obj, idx } => unsafe { self.get_index_slow(regs, dst, obj, idx)? },
-            Instr::SetIndex { obj, idx, src } => unsafe { self.set_index_slow(regs, obj, idx, src)? },
+            Instr::GetIndex { dst, obj, idx } => unsafe {
+                self.get_index_slow(regs, dst, obj, idx)?
+            },
+            Instr::SetIndex { obj, idx, src } => unsafe {
+                self.set_index_slow(regs, obj, idx, src)?
+            },
             Instr::GetField { dst, obj, name } => {
                 *r!(dst) = glue::get_field(r!(obj), &proto.names[name as usize])?
             }
@@ -198,9 +209,11 @@ impl Vm {
         let shadow = self.frames.len() - 1;
         let invoked = match instr {
             Instr::Call { base: b, argc } => self.invoke::<true>(base + b as usize, argc as usize),
-            Instr::CallMethod { base: b, argc, name } => {
-                self.call_method::<true>(base + b as usize, argc as usize, name)
-            }
+            Instr::CallMethod {
+                base: b,
+                argc,
+                name,
+            } => self.call_method::<true>(base + b as usize, argc as usize, name),
             other => Err(self.raise(format!("internal error: exec_call on {other:?}"))),
         };
         let ok = match invoked {

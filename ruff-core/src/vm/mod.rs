@@ -112,7 +112,11 @@ impl Vm {
         }
         let n = program.protos.len();
         let profiles = if config.preset.profiles() {
-            program.protos.iter().map(|p| FuncProfile::new(p.code.len())).collect()
+            program
+                .protos
+                .iter()
+                .map(|p| FuncProfile::new(p.code.len()))
+                .collect()
         } else {
             Vec::new()
         };
@@ -283,10 +287,9 @@ impl Vm {
             Err(Raised) => {
                 self.frames.clear();
                 self.ctx.depth = 0;
-                Err(*self
-                    .pending
-                    .take()
-                    .unwrap_or_else(|| Box::new(Error::runtime(Default::default(), "internal error"))))
+                Err(*self.pending.take().unwrap_or_else(|| {
+                    Box::new(Error::runtime(Default::default(), "internal error"))
+                }))
             }
         }
     }

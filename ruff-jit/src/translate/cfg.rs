@@ -135,6 +135,35 @@ pub fn kills(instr: &Instr) -> Vec<Reg> {
     }
 }
 
+/// The registers whose tags a feedback instruction records (first and second operand).
+pub fn operand_pair(instr: &Instr) -> (Option<Reg>, Option<Reg>) {
+    use Instr::*;
+    match *instr {
+        Add { a, b, .. }
+        | Sub { a, b, .. }
+        | Mul { a, b, .. }
+        | Div { a, b, .. }
+        | Mod { a, b, .. }
+        | BitAnd { a, b, .. }
+        | BitOr { a, b, .. }
+        | BitXor { a, b, .. }
+        | Shl { a, b, .. }
+        | Shr { a, b, .. }
+        | Eq { a, b, .. }
+        | Ne { a, b, .. }
+        | Lt { a, b, .. }
+        | Le { a, b, .. }
+        | Gt { a, b, .. }
+        | Ge { a, b, .. } => (Some(a), Some(b)),
+        AddImm { a, .. } => (Some(a), None),
+        Neg { src, .. } | Not { src, .. } | BitNot { src, .. } => (Some(src), None),
+        JumpIfFalse { cond, .. } | JumpIfTrue { cond, .. } => (Some(cond), None),
+        IterNext { iter, .. } => (Some(iter), None),
+        GetIndex { obj, idx, .. } | SetIndex { obj, idx, .. } => (Some(obj), Some(idx)),
+        _ => (None, None),
+    }
+}
+
 /// Where control goes after `pc`: `(fallthrough, branch target)`.
 pub fn successors(instr: &Instr, pc: u32) -> (Option<u32>, Option<u32>) {
     use Instr::*;

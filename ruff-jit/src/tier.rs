@@ -1,0 +1,156 @@
+//! `CraneliftTier`: the long-lived compile state (JIT module, codegen context, frontend
+//! context; reused for every function, as in cranelift-jit-demo) and the direct-call table.
+//!
+//! One compile per request: translate, define, finalize, report size and time. Code is
+//! never freed (the JIT module owns it until the tier is dropped), so an entry that the VM
+//! dropped after too many deopts stays callable by compiled callers until they re-sync.
+
+use std::time::Instant;
+
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::Module;
+use ruff_core::bytecode::Program;
+use ruff_core::tier::{CompileReason, CompileRequest, CompileTier, CompiledCode, JitEntry};
+use ruff_core::vm::MAX_DEPTH;
+use ruff_core::Config;
+
+use crate::translate::{self, entry_signature};
+use crate::JitOptions;
+
+/// Slots in the VM's value stack (`vm::STACK_SLOTS`): direct calls skip the stack check
+/// only if `MAX_DEPTH + 2` frames of the largest prototype fit.
+const STACK_SLOTS: usize = 1 << 22;
+
+pub struct CraneliftTier {
+    module: JITModule,
+    ctx: Context,
+    fctx: FunctionBuilderContext,
+    spec: bool,
+    hoist: bool,
+    options: JitOptions,
+    /// Direct-call table of the current program: the compiled entry of each prototype (0 =
+    /// none). Boxed so its address, baked into code, never changes.
+    table: Box<[usize]>,
+    /// Tables of earlier programs, kept alive because code may still refer to them.
+    old_tables: Vec<Box<[usize]>>,
+    /// Identity of the program `table` belongs to.
+    program: *const Program,
+    direct_calls: bool,
+}
+
+impl CraneliftTier {
+    pub fn new(config: &Config, options: JitOptions) -> Result<CraneliftTier, String> {
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| {
+            f.set(k, v).map_err(|e| format!("cranelift setting {k}: {e}"))
+        };
+        set(&mut flags, "opt_level", "speed")?;
+        set(&mut flags, "use_colocated_libcalls", "false")?;
+        set(&mut flags, "is_pic", "false")?;
+        let isa = cranelift_native::builder()
+            .map_err(|e| format!("host not supported by cranelift: {e}"))?
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| format!("cranelift isa: {e}"))?;
+        let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        let module = JITModule::new(builder);
+        Ok(CraneliftTier {
+            ctx: module.make_context(),
+            module,
+            fctx: FunctionBuilderContext::new(),
+            spec: config.preset.specializes(),
+            hoist: config.preset.hoists(),
+            options,
+            table: Box::new([]),
+            old_tables: Vec::new(),
+            program: std::ptr::null(),
+            direct_calls: false,
+        })
+    }
+
+    /// Starts a fresh direct-call table when a new program is compiled.
+    fn sync_program(&mut self, program: &Program) {
+        if std::ptr::eq(self.program, program) {
+            return;
+        }
+        let fresh = vec![0usize; program.protos.len()].into_boxed_slice();
+        self.old_tables.push(std::mem::replace(&mut self.table, fresh));
+        self.program = program;
+        let max_regs = program.protos.iter().map(|p| p.num_regs as usize).max().unwrap_or(0);
+        self.direct_calls = (MAX_DEPTH as usize + 2) * (max_regs + 1) < STACK_SLOTS;
+    }
+
+    fn compile_inner(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
+        let started = Instant::now();
+        self.sync_program(req.program);
+        let call_conv = self.module.isa().default_call_conv();
+        self.module.clear_context(&mut self.ctx);
+        self.ctx.func.signature = entry_signature(call_conv);
+        let opts = translate::Options {
+            call_conv,
+            frontend: self.module.target_config(),
+            spec: self.spec,
+            hoist: self.hoist,
+            trace: self.options.trace,
+            call_table: if self.direct_calls {
+                self.table.as_ptr() as usize
+            } else {
+                0
+            },
+        };
+        let out = translate::translate(&mut self.ctx.func, &mut self.fctx, req, &opts)?;
+        if self.options.dump_clif {
+            crate::clif_dump::dump(&req.proto.trace_name, &self.ctx.func);
+        }
+        let id = self
+            .module
+            .declare_anonymous_function(&self.ctx.func.signature)
+            .map_err(|e| format!("declare: {e}"))?;
+        self.module
+            .define_function(id, &mut self.ctx)
+            .map_err(|e| format!("cranelift: {e:?}"))?;
+        let code_bytes = self
+            .ctx
+            .compiled_code()
+            .map(|c| c.code_info().total_size as usize)
+            .unwrap_or(0);
+        self.module.clear_context(&mut self.ctx);
+        self.module
+            .finalize_definitions()
+            .map_err(|e| format!("finalize: {e}"))?;
+        let ptr = self.module.get_finalized_function(id);
+        // SAFETY: the function was defined with `entry_signature`, which is `JitEntry`'s
+        // `extern "C"` signature on this target; the module keeps the code alive and
+        // executable for the tier's lifetime.
+        let entry: JitEntry = unsafe { std::mem::transmute::<*const u8, JitEntry>(ptr) };
+        if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
+            *slot = ptr as usize;
+        }
+        Ok(CompiledCode {
+            entry,
+            entry_pcs: out.entry_pcs,
+            code_bytes,
+            guards_emitted: out.guards,
+            compile_ns: started.elapsed().as_nanos() as u64,
+        })
+    }
+}
+
+impl CompileTier for CraneliftTier {
+    fn compile(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
+        let result = self.compile_inner(req);
+        if result.is_err() {
+            self.module.clear_context(&mut self.ctx);
+            if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
+                *slot = 0;
+            }
+        }
+        if self.options.trace {
+            crate::trace::compiled(req, &result, self.spec, self.hoist);
+        }
+        let _ = CompileReason::Call;
+        result
+    }
+}

@@ -1,0 +1,151 @@
+//! Calls. `CallMethod` and calls whose callee is not compiled go through `Vm::exec_call`.
+//! A `Call` first tries a direct JIT-to-JIT call: if `R[base]` is a closure whose prototype
+//! has compiled code (the tier's direct-call table, indexed by prototype id), with a
+//! matching arity and depth below the limit, the callee's code is called natively on the
+//! frame window `R[base+1..]` (arguments become parameters in place). The callee's outcome:
+//! - `STATUS_RETURN`: move `ctx.ret` into `R[base]` (releasing the closure reference there);
+//! - `STATUS_DEOPT`: the callee frame is written back; `rt_callee_deopt` records the deopt
+//!   and finishes it in the interpreter;
+//! - `STATUS_ERROR`: the callee traced itself; this frame traces the call and fails too.
+//!
+//! The stack cannot overflow on this path: the tier only enables direct calls when
+//! `MAX_DEPTH` frames of the largest prototype fit the VM's value stack.
+
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder};
+use ruff_core::bytecode::Reg;
+use ruff_core::value::tag;
+use ruff_core::vm::MAX_DEPTH;
+
+use super::emit::{flags, slot, Emitter, SigKind};
+use super::state::State;
+use super::DIRECT_ENTRY;
+use crate::runtime::layout::{CLOSURE_PROTO, CTX_DEPTH, CTX_RET, PAYLOAD, PROTO_ARITY, PROTO_ID};
+use crate::runtime::{self};
+
+impl Emitter<'_, '_> {
+    pub fn emit_call(&mut self, pc: u32, base: Reg, argc: u8, method: bool, st: &State) {
+        // The callee reads its arguments and its frame overlaps every register above `base`.
+        let mut s = st.clone();
+        self.write_back_where(&mut s, |r| r >= base as usize);
+        if method || self.opts.call_table == 0 {
+            self.call_through_vm(pc);
+            return;
+        }
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+
+        // Is R[base] a closure...
+        let t = self.load_tag(base);
+        let is_fn = self.b.ins().icmp_imm(IntCC::Equal, t, tag::FUNC as i64);
+        let c1 = self.next_check(is_fn, slow);
+        let clo = self.b.ins().load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
+        let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
+        let arity = self.b.ins().uload16(flags(), proto, PROTO_ARITY);
+        // ... of the right arity ...
+        let ok = self.b.ins().icmp_imm(IntCC::Equal, arity, argc as i64);
+        let _ = c1;
+        self.next_check(ok, slow);
+        // ... whose prototype is compiled ...
+        let id = self.b.ins().uload32(flags(), proto, PROTO_ID);
+        let id64 = self.b.ins().uextend(types::I64, id);
+        let off = self.b.ins().ishl_imm(id64, 3);
+        let table = self.iconst(types::I64, self.opts.call_table as i64);
+        let at = self.b.ins().iadd(table, off);
+        let entry = self.b.ins().load(types::I64, flags(), at, 0);
+        let compiled = self.b.ins().icmp_imm(IntCC::NotEqual, entry, 0);
+        self.next_check(compiled, slow);
+        // ... and a call that stays within the depth limit?
+        let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
+        let room = self.b.ins().icmp_imm(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
+        self.next_check(room, slow);
+
+        let deeper = self.b.ins().iadd_imm(depth, 1);
+        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
+        let callee_regs = self.b.ins().iadd_imm(self.regs, slot(base + 1) as i64);
+        let how = self.iconst(types::I32, DIRECT_ENTRY as i64);
+        let status = self.call_entry(entry, &[self.ctx, callee_regs, how]);
+
+        // The outcome block gets the final status (0 return, 2 error) as a parameter.
+        let outcome = self.b.create_block();
+        let fin = self.b.append_block_param(outcome, types::I32);
+        let deopt = self.b.create_block();
+        let is_deopt = self.b.ins().icmp_imm(IntCC::Equal, status, 1);
+        self.b.ins().brif(is_deopt, deopt, &[], outcome, &[BlockArg::Value(status)]);
+
+        self.b.switch_to_block(deopt);
+        self.b.seal_block(deopt);
+        self.b.set_cold_block(deopt);
+        let resumed = self
+            .call_helper(
+                runtime::rt_callee_deopt as usize,
+                SigKind::P4R32,
+                &[self.ctx, callee_regs, table, id],
+            )
+            .expect("returns");
+        let zero = self.iconst(types::I32, 0);
+        let two = self.iconst(types::I32, 2);
+        let st2 = self.b.ins().select(resumed, zero, two);
+        self.b.ins().jump(outcome, &[BlockArg::Value(st2)]);
+
+        self.b.switch_to_block(outcome);
+        self.b.seal_block(outcome);
+        self.b.ins().store(flags(), depth, self.ctx, CTX_DEPTH);
+        let returned = self.b.ins().icmp_imm(IntCC::Equal, fin, 0);
+        let one = self.iconst(types::I32, 1);
+        let ok32 = self.b.ins().select(returned, one, zero);
+        self.check_ok(ok32, pc);
+
+        // Release the closure reference in R[base] (inline unless it is the last one),
+        // then move the result in.
+        let strong = self.b.ins().load(types::I64, flags(), clo, 0);
+        let last = self.b.ins().icmp_imm(IntCC::Equal, strong, 1);
+        let drop_blk = self.b.create_block();
+        let dec_blk = self.b.create_block();
+        let moved = self.b.create_block();
+        self.b.ins().brif(last, drop_blk, &[], dec_blk, &[]);
+        self.b.switch_to_block(drop_blk);
+        self.b.seal_block(drop_blk);
+        let addr = self.slot_addr(base);
+        self.call_helper(runtime::rt_clear_slot as usize, SigKind::P1Void, &[addr]);
+        self.b.ins().jump(moved, &[]);
+        self.b.switch_to_block(dec_blk);
+        self.b.seal_block(dec_blk);
+        let fewer = self.b.ins().iadd_imm(strong, -1);
+        self.b.ins().store(flags(), fewer, clo, 0);
+        self.b.ins().jump(moved, &[]);
+        self.b.switch_to_block(moved);
+        self.b.seal_block(moved);
+        let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
+        let hi = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET + 8);
+        self.b.ins().store(flags(), lo, self.regs, slot(base));
+        self.b.ins().store(flags(), hi, self.regs, slot(base) + 8);
+        let null = self.iconst(types::I8, tag::NULL as i64);
+        self.b.ins().store(flags(), null, self.ctx, CTX_RET);
+        self.b.ins().jump(done, &[]);
+
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        self.call_through_vm(pc);
+        self.b.ins().jump(done, &[]);
+
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+    }
+
+    /// Continues in a new block if `ok`, else goes to `fail` (whose predecessors are only
+    /// known at the end, so it is sealed by the caller).
+    fn next_check(&mut self, ok: cranelift_codegen::ir::Value, fail: cranelift_codegen::ir::Block) {
+        let next = self.b.create_block();
+        self.b.ins().brif(ok, next, &[], fail, &[]);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+    }
+
+    fn call_through_vm(&mut self, pc: u32) {
+        let pcv = self.iconst(types::I32, pc as i64);
+        let ok = self
+            .call_helper(runtime::rt_call as usize, SigKind::P3R32, &[self.ctx, self.regs, pcv])
+            .expect("returns");
+        self.check_ok(ok, pc);
+    }
+}

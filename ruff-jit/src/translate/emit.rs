@@ -1,0 +1,426 @@
+//! The code generator's state and its primitives: frame slot access, write-back of unboxed
+//! registers, tag guards with cold side exits (real deoptimization), heap-slot clearing,
+//! helper calls, and the entry blocks (function entry, direct-call entry, OSR entries).
+//!
+//! A side exit writes every dirty unboxed register of the state at the guard back into its
+//! frame slot as a proper `Value`, stores the pc to resume at in `ctx.resume_pc` and returns
+//! `STATUS_DEOPT`; the interpreter then resumes at that pc with the frame exactly as it
+//! would have been.
+
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, AbiParam, Block, BlockArg, InstBuilder, MemFlags, SigRef, Signature,
+    Value,
+};
+use cranelift_frontend::{FunctionBuilder, Variable};
+use ruff_core::bytecode::Reg;
+use ruff_core::tier::{STATUS_DEOPT, STATUS_ERROR};
+use ruff_core::value::tag;
+
+use super::cfg::Cfg;
+use super::plan::Planner;
+use super::state::{Kind, State, Ty};
+use super::Options;
+use crate::runtime::layout::{BOOL_BYTE, CTX_RESUME_PC, PAYLOAD, VALUE_SIZE};
+use crate::runtime::{self};
+
+/// Why a side exit is taken (for `--trace-jit`).
+#[derive(Clone, Copy, Debug)]
+pub enum Why {
+    Guard = 0,
+    Hoisted = 1,
+    Osr = 2,
+    Division = 3,
+    Shift = 4,
+}
+
+/// Helper signatures, imported lazily into the function.
+#[derive(Default)]
+pub struct Sigs {
+    pub p3_r32: Option<SigRef>,
+    pub p3_void: Option<SigRef>,
+    pub p1_r32: Option<SigRef>,
+    pub p1_void: Option<SigRef>,
+    pub p4_r32: Option<SigRef>,
+    pub trace: Option<SigRef>,
+    pub entry: Option<SigRef>,
+    pub iter: Option<SigRef>,
+}
+
+pub struct Emitter<'a, 'f> {
+    pub b: &'a mut FunctionBuilder<'f>,
+    pub planner: &'a Planner<'a>,
+    pub cfg: &'a Cfg,
+    pub states: &'a [Option<State>],
+    pub opts: &'a Options,
+    /// `vars[r][ty]`: the unboxed value of register `r` as `ty`.
+    vars: Vec<[Variable; 3]>,
+    pub ctx: Value,
+    pub regs: Value,
+    /// Cranelift block of each bytecode block.
+    blocks: Vec<Block>,
+    /// The shared error exit; its parameter is the pc of the failing instruction.
+    error_block: Option<Block>,
+    sigs: Sigs,
+    /// Side exits created but not yet filled: (block, state at the guard, resume pc, why).
+    pending_exits: Vec<(Block, State, u32, Why)>,
+    pub guards: u32,
+}
+
+/// Memory flags for frame and context accesses: always aligned, never trapping.
+pub fn flags() -> MemFlags {
+    MemFlags::trusted()
+}
+
+pub fn slot(r: Reg) -> i32 {
+    r as i32 * VALUE_SIZE
+}
+
+impl<'a, 'f> Emitter<'a, 'f> {
+    pub fn new(
+        b: &'a mut FunctionBuilder<'f>,
+        planner: &'a Planner<'a>,
+        cfg: &'a Cfg,
+        states: &'a [Option<State>],
+        opts: &'a Options,
+    ) -> Emitter<'a, 'f> {
+        let n = planner.proto.num_regs as usize;
+        let vars = (0..n)
+            .map(|_| {
+                [
+                    b.declare_var(types::I64),
+                    b.declare_var(types::F64),
+                    b.declare_var(types::I8),
+                ]
+            })
+            .collect();
+        let blocks = cfg.blocks.iter().map(|_| b.create_block()).collect();
+        Emitter {
+            b,
+            planner,
+            cfg,
+            states,
+            opts,
+            vars,
+            ctx: Value::from_u32(0),
+            regs: Value::from_u32(0),
+            blocks,
+            error_block: None,
+            sigs: Sigs::default(),
+            pending_exits: Vec::new(),
+            guards: 0,
+        }
+    }
+
+    pub fn set_frame(&mut self, ctx: Value, regs: Value) {
+        self.ctx = ctx;
+        self.regs = regs;
+    }
+
+    pub fn proto_id(&self) -> u32 {
+        self.planner.proto.id
+    }
+
+    /// The Cranelift block of the bytecode block starting at `pc`.
+    pub fn block_of(&self, pc: u32) -> (usize, Block) {
+        let i = self.cfg.block_at[pc as usize];
+        (i, self.blocks[i])
+    }
+
+    pub fn var(&self, r: Reg, ty: Ty) -> Variable {
+        self.vars[r as usize][ty.index()]
+    }
+
+    pub fn get(&mut self, r: Reg, ty: Ty) -> Value {
+        let v = self.var(r, ty);
+        self.b.use_var(v)
+    }
+
+    pub fn set(&mut self, r: Reg, ty: Ty, val: Value) {
+        let v = self.var(r, ty);
+        self.b.def_var(v, val);
+    }
+
+    pub fn iconst(&mut self, ty: types::Type, v: i64) -> Value {
+        self.b.ins().iconst(ty, v)
+    }
+
+    /// Address of register `r`'s slot.
+    pub fn slot_addr(&mut self, r: Reg) -> Value {
+        self.b.ins().iadd_imm(self.regs, slot(r) as i64)
+    }
+
+    pub fn load_tag(&mut self, r: Reg) -> Value {
+        self.b.ins().load(types::I8, flags(), self.regs, slot(r))
+    }
+
+    /// Loads the payload of a slot known to hold `ty`.
+    pub fn load_payload(&mut self, r: Reg, ty: Ty) -> Value {
+        let (t, off) = match ty {
+            Ty::Int => (types::I64, PAYLOAD),
+            Ty::Float => (types::F64, PAYLOAD),
+            Ty::Bool => (types::I8, BOOL_BYTE),
+        };
+        self.b.ins().load(t, flags(), self.regs, slot(r) + off)
+    }
+
+    /// Stores an unboxed value into a slot as a proper `Value` (the slot holds no heap value:
+    /// the `scalar` invariant).
+    pub fn store_value(&mut self, base: Value, off: i32, ty: Ty, v: Value) {
+        let t = self.iconst(types::I8, ty.tag() as i64);
+        self.b.ins().store(flags(), t, base, off);
+        let poff = if ty == Ty::Bool { BOOL_BYTE } else { PAYLOAD };
+        self.b.ins().store(flags(), v, base, off + poff);
+    }
+
+    /// Writes register `r` (unboxed as `ty`) back into its slot.
+    pub fn write_back(&mut self, r: Reg, ty: Ty) {
+        let v = self.get(r, ty);
+        self.store_value(self.regs, slot(r), ty, v);
+    }
+
+    /// Writes back every dirty register of `st` for which `pick` holds, marking it clean.
+    pub fn write_back_where(&mut self, st: &mut State, pick: impl Fn(usize) -> bool) {
+        for r in 0..st.len() {
+            if let (Kind::Unboxed(ty), true) = (st[r].kind, st[r].dirty) {
+                if pick(r) {
+                    self.write_back(r as Reg, ty);
+                    st[r].dirty = false;
+                }
+            }
+        }
+    }
+
+    fn sig(&mut self, params: &[types::Type], ret: Option<types::Type>) -> SigRef {
+        let mut sig = Signature::new(self.opts.call_conv);
+        sig.params.extend(params.iter().map(|t| AbiParam::new(*t)));
+        sig.returns.extend(ret.map(AbiParam::new));
+        self.b.import_signature(sig)
+    }
+
+    /// Calls the runtime helper at `addr` through a cached signature.
+    pub fn call_helper(&mut self, addr: usize, kind: SigKind, args: &[Value]) -> Option<Value> {
+        use types::{I32, I64};
+        let slot = match kind {
+            SigKind::P3R32 => &mut self.sigs.p3_r32,
+            SigKind::P3Void => &mut self.sigs.p3_void,
+            SigKind::P1R32 => &mut self.sigs.p1_r32,
+            SigKind::P1Void => &mut self.sigs.p1_void,
+            SigKind::P4R32 => &mut self.sigs.p4_r32,
+            SigKind::Trace => &mut self.sigs.trace,
+            SigKind::Entry => &mut self.sigs.entry,
+            SigKind::Iter => &mut self.sigs.iter,
+        };
+        let sig = match *slot {
+            Some(s) => s,
+            None => {
+                let s = match kind {
+                    SigKind::P3R32 | SigKind::Entry => self.sig(&[I64, I64, I32], Some(I32)),
+                    SigKind::P3Void => self.sig(&[I64, I64, I32], None),
+                    SigKind::P1R32 => self.sig(&[I64], Some(I32)),
+                    SigKind::P1Void => self.sig(&[I64], None),
+                    SigKind::P4R32 => self.sig(&[I64, I64, I64, I32], Some(I32)),
+                    SigKind::Trace => self.sig(&[I32, I32, I32], None),
+                    SigKind::Iter => self.sig(&[I64, I32, I32], Some(I32)),
+                };
+                let slot = match kind {
+                    SigKind::P3R32 => &mut self.sigs.p3_r32,
+                    SigKind::P3Void => &mut self.sigs.p3_void,
+                    SigKind::P1R32 => &mut self.sigs.p1_r32,
+                    SigKind::P1Void => &mut self.sigs.p1_void,
+                    SigKind::P4R32 => &mut self.sigs.p4_r32,
+                    SigKind::Trace => &mut self.sigs.trace,
+                    SigKind::Entry => &mut self.sigs.entry,
+                    SigKind::Iter => &mut self.sigs.iter,
+                };
+                *slot = Some(s);
+                s
+            }
+        };
+        let callee = self.iconst(types::I64, addr as i64);
+        let call = self.b.ins().call_indirect(sig, callee, args);
+        self.b.inst_results(call).first().copied()
+    }
+
+    /// Calls compiled code (a `JitEntry`) at the address in `entry`.
+    pub fn call_entry(&mut self, entry: Value, args: &[Value]) -> Value {
+        if self.sigs.entry.is_none() {
+            self.sigs.entry = Some(self.sig(&[types::I64, types::I64, types::I32], Some(types::I32)));
+        }
+        let sig = self.sigs.entry.expect("just imported");
+        let call = self.b.ins().call_indirect(sig, entry, args);
+        self.b.inst_results(call)[0]
+    }
+
+    /// The shared error exit: pushes this frame's trace entry and returns `STATUS_ERROR`.
+    pub fn error_block(&mut self) -> Block {
+        if let Some(b) = self.error_block {
+            return b;
+        }
+        let blk = self.b.create_block();
+        self.b.append_block_param(blk, types::I32);
+        self.error_block = Some(blk);
+        blk
+    }
+
+    /// Fills the error block (after everything else, so the current block is not disturbed).
+    pub fn finish_error_block(&mut self) {
+        let Some(blk) = self.error_block else {
+            return;
+        };
+        self.b.switch_to_block(blk);
+        self.b.set_cold_block(blk);
+        let pc = self.b.block_params(blk)[0];
+        self.call_helper(runtime::rt_error as usize, SigKind::P3Void, &[self.ctx, self.regs, pc]);
+        let st = self.iconst(types::I32, STATUS_ERROR as i64);
+        self.b.ins().return_(&[st]);
+    }
+
+    /// Branches to the error exit (at `pc`) unless `ok` (an i32 bool) is non-zero.
+    pub fn check_ok(&mut self, ok: Value, pc: u32) {
+        let cont = self.b.create_block();
+        let err = self.error_block();
+        let pcv = self.iconst(types::I32, pc as i64);
+        self.b.ins().brif(ok, cont, &[], err, &[BlockArg::Value(pcv)]);
+        // `cont` has exactly one predecessor, known now: seal it at once.
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Emits a cold side exit block for the state `st`, resuming at `pc`.
+    fn side_exit(&mut self, st: &State, pc: u32, why: Why) -> Block {
+        let exit = self.b.create_block();
+        self.pending_exits.push((exit, st.clone(), pc, why));
+        exit
+    }
+
+    /// Fills the side-exit blocks created so far.
+    pub fn finish_side_exits(&mut self) {
+        while let Some((exit, st, pc, why)) = self.pending_exits.pop() {
+            self.b.switch_to_block(exit);
+            self.b.seal_block(exit);
+            self.b.set_cold_block(exit);
+            let mut st = st;
+            self.write_back_where(&mut st, |_| true);
+            let pcv = self.iconst(types::I32, pc as i64);
+            self.b.ins().store(flags(), pcv, self.ctx, CTX_RESUME_PC);
+            if self.opts.trace {
+                let id = self.iconst(types::I32, self.proto_id() as i64);
+                let w = self.iconst(types::I32, why as i64);
+                self.call_helper(runtime::rt_trace_deopt as usize, SigKind::Trace, &[id, pcv, w]);
+            }
+            let s = self.iconst(types::I32, STATUS_DEOPT as i64);
+            self.b.ins().return_(&[s]);
+        }
+    }
+
+    /// Leaves for a side exit (state `st`, resume at `pc`) unless `ok`; continues in a new
+    /// block.
+    pub fn deopt_unless(&mut self, ok: Value, st: &State, pc: u32, why: Why) {
+        let exit = self.side_exit(st, pc, why);
+        let cont = self.b.create_block();
+        self.b.ins().brif(ok, cont, &[], exit, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Checks that register `r`'s slot holds `ty` (deopt otherwise) and unboxes it.
+    pub fn guard_load(&mut self, r: Reg, ty: Ty, st: &State, pc: u32, why: Why) {
+        self.guards += 1;
+        let t = self.load_tag(r);
+        let ok = self.b.ins().icmp_imm(IntCC::Equal, t, ty.tag() as i64);
+        self.deopt_unless(ok, st, pc, why);
+        let v = self.load_payload(r, ty);
+        self.set(r, ty, v);
+    }
+
+    /// 1 (i8) if the tag `t` owns a reference count.
+    pub fn is_heap_tag(&mut self, t: Value) -> Value {
+        let mask: i64 = (0..tag::COUNT)
+            .filter(|&x| tag::is_heap(x))
+            .map(|x| 1i64 << x)
+            .sum();
+        let t64 = self.b.ins().uextend(types::I64, t);
+        let m = self.iconst(types::I64, mask);
+        let bits = self.b.ins().ushr(m, t64);
+        let bit = self.b.ins().band_imm(bits, 1);
+        self.b.ins().icmp_imm(IntCC::NotEqual, bit, 0)
+    }
+
+    /// Releases a heap value in `r`'s slot (it becomes Null) so scalars can be stored there.
+    pub fn clear_if_heap(&mut self, r: Reg) {
+        let t = self.load_tag(r);
+        let heap = self.is_heap_tag(t);
+        let clear = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(heap, clear, &[], cont, &[]);
+        self.b.switch_to_block(clear);
+        self.b.seal_block(clear);
+        self.b.set_cold_block(clear);
+        let addr = self.slot_addr(r);
+        self.call_helper(runtime::rt_clear_slot as usize, SigKind::P1Void, &[addr]);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Function entry: clear dead slots that will receive unboxed values, then take the
+    /// edge into pc 0 (which may carry guards hoisted to the function entry).
+    pub fn emit_function_entry(&mut self, entry: &State, targets: &[bool]) {
+        for (r, &t) in targets.iter().enumerate() {
+            if t && entry[r].kind == Kind::Dead {
+                self.clear_if_heap(r as Reg);
+            }
+        }
+        self.jump_edge(entry.clone(), 0);
+    }
+
+    /// Entry of a frame set up by a direct call: live locals start unbound.
+    pub fn emit_direct_entry(&mut self, start: Block) {
+        let proto = self.planner.proto;
+        for r in proto.arity..proto.num_regs {
+            if self.cfg.live_in[0][r as usize] {
+                let addr = self.slot_addr(r);
+                self.call_helper(runtime::rt_set_undef as usize, SigKind::P1Void, &[addr]);
+            }
+        }
+        self.b.ins().jump(start, &[]);
+    }
+
+    /// OSR entry at loop header `h`: load and check what the header keeps unboxed, make the
+    /// slots it assumes scalar so, then jump into the loop.
+    pub fn emit_osr_entry(&mut self, h: u32) {
+        let (bi, blk) = self.block_of(h);
+        let target = self.states[bi].clone().expect("entered headers are reachable");
+        let boxed: State = vec![super::state::RegState::BOXED; target.len()];
+        for (r, s) in target.iter().enumerate() {
+            let r = r as Reg;
+            match s.kind {
+                Kind::Dead if s.scalar => self.clear_if_heap(r),
+                Kind::Dead => {}
+                Kind::Unboxed(ty) => self.guard_load(r, ty, &boxed, h, Why::Osr),
+                Kind::Boxed if s.scalar => {
+                    self.guards += 1;
+                    let t = self.load_tag(r);
+                    let heap = self.is_heap_tag(t);
+                    let ok = self.b.ins().bxor_imm(heap, 1);
+                    self.deopt_unless(ok, &boxed, h, Why::Osr);
+                }
+                Kind::Boxed => {}
+            }
+        }
+        self.b.ins().jump(blk, &[]);
+    }
+}
+
+/// Shapes of helper signatures (`P3R32` = three pointer-ish params, i32 result).
+#[derive(Clone, Copy, Debug)]
+pub enum SigKind {
+    P3R32,
+    P3Void,
+    P1R32,
+    P1Void,
+    P4R32,
+    Trace,
+    Entry,
+    Iter,
+}

@@ -1,0 +1,147 @@
+//! Guard hoisting (`jit-spec-hoist`): for each loop, the registers that are live at its
+//! header, read inside the loop by instructions whose feedback is monomorphic in one scalar
+//! type, and written inside the loop only by instructions predicted to produce that type,
+//! are forced unboxed at the header. Each edge into the header that does not already have
+//! them unboxed checks them once (the pre-header guard); inside the loop no guard is
+//! needed. A failing hoisted guard deopts at the header pc, and once that pc is in
+//! `no_speculation_at` the header is no longer hoisted. Parameters get the same treatment at
+//! the function entry (pc 0), over the whole function.
+
+use ruff_core::bytecode::{FuncProto, Instr, Reg};
+use ruff_core::profile::{seen_lhs, seen_rhs, Seen};
+use ruff_core::value::{tag, Value};
+
+use super::cfg::{kills, Cfg};
+use super::plan::Planner;
+use super::state::Ty;
+
+/// The forced type of every register at every block start (`None` = not hoisted).
+pub fn hoisted_types(planner: &Planner<'_>, cfg: &Cfg, enabled: bool) -> Vec<Vec<Option<Ty>>> {
+    let n = planner.proto.num_regs as usize;
+    let mut out = vec![vec![None; n]; cfg.blocks.len()];
+    if !enabled {
+        return out;
+    }
+    for &(h, last) in &cfg.loops {
+        if !planner.may_speculate(h) {
+            continue;
+        }
+        let b = cfg.block_at[h as usize];
+        for r in 0..n {
+            if cfg.live_in[b][r] {
+                out[b][r] = invariant_type(planner, r as Reg, h, last);
+            }
+        }
+    }
+    if planner.may_speculate(0) {
+        let last = planner.proto.code.len() as u32 - 1;
+        for r in 0..planner.proto.arity as usize {
+            if cfg.live_in[0][r] && out[0][r].is_none() {
+                out[0][r] = invariant_type(planner, r as Reg, 0, last);
+            }
+        }
+    }
+    out
+}
+
+/// The one scalar type `r` has throughout `from..=to`, if the feedback says so.
+fn invariant_type(planner: &Planner<'_>, r: Reg, from: u32, to: u32) -> Option<Ty> {
+    let code = &planner.proto.code;
+    let mut seen: Option<Ty> = None;
+    for pc in from..=to {
+        let fb = planner.feedback.get(pc as usize).copied().unwrap_or(0);
+        for t in operand_types(planner.proto, &code[pc as usize], fb, r) {
+            match (seen, t) {
+                (_, None) => return None,
+                (None, Some(t)) => seen = Some(t),
+                (Some(s), Some(t)) if s != t => return None,
+                _ => {}
+            }
+        }
+    }
+    let ty = seen?;
+    for pc in from..=to {
+        let instr = &code[pc as usize];
+        let writes = kills(instr).contains(&r)
+            || matches!(*instr, Instr::IterNext { iter, dst, .. } if dst == r || iter == r);
+        if writes && produced_type(planner, pc) != Some(ty) {
+            return None;
+        }
+    }
+    Some(ty)
+}
+
+/// Types the feedback of the instruction predicts for its reads of `r` (`None` entries:
+/// `r` is read with an unknown or non-scalar type).
+fn operand_types(proto: &FuncProto, instr: &Instr, fb: u32, r: Reg) -> Vec<Option<Ty>> {
+    let mono = |s: Seen| match s {
+        Seen::Mono(t) => Ty::from_tag(t),
+        _ => None,
+    };
+    let mut out = vec![];
+    let reads = super::cfg::reads(proto, instr);
+    if !reads.contains(&r) {
+        return out;
+    }
+    if !instr.has_feedback() {
+        out.push(None);
+        return out;
+    }
+    match *instr {
+        Instr::IterNext { .. } => out.push(if seen_lhs(fb) == Seen::Mono(tag::INT) {
+            Some(Ty::Int)
+        } else {
+            None
+        }),
+        _ => {
+            let (a, b) = super::cfg::operand_pair(instr);
+            if a == Some(r) {
+                out.push(mono(seen_lhs(fb)));
+            }
+            if b == Some(r) {
+                out.push(mono(seen_rhs(fb)));
+            }
+        }
+    }
+    out
+}
+
+/// The type the instruction at `pc` is predicted to write (from feedback or statically).
+fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
+    let instr = planner.proto.code[pc as usize];
+    let fb = planner.feedback.get(pc as usize).copied().unwrap_or(0);
+    let mono = |s: Seen| match s {
+        Seen::Mono(t) => Ty::from_tag(t),
+        _ => None,
+    };
+    use Instr::*;
+    match instr {
+        LoadInt { .. } => Some(Ty::Int),
+        // `x = e` usually moves a temporary computed just before.
+        Move { src, .. } if pc > 0 && super::cfg::kills(&planner.proto.code[pc as usize - 1]).contains(&src) => {
+            produced_type(planner, pc - 1)
+        }
+        LoadBool { .. } => Some(Ty::Bool),
+        LoadConst { k, .. } => match planner.proto.consts[k as usize] {
+            Value::Int(_) => Some(Ty::Int),
+            Value::Float(_) => Some(Ty::Float),
+            Value::Bool(_) => Some(Ty::Bool),
+            _ => None,
+        },
+        IterNext { .. } if seen_lhs(fb) == Seen::Mono(tag::INT) => Some(Ty::Int),
+        Eq { .. } | Ne { .. } | Lt { .. } | Le { .. } | Gt { .. } | Ge { .. } | Not { .. } => {
+            mono(seen_lhs(fb)).map(|_| Ty::Bool)
+        }
+        AddImm { .. } | Neg { .. } | BitNot { .. } => mono(seen_lhs(fb)),
+        Add { .. } | Sub { .. } | Mul { .. } | Div { .. } | Mod { .. } | BitAnd { .. }
+        | BitOr { .. } | BitXor { .. } | Shl { .. } | Shr { .. } => {
+            match (mono(seen_lhs(fb)), mono(seen_rhs(fb))) {
+                (Some(Ty::Int), Some(Ty::Int)) => Some(Ty::Int),
+                (Some(Ty::Float), Some(Ty::Float | Ty::Int))
+                | (Some(Ty::Int), Some(Ty::Float)) => Some(Ty::Float),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
