@@ -16,7 +16,7 @@ use crate::exec::Measure;
 use crate::output::results::ResultRow;
 use crate::stats::{
     bootstrap_ci, classify_invocation, classify_invocations, describe, ratio_ci, rng_for,
-    tukey_fences, SteadyClass, Statistic,
+    tukey_fences, Statistic, SteadyClass,
 };
 
 /// What the analysis needs besides the rows (all recorded in `run.json`).
@@ -102,7 +102,12 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
         if !groups.contains_key(&key) {
             order.push(key.clone());
         }
-        groups.entry(key).or_default().entry(row.invocation).or_default().push(row);
+        groups
+            .entry(key)
+            .or_default()
+            .entry(row.invocation)
+            .or_default()
+            .push(row);
     }
 
     let mut analysis = Analysis::default();
@@ -118,13 +123,18 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
             r.outlier = r.value.is_some_and(|v| fences.is_outlier(v));
         }
         values_of.insert(key.clone(), values);
-        analysis.summary.push(summary_row(key, &inv_rows, &values_of[key], opts));
+        analysis
+            .summary
+            .push(summary_row(key, &inv_rows, &values_of[key], opts));
         analysis.invocations.extend(inv_rows);
     }
     // Speedups need the reference's values, so they are filled in a second pass.
     for s in &mut analysis.summary {
         let ref_key = (s.suite.clone(), s.benchmark.clone(), opts.reference.clone());
-        let (Some(base), Some(this)) = (values_of.get(&ref_key), values_of.get(&(s.suite.clone(), s.benchmark.clone(), s.config.clone()))) else {
+        let (Some(base), Some(this)) = (
+            values_of.get(&ref_key),
+            values_of.get(&(s.suite.clone(), s.benchmark.clone(), s.config.clone())),
+        ) else {
             continue;
         };
         if base.is_empty() || this.is_empty() {
@@ -134,8 +144,18 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
             (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(1.0), Some(1.0), Some(1.0));
             continue;
         }
-        let mut rng = rng_for(opts.seed, &format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config));
-        let r = ratio_ci(base, this, Statistic::Median, opts.resamples, opts.confidence, &mut rng);
+        let mut rng = rng_for(
+            opts.seed,
+            &format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config),
+        );
+        let r = ratio_ci(
+            base,
+            this,
+            Statistic::Median,
+            opts.resamples,
+            opts.confidence,
+            &mut rng,
+        );
         (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(r.point), Some(r.lower), Some(r.upper));
     }
     analysis
@@ -148,7 +168,12 @@ fn measure_of(row: &ResultRow, measure: Measure) -> Option<f64> {
     }
 }
 
-fn invocation_row(key: &GroupKey, invocation: u32, rows: &[&ResultRow], measure: Measure) -> InvocationRow {
+fn invocation_row(
+    key: &GroupKey,
+    invocation: u32,
+    rows: &[&ResultRow],
+    measure: Measure,
+) -> InvocationRow {
     let mut sorted = rows.to_vec();
     sorted.sort_by_key(|r| r.iteration);
     let status = sorted.first().map(|r| r.status.clone()).unwrap_or_default();
@@ -173,20 +198,34 @@ fn invocation_row(key: &GroupKey, invocation: u32, rows: &[&ResultRow], measure:
             row.value = Some(s.value);
             row.steady_class = s.class.name().to_string();
             row.steady_start = Some(s.steady_start);
-            row.changepoints = s.changepoints.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(";");
+            row.changepoints = s
+                .changepoints
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(";");
         }
     }
     row
 }
 
-fn summary_row(key: &GroupKey, invs: &[InvocationRow], values: &[f64], opts: &AnalysisOptions) -> SummaryRow {
+fn summary_row(
+    key: &GroupKey,
+    invs: &[InvocationRow],
+    values: &[f64],
+    opts: &AnalysisOptions,
+) -> SummaryRow {
     let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
     for r in invs.iter().filter(|r| r.status != "ok") {
         *failures.entry(r.status.as_str()).or_default() += 1;
     }
     let classes: Vec<SteadyClass> = invs
         .iter()
-        .filter_map(|r| SteadyClass::ALL.into_iter().find(|c| c.name() == r.steady_class))
+        .filter_map(|r| {
+            SteadyClass::ALL
+                .into_iter()
+                .find(|c| c.name() == r.steady_class)
+        })
         .collect();
     let count = |c: SteadyClass| classes.iter().filter(|&&x| x == c).count();
     let key_text = format!("{}/{}/{}", key.0, key.1, key.2);
@@ -198,8 +237,15 @@ fn summary_row(key: &GroupKey, invs: &[InvocationRow], values: &[f64], opts: &An
     };
     let median = ci(Statistic::Median, "median");
     let mean = ci(Statistic::Mean, "mean");
-    let starts: Vec<f64> = invs.iter().filter_map(|r| r.steady_start.map(|s| s as f64)).collect();
-    let firsts: Vec<f64> = invs.iter().filter(|r| r.status == "ok").filter_map(|r| r.first_iteration).collect();
+    let starts: Vec<f64> = invs
+        .iter()
+        .filter_map(|r| r.steady_start.map(|s| s as f64))
+        .collect();
+    let firsts: Vec<f64> = invs
+        .iter()
+        .filter(|r| r.status == "ok")
+        .filter_map(|r| r.first_iteration)
+        .collect();
     let opt = |x: f64| (!x.is_nan()).then_some(x);
     SummaryRow {
         suite: key.0.clone(),
@@ -212,14 +258,20 @@ fn summary_row(key: &GroupKey, invs: &[InvocationRow], values: &[f64], opts: &An
         invocations: invs.len(),
         ok: values.len(),
         failed: invs.len() - values.len(),
-        failures: failures.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"),
+        failures: failures
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(";"),
         median: median.map(|e| e.point),
         median_lo: median.map(|e| e.lower),
         median_hi: median.map(|e| e.upper),
         mean: mean.map(|e| e.point),
         mean_lo: mean.map(|e| e.lower),
         mean_hi: mean.map(|e| e.upper),
-        cv: mean.filter(|_| values.len() > 1).map(|e| describe::std_dev(values) / e.point),
+        cv: mean
+            .filter(|_| values.len() > 1)
+            .map(|e| describe::std_dev(values) / e.point),
         steady_class: classify_invocations(&classes),
         flat: count(SteadyClass::Flat),
         warmup: count(SteadyClass::Warmup),

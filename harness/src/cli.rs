@@ -13,7 +13,11 @@ use serde::{Deserialize, Serialize};
 use crate::exec::Measure;
 
 #[derive(Debug, Parser)]
-#[command(name = "harness", version, about = "Ruff Bench: measure Ruff's interpreter and JIT soundly")]
+#[command(
+    name = "harness",
+    version,
+    about = "Ruff Bench: measure Ruff's interpreter and JIT soundly"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -108,10 +112,17 @@ pub struct RunArgs {
     pub reference: Option<String>,
 
     /// Bootstrap resamples per confidence interval.
-    #[arg(long, default_value_t = crate::stats::DEFAULT_RESAMPLES, value_parser = clap::value_parser!(u64).range(1000..).map(|v| v as usize))]
+    #[arg(long, default_value_t = crate::stats::DEFAULT_RESAMPLES, value_parser = parse_resamples)]
     pub resamples: usize,
 
     /// Callgrind pattern of the function that runs one `ruff bench` iteration (instructions).
     #[arg(long, default_value = crate::exec::subprocess::DEFAULT_ITERATION_SYMBOL)]
     pub iteration_symbol: String,
+}
+
+fn parse_resamples(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1000 => Ok(n),
+        _ => Err(format!("expected a whole number >= 1000, got '{text}'")),
+    }
 }

@@ -58,7 +58,8 @@ fn split_specs(text: &str) -> Vec<String> {
     for (i, ch) in text.char_indices() {
         let rest = &text[i + 1..];
         let next_item = rest.split([',', ';', ':']).next().unwrap_or("");
-        let continues_values = ch == ',' && !next_item.is_empty() && next_item.parse::<u64>().is_ok();
+        let continues_values =
+            ch == ',' && !next_item.is_empty() && next_item.parse::<u64>().is_ok();
         if ch == ';' || (ch == ',' && !continues_values) {
             specs.push(std::mem::take(&mut current));
         } else {
@@ -118,7 +119,10 @@ mod tests {
     #[test]
     fn repeated_flags_merge_without_duplicates() {
         let args = ["interp", "jit-spec:threshold=100,5", "interp"];
-        assert_eq!(expand_all(&args).unwrap(), ["interp", "jit-spec", "jit-spec:threshold=5"]);
+        assert_eq!(
+            expand_all(&args).unwrap(),
+            ["interp", "jit-spec", "jit-spec:threshold=5"]
+        );
     }
 
     #[test]

@@ -34,23 +34,55 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let plan = plan::resolve(args)?;
     let mut executor: Box<dyn Executor> = match plan.args.executor {
         ExecutorKind::Subprocess => Box::new(SubprocessExecutor::new(
-            plan.ruff.clone().expect("resolved for the subprocess executor"),
+            plan.ruff
+                .clone()
+                .expect("resolved for the subprocess executor"),
             plan.args.iteration_symbol.clone(),
         )?),
         ExecutorKind::InProcess => Box::new(InProcessExecutor),
     };
+    if !plan.configs.contains(&plan.reference) {
+        eprintln!(
+            "warning: reference config '{}' is not among the configs run: no speedups (add it to --configs or set --reference)",
+            plan.reference
+        );
+    }
     plan.create_run_dir()?;
     eprintln!(
         "run {}: {} invocations to run ({} benchmarks x {} configs), writing {}",
         plan.run_id,
         plan.tasks.len(),
-        plan.suites.iter().map(|s| s.benchmarks.len()).sum::<usize>(),
+        plan.suites
+            .iter()
+            .map(|s| s.benchmarks.len())
+            .sum::<usize>(),
         plan.configs.len(),
         plan.run_dir.display()
     );
     let report = runner::run(&plan, executor.as_mut(), true)?;
-    println!("{}", table::render(&report.analysis.summary, report.options.confidence));
-    let counts: Vec<String> = report.status_counts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-    println!("invocations: {}   results: {}", counts.join(", "), plan.run_dir.display());
-    Ok(if report.all_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    println!(
+        "{}",
+        table::render(&report.analysis.summary, report.options.confidence)
+    );
+    // Plots and index.html from the files just written; a drawing problem must not turn a
+    // finished run into a failed one, so it is a warning.
+    match harness::report::generate(&plan.run_dir) {
+        Ok(()) => eprintln!("report: {}", plan.run_dir.join("index.html").display()),
+        Err(e) => eprintln!("warning: report not written: {e:#}"),
+    }
+    let counts: Vec<String> = report
+        .status_counts
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    println!(
+        "invocations: {}   results: {}",
+        counts.join(", "),
+        plan.run_dir.display()
+    );
+    Ok(if report.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -98,7 +98,10 @@ impl Suite {
     /// Loads `dir/suite.toml` (or the file itself if `path` names a `.toml` file).
     pub fn load(path: &Path) -> Result<Suite> {
         let (dir, file) = if path.extension().is_some_and(|e| e == "toml") {
-            (path.parent().unwrap_or(Path::new(".")).to_path_buf(), path.to_path_buf())
+            (
+                path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+                path.to_path_buf(),
+            )
         } else {
             (path.to_path_buf(), path.join("suite.toml"))
         };
@@ -117,17 +120,22 @@ impl Suite {
         let field = |name: &str| format!("{f}: field `suite.{name}`");
         let invocations = positive(raw.suite.invocations, DEFAULT_INVOCATIONS)
             .with_context(|| field("invocations"))?;
-        let iterations =
-            positive(raw.suite.iterations, DEFAULT_ITERATIONS).with_context(|| field("iterations"))?;
-        let timeout = seconds(raw.suite.timeout, DEFAULT_TIMEOUT_S).with_context(|| field("timeout"))?;
-        let reference = configs::expand(raw.suite.reference.as_deref().unwrap_or(DEFAULT_REFERENCE))
-            .with_context(|| field("reference"))?;
+        let iterations = positive(raw.suite.iterations, DEFAULT_ITERATIONS)
+            .with_context(|| field("iterations"))?;
+        let timeout =
+            seconds(raw.suite.timeout, DEFAULT_TIMEOUT_S).with_context(|| field("timeout"))?;
+        let reference =
+            configs::expand(raw.suite.reference.as_deref().unwrap_or(DEFAULT_REFERENCE))
+                .with_context(|| field("reference"))?;
         if reference.len() != 1 {
             bail!("{}: must name exactly one config", field("reference"));
         }
         let configs = match &raw.suite.configs {
             Some(list) => configs::expand_all(list).with_context(|| field("configs"))?,
-            None => configs::DEFAULT_CONFIGS.iter().map(|s| s.to_string()).collect(),
+            None => configs::DEFAULT_CONFIGS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         };
         if raw.benchmarks.is_empty() {
             bail!("{f}: no [[benchmark]] entries");
@@ -143,7 +151,11 @@ impl Suite {
             }
             let path = dir.join(&b.file);
             if !path.is_file() {
-                bail!("{}: program {} does not exist", field("file"), path.display());
+                bail!(
+                    "{}: program {} does not exist",
+                    field("file"),
+                    path.display()
+                );
             }
             let expected = match (b.result, b.stdout) {
                 (Some(r), None) => Expected::Result(r.trim().to_string()),
@@ -157,9 +169,21 @@ impl Suite {
                 expected,
                 tags: b.tags,
                 args: b.args,
-                invocations: b.invocations.map(|v| positive(Some(v), 1)).transpose().with_context(|| field("invocations"))?,
-                iterations: b.iterations.map(|v| positive(Some(v), 1)).transpose().with_context(|| field("iterations"))?,
-                timeout: b.timeout.map(|v| seconds(Some(v), 1.0)).transpose().with_context(|| field("timeout"))?,
+                invocations: b
+                    .invocations
+                    .map(|v| positive(Some(v), 1))
+                    .transpose()
+                    .with_context(|| field("invocations"))?,
+                iterations: b
+                    .iterations
+                    .map(|v| positive(Some(v), 1))
+                    .transpose()
+                    .with_context(|| field("iterations"))?,
+                timeout: b
+                    .timeout
+                    .map(|v| seconds(Some(v), 1.0))
+                    .transpose()
+                    .with_context(|| field("timeout"))?,
             });
         }
         Ok(Suite {
@@ -188,7 +212,9 @@ impl Benchmark {
 
 fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !ok {
         bail!("'{name}' is not a valid name (use letters, digits, '_', '-', '.')");
     }
@@ -249,19 +275,40 @@ mod tests {
     #[test]
     fn errors_name_the_file_and_field() {
         let cases = [
-            (GOOD.replace("iterations = 20", "iterations = 0"), "field `suite.iterations`"),
-            (GOOD.replace("iterations = 20", "iteratons = 20"), "unknown field `iteratons`"),
-            (GOOD.replace("\"interp\"", "\"turbo\""), "field `suite.reference`"),
+            (
+                GOOD.replace("iterations = 20", "iterations = 0"),
+                "field `suite.iterations`",
+            ),
+            (
+                GOOD.replace("iterations = 20", "iteratons = 20"),
+                "unknown field `iteratons`",
+            ),
+            (
+                GOOD.replace("\"interp\"", "\"turbo\""),
+                "field `suite.reference`",
+            ),
             (GOOD.replace("fib.ruff", "nope.ruff"), "field `file`"),
-            (GOOD.replace("result = \" 75025 \"", ""), "missing field `result`"),
-            (GOOD.replace("timeout = 2.5", "timeout = -1.0"), "field `timeout`"),
-            (GOOD.replace("name = \"fib\"", "name = \"a b\""), "field `name`"),
+            (
+                GOOD.replace("result = \" 75025 \"", ""),
+                "missing field `result`",
+            ),
+            (
+                GOOD.replace("timeout = 2.5", "timeout = -1.0"),
+                "field `timeout`",
+            ),
+            (
+                GOOD.replace("name = \"fib\"", "name = \"a b\""),
+                "field `name`",
+            ),
             ("[suite]\nname = \"x\"\n".to_string(), "no [[benchmark]]"),
             ("[suite\n".to_string(), "invalid suite manifest"),
         ];
         for (text, needle) in cases {
             let e = format!("{:#}", parse(&text).unwrap_err());
-            assert!(e.contains("s/suite.toml") && e.contains(needle), "{needle}: {e}");
+            assert!(
+                e.contains("s/suite.toml") && e.contains(needle),
+                "{needle}: {e}"
+            );
         }
     }
 }

@@ -39,12 +39,27 @@ pub struct Task {
 /// (suite, benchmark, config, invocation)
 pub type InvocationKey = (String, String, String, u32);
 
+/// The resolved invocations, iterations and timeout of one benchmark.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Settings {
+    pub invocations: u32,
+    pub iterations: u32,
+    #[serde(serialize_with = "as_seconds")]
+    pub timeout: Duration,
+}
+
+fn as_seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
 /// A validated run.
 #[derive(Debug)]
 pub struct Plan {
     /// The arguments, with the seed filled in (stored in run.json for `--resume`).
     pub args: RunArgs,
     pub suites: Vec<Suite>,
+    /// `settings[suite][benchmark]`.
+    pub settings: Vec<Vec<Settings>>,
     pub configs: Vec<String>,
     pub reference: String,
     pub seed: u64,
@@ -74,10 +89,19 @@ pub fn resolve(args: RunArgs) -> Result<Plan> {
 }
 
 fn resolve_resume(dir: &Path, given: RunArgs) -> Result<Plan> {
-    let info = output::run_json::read(dir).with_context(|| format!("--resume {}", dir.display()))?;
-    let mut args: RunArgs = serde_json::from_value(info["parameters"].clone())
-        .with_context(|| format!("{}: field `parameters` is not a harness run's", dir.join("run.json").display()))?;
-    let run_id = info["run_id"].as_str().context("run.json: field `run_id` missing")?.to_string();
+    let info =
+        output::run_json::read(dir).with_context(|| format!("--resume {}", dir.display()))?;
+    let mut args: RunArgs =
+        serde_json::from_value(info["parameters"].clone()).with_context(|| {
+            format!(
+                "{}: field `parameters` is not a harness run's",
+                dir.join("run.json").display()
+            )
+        })?;
+    let run_id = info["run_id"]
+        .as_str()
+        .context("run.json: field `run_id` missing")?
+        .to_string();
     if given.ruff.is_some() {
         args.ruff = given.ruff;
     }
@@ -86,7 +110,14 @@ fn resolve_resume(dir: &Path, given: RunArgs) -> Result<Plan> {
     let done: HashSet<InvocationKey> = done.iter().map(|l| l.key()).collect();
     let rows = results::read_results(&dir.join(results::FILE))?
         .into_iter()
-        .filter(|r| done.contains(&(r.suite.clone(), r.benchmark.clone(), r.config.clone(), r.invocation)))
+        .filter(|r| {
+            done.contains(&(
+                r.suite.clone(),
+                r.benchmark.clone(),
+                r.config.clone(),
+                r.invocation,
+            ))
+        })
         .collect();
     resolve_with(args, run_id, dir.to_path_buf(), done, rows, true)
 }
@@ -105,17 +136,28 @@ fn resolve_with(
     }
     if !args.bench.is_empty() {
         for filter in &args.bench {
-            if !suites.iter().flat_map(|s| &s.benchmarks).any(|b| b.matches(filter)) {
+            if !suites
+                .iter()
+                .flat_map(|s| &s.benchmarks)
+                .any(|b| b.matches(filter))
+            {
                 bail!("--bench '{filter}' matches no benchmark");
             }
         }
         for suite in &mut suites {
-            suite.benchmarks.retain(|b| args.bench.iter().any(|f| b.matches(f)));
+            suite
+                .benchmarks
+                .retain(|b| args.bench.iter().any(|f| b.matches(f)));
         }
         suites.retain(|s| !s.benchmarks.is_empty());
     }
     let configs = if args.configs.is_empty() {
-        configs::expand_all(&suites.iter().flat_map(|s| s.configs.clone()).collect::<Vec<_>>())?
+        configs::expand_all(
+            &suites
+                .iter()
+                .flat_map(|s| s.configs.clone())
+                .collect::<Vec<_>>(),
+        )?
     } else {
         configs::expand_all(&args.configs).context("--configs")?
     };
@@ -127,7 +169,10 @@ fn resolve_with(
             }
             list.remove(0)
         }
-        None => suites.first().map(|s| s.reference.clone()).unwrap_or_default(),
+        None => suites
+            .first()
+            .map(|s| s.reference.clone())
+            .unwrap_or_default(),
     };
     if let Some(t) = args.timeout {
         if !(t.is_finite() && t > 0.0) {
@@ -153,22 +198,40 @@ fn resolve_with(
     args.seed = Some(seed);
 
     let (invocations, iterations) = if args.quick {
-        (args.invocations.or(Some(QUICK_INVOCATIONS)), args.iterations.or(Some(QUICK_ITERATIONS)))
+        (
+            args.invocations.or(Some(QUICK_INVOCATIONS)),
+            args.iterations.or(Some(QUICK_ITERATIONS)),
+        )
     } else {
         (args.invocations, args.iterations)
     };
     let timeout = args.timeout.map(Duration::from_secs_f64);
-    let mut all = Vec::new();
-    let max_inv = suites
+    // Precedence: command line, then the benchmark's entry, then the suite's defaults.
+    let settings: Vec<Vec<Settings>> = suites
         .iter()
-        .flat_map(|s| s.benchmarks.iter().map(move |b| invocations.or(b.invocations).unwrap_or(s.invocations)))
+        .map(|s| {
+            s.benchmarks
+                .iter()
+                .map(|b| Settings {
+                    invocations: invocations.or(b.invocations).unwrap_or(s.invocations),
+                    iterations: iterations.or(b.iterations).unwrap_or(s.iterations),
+                    timeout: timeout.or(b.timeout).unwrap_or(s.timeout),
+                })
+                .collect()
+        })
+        .collect();
+    let max_inv = settings
+        .iter()
+        .flatten()
+        .map(|s| s.invocations)
         .max()
         .unwrap_or(0);
+    let mut all = Vec::new();
     let mut rng = crate::stats::rng_for(seed, "schedule");
     for round in 0..max_inv {
-        for (si, suite) in suites.iter().enumerate() {
-            for (bi, b) in suite.benchmarks.iter().enumerate() {
-                if round >= invocations.or(b.invocations).unwrap_or(suite.invocations) {
+        for (si, suite_settings) in settings.iter().enumerate() {
+            for (bi, set) in suite_settings.iter().enumerate() {
+                if round >= set.invocations {
                     continue;
                 }
                 let mut order = configs.clone();
@@ -179,8 +242,8 @@ fn resolve_with(
                         benchmark: bi,
                         config,
                         invocation: round,
-                        iterations: iterations.or(b.iterations).unwrap_or(suite.iterations),
-                        timeout: timeout.or(b.timeout).unwrap_or(suite.timeout),
+                        iterations: set.iterations,
+                        timeout: set.timeout,
                     });
                 }
             }
@@ -191,12 +254,18 @@ fn resolve_with(
         .into_iter()
         .filter(|t| {
             let s = &suites[t.suite];
-            !done.contains(&(s.name.clone(), s.benchmarks[t.benchmark].name.clone(), t.config.clone(), t.invocation))
+            !done.contains(&(
+                s.name.clone(),
+                s.benchmarks[t.benchmark].name.clone(),
+                t.config.clone(),
+                t.invocation,
+            ))
         })
         .collect();
     Ok(Plan {
         args,
         suites,
+        settings,
         configs,
         reference,
         seed,
@@ -220,8 +289,13 @@ impl Plan {
         let out = &self.args.out;
         std::fs::create_dir_all(out)
             .with_context(|| format!("--out {}: cannot create the output folder", out.display()))?;
-        std::fs::create_dir(&self.run_dir)
-            .with_context(|| format!("--out {}: cannot create run folder {}", out.display(), self.run_dir.display()))
+        std::fs::create_dir(&self.run_dir).with_context(|| {
+            format!(
+                "--out {}: cannot create run folder {}",
+                out.display(),
+                self.run_dir.display()
+            )
+        })
     }
 }
 
@@ -229,11 +303,14 @@ impl Plan {
 pub fn find_ruff(given: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = given {
         if p.is_file() {
-            return Ok(p.to_path_buf());
+            // Absolute, so `Command` does not search PATH for a bare name like `ruff`.
+            return std::fs::canonicalize(p).with_context(|| format!("--ruff {}", p.display()));
         }
         bail!("--ruff {}: no such file", p.display());
     }
-    let beside = std::env::current_exe().ok().and_then(|e| e.parent().map(|d| d.join("ruff")));
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join("ruff")));
     if let Some(p) = beside.filter(|p| p.is_file()) {
         return Ok(p);
     }
@@ -244,5 +321,7 @@ pub fn find_ruff(given: Option<&Path>) -> Result<PathBuf> {
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }

@@ -69,8 +69,10 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     let bar = if show_progress {
         let bar = ProgressBar::new(plan.total_tasks as u64);
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} invocations  {elapsed_precise} ETA {eta}  {msg}")
-                .expect("static template"),
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} invocations  {elapsed_precise} ETA {eta}  {msg}",
+            )
+            .expect("static template"),
         );
         bar.set_position((plan.total_tasks - plan.tasks.len()) as u64);
         bar.enable_steady_tick(Duration::from_millis(500));
@@ -83,7 +85,10 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     for task in &plan.tasks {
         let suite = &plan.suites[task.suite];
         let benchmark = &suite.benchmarks[task.benchmark];
-        bar.set_message(format!("{} {} #{}", benchmark.name, task.config, task.invocation));
+        bar.set_message(format!(
+            "{} {} #{}",
+            benchmark.name, task.config, task.invocation
+        ));
         let request = Request {
             suite: &suite.name,
             benchmark,
@@ -135,7 +140,12 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     info.machine.load_average_end = run_json::load_average();
     info.status_counts = status_counts.clone();
     info.write(dir)?;
-    Ok(RunReport { analysis, options, status_counts, failures })
+    Ok(RunReport {
+        analysis,
+        options,
+        status_counts,
+        failures,
+    })
 }
 
 fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> RunInfo {
@@ -172,11 +182,11 @@ fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> 
             "tasks": plan.total_tasks,
             "resumed": plan.resumed,
             "ruff": plan.ruff,
-            "invocations_iterations_timeout": plan.suites.iter().flat_map(|s| s.benchmarks.iter().map(move |b| {
-                let t = plan.tasks.iter().find(|t| plan.suites[t.suite].benchmarks[t.benchmark].name == b.name);
-                json!({"suite": s.name, "benchmark": b.name,
-                       "iterations": t.map(|t| t.iterations), "timeout_s": t.map(|t| t.timeout.as_secs_f64())})
-            })).collect::<Vec<_>>(),
+            "benchmarks": plan.suites.iter().zip(&plan.settings).flat_map(|(s, set)| {
+                s.benchmarks.iter().zip(set).map(move |(b, set)| json!({
+                    "suite": s.name, "benchmark": b.name, "settings": set,
+                }))
+            }).collect::<Vec<_>>(),
         }),
         method: json!({
             "analysis": options,

@@ -38,9 +38,14 @@ pub fn render(rows: &[SummaryRow], confidence: f64) -> String {
         let class = if r.steady_class.is_empty() {
             "-".to_string()
         } else {
-            format!("{} ({}/{}/{}/{})", r.steady_class, r.flat, r.warmup, r.slowdown, r.no_steady_state)
+            format!(
+                "{} ({}/{}/{}/{})",
+                r.steady_class, r.flat, r.warmup, r.slowdown, r.no_steady_state
+            )
         };
-        let warmup = r.steady_start_median.map_or("-".to_string(), |s| format!("{s:.0} it"));
+        let warmup = r
+            .steady_start_median
+            .map_or("-".to_string(), |s| format!("{s:.0} it"));
         table.add_row(vec![
             Cell::new(&r.benchmark),
             Cell::new(&r.config),
@@ -50,7 +55,11 @@ pub fn render(rows: &[SummaryRow], confidence: f64) -> String {
             Cell::new(class),
             Cell::new(warmup).set_alignment(CellAlignment::Right),
             Cell::new(format!("{}/{}", r.ok, r.invocations)),
-            Cell::new(if r.failures.is_empty() { "" } else { &r.failures }),
+            Cell::new(if r.failures.is_empty() {
+                ""
+            } else {
+                &r.failures
+            }),
         ]);
     }
     table.to_string()

@@ -15,10 +15,25 @@ fn code(o: &std::process::Output) -> i32 {
 #[test]
 fn a_a_runs_show_no_change_for_many_seeds() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = write_run(&tmp.path().join("base"), &Spec { seed: 100, ..Spec::default() });
+    let base = write_run(
+        &tmp.path().join("base"),
+        &Spec {
+            seed: 100,
+            ..Spec::default()
+        },
+    );
     for seed in 0..5 {
-        let run = write_run(&tmp.path().join(format!("aa{seed}")), &Spec { seed, ..Spec::default() });
-        let o = harness(tmp.path(), &["compare", base.to_str().unwrap(), run.to_str().unwrap()]);
+        let run = write_run(
+            &tmp.path().join(format!("aa{seed}")),
+            &Spec {
+                seed,
+                ..Spec::default()
+            },
+        );
+        let o = harness(
+            tmp.path(),
+            &["compare", base.to_str().unwrap(), run.to_str().unwrap()],
+        );
         assert_eq!(code(&o), 0, "seed {seed}: {}{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).contains("0 regression(s)"), "{}", stdout(&o));
     }
@@ -27,12 +42,31 @@ fn a_a_runs_show_no_change_for_many_seeds() {
 #[test]
 fn a_planted_ten_percent_slowdown_is_a_regression() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = write_run(&tmp.path().join("base"), &Spec { seed: 1, ..Spec::default() });
-    let slow = write_run(&tmp.path().join("slow"), &Spec { seed: 2, factor: 1.10, ..Spec::default() });
+    let base = write_run(
+        &tmp.path().join("base"),
+        &Spec {
+            seed: 1,
+            ..Spec::default()
+        },
+    );
+    let slow = write_run(
+        &tmp.path().join("slow"),
+        &Spec {
+            seed: 2,
+            factor: 1.10,
+            ..Spec::default()
+        },
+    );
     let md = tmp.path().join("gate.md");
     let o = harness(
         tmp.path(),
-        &["compare", base.to_str().unwrap(), slow.to_str().unwrap(), "--markdown", md.to_str().unwrap()],
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            slow.to_str().unwrap(),
+            "--markdown",
+            md.to_str().unwrap(),
+        ],
     );
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
@@ -43,10 +77,29 @@ fn a_planted_ten_percent_slowdown_is_a_regression() {
     assert!(md.contains("**regression**"), "{md}");
 
     // The same data judged with a 15% threshold is not a regression; faster is an improvement.
-    let o = harness(tmp.path(), &["compare", base.to_str().unwrap(), slow.to_str().unwrap(), "--threshold", "15%"]);
+    let o = harness(
+        tmp.path(),
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            slow.to_str().unwrap(),
+            "--threshold",
+            "15%",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    let fast = write_run(&tmp.path().join("fast"), &Spec { seed: 3, factor: 0.8, ..Spec::default() });
-    let o = harness(tmp.path(), &["compare", base.to_str().unwrap(), fast.to_str().unwrap()]);
+    let fast = write_run(
+        &tmp.path().join("fast"),
+        &Spec {
+            seed: 3,
+            factor: 0.8,
+            ..Spec::default()
+        },
+    );
+    let o = harness(
+        tmp.path(),
+        &["compare", base.to_str().unwrap(), fast.to_str().unwrap()],
+    );
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("6 improvement(s)"), "{}", stdout(&o));
 }
@@ -54,23 +107,58 @@ fn a_planted_ten_percent_slowdown_is_a_regression() {
 #[test]
 fn instruction_counts_compare_exactly() {
     let tmp = tempfile::tempdir().unwrap();
-    let base = write_run(&tmp.path().join("base"), &Spec { seed: 1, ..Spec::default() });
-    let same = write_run(&tmp.path().join("same"), &Spec { seed: 9, ..Spec::default() });
+    let base = write_run(
+        &tmp.path().join("base"),
+        &Spec {
+            seed: 1,
+            ..Spec::default()
+        },
+    );
+    let same = write_run(
+        &tmp.path().join("same"),
+        &Spec {
+            seed: 9,
+            ..Spec::default()
+        },
+    );
     let o = harness(
         tmp.path(),
-        &["compare", base.to_str().unwrap(), same.to_str().unwrap(), "--measure", "instructions"],
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            same.to_str().unwrap(),
+            "--measure",
+            "instructions",
+        ],
     );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("[+0.00%, +0.00%]"), "{}", stdout(&o));
 
-    let plus1 = write_run(&tmp.path().join("plus1"), &Spec { seed: 9, factor: 1.01, ..Spec::default() });
+    let plus1 = write_run(
+        &tmp.path().join("plus1"),
+        &Spec {
+            seed: 9,
+            factor: 1.01,
+            ..Spec::default()
+        },
+    );
     let o = harness(
         tmp.path(),
-        &["compare", base.to_str().unwrap(), plus1.to_str().unwrap(), "--measure", "instructions"],
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            plus1.to_str().unwrap(),
+            "--measure",
+            "instructions",
+        ],
     );
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     // The CI of deterministic counts collapses to the point value.
-    assert!(stdout(&o).contains("+1.00%  [+1.00%, +1.00%]"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("+1.00%  [+1.00%, +1.00%]"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -81,25 +169,42 @@ fn missing_corrupt_and_mismatched_baselines_are_errors() {
 
     let o = harness(tmp.path(), &["compare", "no-such-baseline", run]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("baseline `no-such-baseline` not found"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("baseline `no-such-baseline` not found"),
+        "{}",
+        stderr(&o)
+    );
 
     let corrupt = tmp.path().join("reports/baselines/corrupt");
     std::fs::create_dir_all(&corrupt).unwrap();
     std::fs::write(corrupt.join("results.csv"), "this is,not\na results file\n").unwrap();
     let o = harness(tmp.path(), &["compare", "corrupt", run]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("missing column `run_id`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("missing column `run_id`"),
+        "{}",
+        stderr(&o)
+    );
 
     std::fs::write(
         corrupt.join("results.csv"),
-        format!("{}\nr,synth,fib,interp,0,zero,12,ok,,,,,,\n", support::HEADER),
+        format!(
+            "{}\nr,synth,fib,interp,0,zero,12,ok,,,,,,\n",
+            support::HEADER
+        ),
     )
     .unwrap();
     let o = harness(tmp.path(), &["compare", "corrupt", run]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("corrupt baseline"), "{}", stderr(&o));
 
-    let other = write_run(&tmp.path().join("other"), &Spec { suite: "other".into(), ..Spec::default() });
+    let other = write_run(
+        &tmp.path().join("other"),
+        &Spec {
+            suite: "other".into(),
+            ..Spec::default()
+        },
+    );
     let o = harness(tmp.path(), &["compare", other.to_str().unwrap(), run]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("mismatched suites"), "{}", stderr(&o));
@@ -107,11 +212,19 @@ fn missing_corrupt_and_mismatched_baselines_are_errors() {
     // A benchmark of the baseline that only failed in the run cannot be judged.
     let failing = write_run(
         &tmp.path().join("failing"),
-        &Spec { plant_failure: true, invocations: 1, ..Spec::default() },
+        &Spec {
+            plant_failure: true,
+            invocations: 1,
+            ..Spec::default()
+        },
     );
     let o = harness(tmp.path(), &["compare", run, failing.to_str().unwrap()]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
-    assert!(stderr(&o).contains("no successful invocation"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no successful invocation"),
+        "{}",
+        stderr(&o)
+    );
 
     // Wall-only results judged on instructions.
     let wall_only = tmp.path().join("wall-only");
@@ -123,16 +236,29 @@ fn missing_corrupt_and_mismatched_baselines_are_errors() {
     .unwrap();
     let o = harness(
         tmp.path(),
-        &["compare", wall_only.to_str().unwrap(), wall_only.to_str().unwrap(), "--measure", "instructions"],
+        &[
+            "compare",
+            wall_only.to_str().unwrap(),
+            wall_only.to_str().unwrap(),
+            "--measure",
+            "instructions",
+        ],
     );
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("no `instructions` values"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no `instructions` values"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn baseline_save_copies_the_latest_run_and_compare_finds_it_by_name() {
     let tmp = tempfile::tempdir().unwrap();
-    write_run(&tmp.path().join("reports/2026-01-01T00-00-00-aaaaaa"), &Spec::default());
+    write_run(
+        &tmp.path().join("reports/2026-01-01T00-00-00-aaaaaa"),
+        &Spec::default(),
+    );
     let o = harness(tmp.path(), &["baseline", "save", "main"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let saved = tmp.path().join("reports/baselines/main");
@@ -143,7 +269,10 @@ fn baseline_save_copies_the_latest_run_and_compare_finds_it_by_name() {
     let o = harness(tmp.path(), &["compare", "main", run.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 
-    let o = harness(tmp.path(), &["baseline", "save", "bad name!", run.to_str().unwrap()]);
+    let o = harness(
+        tmp.path(),
+        &["baseline", "save", "bad name!", run.to_str().unwrap()],
+    );
     assert_eq!(code(&o), 2);
     let o = harness(tmp.path(), &["baseline", "save", "x", "/nonexistent/run"]);
     assert_eq!(code(&o), 2);
@@ -153,10 +282,16 @@ fn baseline_save_copies_the_latest_run_and_compare_finds_it_by_name() {
 #[test]
 fn pairs_judge_a_planted_variant_against_its_original() {
     let tmp = tempfile::tempdir().unwrap();
-    let spec = Spec { benchmarks: vec![("sum".into(), 10e6), ("sum_plus10".into(), 11e6)], ..Spec::default() };
+    let spec = Spec {
+        benchmarks: vec![("sum".into(), 10e6), ("sum_plus10".into(), 11e6)],
+        ..Spec::default()
+    };
     let run = write_run(&tmp.path().join("run"), &spec);
     let run = run.to_str().unwrap();
-    let o = harness(tmp.path(), &["compare", run, run, "--pair", "sum=sum_plus10"]);
+    let o = harness(
+        tmp.path(),
+        &["compare", run, run, "--pair", "sum=sum_plus10"],
+    );
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("3 regression(s)"), "{}", stdout(&o));
     let o = harness(tmp.path(), &["compare", run, run, "--pair", "sum=nope"]);

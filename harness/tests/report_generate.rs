@@ -21,7 +21,13 @@ fn img_sources(html: &str) -> Vec<String> {
 #[test]
 fn report_writes_plots_and_a_page_that_references_them() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = write_run(&tmp.path().join("run"), &Spec { plant_failure: true, ..Spec::default() });
+    let dir = write_run(
+        &tmp.path().join("run"),
+        &Spec {
+            plant_failure: true,
+            ..Spec::default()
+        },
+    );
     let o = harness(tmp.path(), &["report", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
@@ -33,14 +39,21 @@ fn report_writes_plots_and_a_page_that_references_them() {
         "plots/warmup-synth-fib.png",
         "plots/dist-synth-loop.png",
     ] {
-        assert!(sources.iter().any(|s| s == expected), "{expected} in {sources:?}");
+        assert!(
+            sources.iter().any(|s| s == expected),
+            "{expected} in {sources:?}"
+        );
     }
     for src in &sources {
         let bytes = std::fs::read(dir.join(src)).unwrap_or_else(|_| panic!("{src} exists"));
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{src} is a PNG");
         let svg = dir.join(src.replace(".png", ".svg"));
         let svg = std::fs::read_to_string(&svg).unwrap();
-        assert!(svg.contains("<svg") && svg.contains("<text"), "{} has text", src);
+        assert!(
+            svg.contains("<svg") && svg.contains("<text"),
+            "{} has text",
+            src
+        );
     }
     // Environment and method come from run.json; the failure is listed.
     assert!(html.contains("Synthetic CPU"));

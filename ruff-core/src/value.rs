@@ -1,10 +1,11 @@
 //! The one `Value` type shared by the interpreter and the JIT.
 //!
 //! Layout (the JIT reads and writes it directly, so it is part of the contract):
-//! `#[repr(C, u8)]`, 16 bytes. Byte 0 is the tag (the discriminants below). The payload of
-//! `Int` (i64), `Float` (f64) and every heap variant (one `Rc` pointer) is at byte offset 8.
-//! The payload of `Bool` is one byte at offset 1 (0 or 1); `Builtin`'s id is a u8 at
-//! offset 1. `Null` and `Undef` have no payload. A test pins size and offsets.
+//! `#[repr(C, u8)]`, 16 bytes: the tag byte, then a union aligned to 8. Byte 0 is the tag
+//! (the discriminants below). Every payload is at byte offset 8: `Int` (i64), `Float` (f64),
+//! every heap variant (one `Rc` pointer), `Bool` (one byte, 0 or 1, at offset 8) and
+//! `Builtin`'s id (a u8 at offset 8). `Null` and `Undef` have no payload. A test pins size
+//! and offsets.
 //!
 //! Heap values are reference counted (`Rc`); cloning a `Value` bumps the count and dropping
 //! it releases it, so code that overwrites a slot holding a heap value must drop the old one.
@@ -103,7 +104,7 @@ mod tests {
         // SAFETY: as above.
         unsafe {
             assert_eq!(*p, tag::BOOL);
-            assert_eq!(*p.add(1), 1);
+            assert_eq!(*p.add(8), 1);
         }
         assert_eq!(Value::Undef.tag(), tag::UNDEF);
         assert_eq!(Value::Null.tag(), tag::NULL);

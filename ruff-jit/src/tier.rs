@@ -5,6 +5,7 @@
 //! never freed (the JIT module owns it until the tier is dropped), so an entry that the VM
 //! dropped after too many deopts stays callable by compiled callers until they re-sync.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use cranelift_codegen::settings::{self, Configurable};
@@ -39,6 +40,8 @@ pub struct CraneliftTier {
     /// Identity of the program `table` belongs to.
     program: *const Program,
     direct_calls: bool,
+    /// Per prototype id: pcs the last compile left to the interpreter for lack of feedback.
+    traps: HashMap<u32, Vec<u32>>,
 }
 
 impl CraneliftTier {
@@ -67,6 +70,7 @@ impl CraneliftTier {
             old_tables: Vec::new(),
             program: std::ptr::null(),
             direct_calls: false,
+            traps: HashMap::new(),
         })
     }
 
@@ -100,7 +104,20 @@ impl CraneliftTier {
                 0
             },
         };
-        let out = translate::translate(&mut self.ctx.func, &mut self.fctx, req, &opts)?;
+        // A pc that deopted only because it had never run (a trap) and has feedback now is
+        // not a failed speculation: speculate there after all.
+        let traps = self.traps.remove(&req.proto.id).unwrap_or_default();
+        let no_spec: Vec<u32> = req
+            .no_speculation_at
+            .iter()
+            .copied()
+            .filter(|pc| {
+                let fed = req.profile.feedback.get(*pc as usize).is_some_and(|f| *f != 0);
+                !(traps.contains(pc) && fed)
+            })
+            .collect();
+        let out = translate::translate(&mut self.ctx.func, &mut self.fctx, req, &no_spec, &opts)?;
+        self.traps.insert(req.proto.id, out.traps.clone());
         if self.options.dump_clif {
             crate::clif_dump::dump(&req.proto.trace_name, &self.ctx.func);
         }

@@ -1,36 +1,188 @@
 //! The in-process executor: runs a benchmark inside the harness through `ruff_core`'s public
-//! engine API, without spawning a process. It supports the interpreter configs only
-//! (`interp`, `interp-prof`): the JIT tier lives in `ruff-jit`, and the harness depends on
-//! `ruff-core` alone (ARCHITECTURE §1: the harness uses the public engine API and the `ruff`
-//! binary). Invocations share the harness process, so they are not isolated from each other
-//! (allocator state, caches); use it for quick interpreter experiments, not for results.
+//! engine API (`Engine::load`, `run_main`, `call_global("run")`, `stats`), following the
+//! `ruff bench` protocol (docs/DESIGN.md) without spawning a process.
 //!
-//! Status: `ruff_core::Engine` does not yet expose a run/bench entry point in this workspace,
-//! so this executor reports every invocation as an `error` explaining that, and the plan
-//! refuses JIT configs for it.
+//! Limits, by design:
+//! - Interpreter configs only (`interp`, `interp-prof`; the plan rejects others). The JIT
+//!   tier lives in `ruff-jit`, and the harness depends on `ruff-core` alone (ARCHITECTURE §1:
+//!   the harness uses the public engine API and the `ruff` binary); JIT configs are measured
+//!   through the `ruff` binary by the subprocess executor.
+//! - Invocations share the harness process (allocator state, caches, page faults already
+//!   taken), so they are less independent than processes: use it for quick interpreter
+//!   experiments and to cross-check the subprocess numbers, not for published results.
+//! - A thread cannot be killed: the timeout is checked between iterations (an iteration that
+//!   never ends hangs the harness). A panic in the engine is reported as a `crash`.
+//!
+//! Each invocation runs on a fresh thread with a 1 GiB stack, as `ruff` itself does, so deep
+//! recursion behaves the same.
 
-use anyhow::Result;
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+use std::time::Instant;
 
-use super::{Executor, Exit, RawOutcome, Request};
+use anyhow::{anyhow, Result};
+use ruff_core::{Config, Engine};
+
+use super::{Executor, Exit, Iteration, RawOutcome, Request};
+
+/// Stack of the engine thread (the same as the `ruff` binary's).
+const ENGINE_STACK_BYTES: usize = 1 << 30;
 
 /// Interpreter-only in-process executor (see the module header).
 #[derive(Default)]
 pub struct InProcessExecutor;
+
+/// Program output captured in memory.
+#[derive(Clone, Default)]
+struct Captured(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 impl Executor for InProcessExecutor {
     fn describe(&self) -> String {
         "in-process (ruff_core::Engine, interpreter only)".to_string()
     }
 
-    fn execute(&mut self, _request: &Request) -> Result<RawOutcome> {
-        Ok(RawOutcome {
-            exit: Exit::Code(0),
+    fn execute(&mut self, request: &Request) -> Result<RawOutcome> {
+        let config = Config::parse(request.config).map_err(|e| anyhow!("{e}"))?;
+        let path = request.benchmark.path.clone();
+        let iterations = request.iterations.max(1);
+        let timeout = request.timeout;
+        let started = Instant::now();
+        let handle = std::thread::Builder::new()
+            .name("ruff-engine".into())
+            .stack_size(ENGINE_STACK_BYTES)
+            .spawn(move || run_invocation(config, &path, iterations, timeout))?;
+        let mut raw = handle.join().unwrap_or_else(|_| RawOutcome {
+            exit: Exit::Signal(libc::SIGABRT),
             stdout: Vec::new(),
-            stderr: Vec::new(),
+            stderr: b"the engine panicked".to_vec(),
             iterations: Vec::new(),
             max_rss_kb: None,
             elapsed_ns: 0,
-            note: Some("in-process executor: ruff_core::Engine has no bench entry point yet".into()),
-        })
+            note: None,
+        });
+        raw.elapsed_ns = started.elapsed().as_nanos() as u64;
+        Ok(raw)
+    }
+}
+
+fn run_invocation(
+    config: Config,
+    path: &std::path::Path,
+    iterations: u32,
+    timeout: std::time::Duration,
+) -> RawOutcome {
+    let started = Instant::now();
+    let out = Captured::default();
+    let mut raw = RawOutcome {
+        exit: Exit::Code(0),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        iterations: Vec::new(),
+        max_rss_kb: None,
+        elapsed_ns: 0,
+        note: None,
+    };
+    let source = match std::fs::read(path) {
+        Ok(s) => s,
+        Err(e) => {
+            raw.exit = Exit::Code(64);
+            raw.stderr = format!("cannot read '{}': {e}", path.display()).into_bytes();
+            return raw;
+        }
+    };
+    let mut engine = Engine::new(config);
+    engine.set_output(Box::new(out.clone()));
+    let name = path.to_string_lossy();
+    if let Err(e) = engine.load(&name, &source) {
+        raw.exit = Exit::Code(e.exit_code());
+        raw.stderr = engine.render_error(&e).into_bytes();
+        return raw;
+    }
+    let mut has_run = false;
+    for i in 0..iterations {
+        if i > 0 && (!has_run || started.elapsed() > timeout) {
+            if has_run {
+                raw.exit = Exit::TimedOut;
+            }
+            break;
+        }
+        let before = engine.stats();
+        let bytes_before = out.0.borrow().len();
+        let t0 = Instant::now();
+        let result = if i == 0 {
+            engine.run_main()
+        } else {
+            engine.call_global("run", &[]).map(|_| ())
+        };
+        let wall_ns = t0.elapsed().as_nanos() as u64;
+        if let Err(e) = result {
+            raw.exit = Exit::Code(e.exit_code());
+            raw.stderr = engine.render_error(&e).into_bytes();
+            break;
+        }
+        if i == 0 {
+            has_run = engine.has_function("run", 0);
+        }
+        let delta = engine.stats().delta(&before);
+        raw.iterations.push(Iteration {
+            iteration: i,
+            wall_ns,
+            stdout_bytes: Some((out.0.borrow().len() - bytes_before) as u64),
+            instructions: None,
+            counters: delta
+                .fields()
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect(),
+        });
+    }
+    raw.stdout = std::mem::take(&mut *out.0.borrow_mut());
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::{verify, Measure, Status};
+    use crate::manifest::{Benchmark, Expected};
+
+    #[test]
+    fn runs_the_bench_protocol_in_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.ruff");
+        std::fs::write(&path, "func run() { print(\"Result:\", 6 * 7) }\nrun()\n").unwrap();
+        let bench = Benchmark {
+            name: "b".into(),
+            path,
+            expected: Expected::Result("42".into()),
+            tags: vec![],
+            args: vec![],
+            invocations: None,
+            iterations: None,
+            timeout: None,
+        };
+        let req = Request {
+            suite: "s",
+            benchmark: &bench,
+            config: "interp",
+            invocation: 0,
+            iterations: 3,
+            timeout: std::time::Duration::from_secs(10),
+            measure: Measure::Wall,
+        };
+        let outcome = verify::judge(&req, InProcessExecutor.execute(&req).unwrap());
+        assert_eq!(outcome.status, Status::Ok, "{}", outcome.message);
+        assert_eq!(outcome.iterations.len(), 3);
     }
 }

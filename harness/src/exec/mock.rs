@@ -35,12 +35,23 @@ pub struct MockExecutor {
 impl MockExecutor {
     /// `time(request, iteration)` gives the wall ns of that iteration.
     pub fn new(time: impl FnMut(&Request, u32) -> u64 + 'static) -> MockExecutor {
-        MockExecutor { time: Box::new(time), failures: HashMap::new(), calls: Vec::new() }
+        MockExecutor {
+            time: Box::new(time),
+            failures: HashMap::new(),
+            calls: Vec::new(),
+        }
     }
 
     /// Makes invocation `invocation` of `benchmark` under `config` fail.
-    pub fn fail(mut self, benchmark: &str, config: &str, invocation: u32, how: MockFailure) -> Self {
-        self.failures.insert((benchmark.into(), config.into(), invocation), how);
+    pub fn fail(
+        mut self,
+        benchmark: &str,
+        config: &str,
+        invocation: u32,
+        how: MockFailure,
+    ) -> Self {
+        self.failures
+            .insert((benchmark.into(), config.into(), invocation), how);
         self
     }
 }
@@ -51,7 +62,11 @@ impl Executor for MockExecutor {
     }
 
     fn execute(&mut self, request: &Request) -> Result<RawOutcome> {
-        let key = (request.benchmark.name.clone(), request.config.to_string(), request.invocation);
+        let key = (
+            request.benchmark.name.clone(),
+            request.config.to_string(),
+            request.invocation,
+        );
         self.calls.push(key.clone());
         let failure = self.failures.get(&key).copied();
         let n = match failure {

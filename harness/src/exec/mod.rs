@@ -23,7 +23,9 @@ use anyhow::Result;
 use crate::manifest::Benchmark;
 
 /// What is measured per iteration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Measure {
     /// Wall-clock nanoseconds per iteration, as timed by `ruff bench` itself.
@@ -91,8 +93,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] =
-        [Status::Ok, Status::WrongOutput, Status::Error, Status::Timeout, Status::Crash];
+    pub const ALL: [Status; 5] = [
+        Status::Ok,
+        Status::WrongOutput,
+        Status::Error,
+        Status::Timeout,
+        Status::Crash,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

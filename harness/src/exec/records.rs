@@ -63,7 +63,10 @@ mod tests {
                     {\"iteration\":1,\"wall_ns\":700,\"stdout_bytes\":14,\"deopts\":0}\n";
         let r = parse_records(text).unwrap();
         assert_eq!(r.len(), 2);
-        assert_eq!((r[0].iteration, r[0].wall_ns, r[0].stdout_bytes), (0, 1500, Some(14)));
+        assert_eq!(
+            (r[0].iteration, r[0].wall_ns, r[0].stdout_bytes),
+            (0, 1500, Some(14))
+        );
         assert_eq!(r[0].counters["deopts"], 2);
         assert_eq!(r[0].counters["compile_ns"], 9);
     }

@@ -9,8 +9,9 @@
 //! - Past the timeout the process gets SIGKILL and the invocation is `timeout`.
 //!
 //! Instruction mode (`--measure instructions`) runs the same command under
-//! `valgrind --tool=callgrind --dump-before=SYM --dump-after=SYM`, where SYM matches the
-//! function in `ruff` that runs one bench iteration (`--iteration-symbol`). Callgrind then
+//! `valgrind --tool=callgrind --dump-before=SYM --dump-after=SYM`, where the SYM patterns
+//! match the functions in `ruff` that run one bench iteration (`--iteration-symbol`; by
+//! default the public engine entry points `Engine::run_main` and `Engine::call_global`). Callgrind then
 //! writes one profile dump when each iteration starts and one when it ends; the dump taken at
 //! the end of an iteration holds exactly the instructions executed since its start (its
 //! `summary:` line), excluding start-up, record writing and exit. Counts are repeatable to the
@@ -28,8 +29,10 @@ use anyhow::{Context, Result};
 use super::records::parse_record;
 use super::{Executor, Exit, Iteration, Measure, RawOutcome, Request};
 
-/// Default callgrind function pattern for one `ruff bench` iteration.
-pub const DEFAULT_ITERATION_SYMBOL: &str = "*bench_iteration*";
+/// Default callgrind function patterns (comma-separated) for one `ruff bench` iteration:
+/// `ruff bench` runs iteration 0 through `Engine::run_main` and every later one through
+/// `Engine::call_global("run")`, each called exactly once per iteration.
+pub const DEFAULT_ITERATION_SYMBOL: &str = "*Engine::run_main*,*Engine::call_global*";
 
 /// Spawns `ruff bench` per invocation.
 pub struct SubprocessExecutor {
@@ -45,7 +48,11 @@ impl SubprocessExecutor {
             .prefix("harness-")
             .tempdir()
             .context("cannot create a scratch folder for ruff bench records")?;
-        Ok(SubprocessExecutor { ruff, scratch, iteration_symbol })
+        Ok(SubprocessExecutor {
+            ruff,
+            scratch,
+            iteration_symbol,
+        })
     }
 
     fn command(&self, request: &Request, records: &Path, callgrind_out: &Path) -> Command {
@@ -55,10 +62,12 @@ impl SubprocessExecutor {
                 let mut c = Command::new("valgrind");
                 c.arg("--tool=callgrind")
                     .arg(format!("--callgrind-out-file={}", callgrind_out.display()))
-                    .arg(format!("--dump-before={}", self.iteration_symbol))
-                    .arg(format!("--dump-after={}", self.iteration_symbol))
-                    .arg("--dump-instr=no")
-                    .arg(&self.ruff);
+                    .arg("--dump-instr=no");
+                for pattern in self.iteration_symbol.split(',').filter(|p| !p.is_empty()) {
+                    c.arg(format!("--dump-before={pattern}"))
+                        .arg(format!("--dump-after={pattern}"));
+                }
+                c.arg(&self.ruff);
                 c
             }
         };
@@ -95,9 +104,9 @@ impl Executor for SubprocessExecutor {
             .stderr(File::create(&stderr_path).context("scratch stderr")?);
 
         let started = Instant::now();
-        let child = cmd.spawn().with_context(|| {
-            format!("cannot start {:?} (set --ruff PATH)", cmd.get_program())
-        })?;
+        let child = cmd
+            .spawn()
+            .with_context(|| format!("cannot start {:?} (set --ruff PATH)", cmd.get_program()))?;
         let (exit, max_rss_kb) = wait_with_timeout(child.id() as libc::pid_t, request.timeout)?;
         let elapsed_ns = started.elapsed().as_nanos() as u64;
 
@@ -186,17 +195,28 @@ fn attach_instructions(dir: &Path, iterations: &mut [Iteration], symbol: &str) -
     let mut dumps: Vec<(u32, u64, bool)> = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let Some(k) = name.strip_prefix("callgrind.out.").and_then(|k| k.parse::<u32>().ok()) else {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some(k) = name
+            .strip_prefix("callgrind.out.")
+            .and_then(|k| k.parse::<u32>().ok())
+        else {
             continue;
         };
         let text = fs::read_to_string(&path)?;
         let total = text
             .lines()
-            .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+            .find_map(|l| {
+                l.strip_prefix("summary:")
+                    .or_else(|| l.strip_prefix("totals:"))
+            })
             .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
             .unwrap_or(0);
-        let at_exit = text.lines().any(|l| l.starts_with("desc: Trigger:") && l.contains("termination"));
+        let at_exit = text
+            .lines()
+            .any(|l| l.starts_with("desc: Trigger:") && l.contains("termination"));
         dumps.push((k, total, at_exit));
     }
     dumps.sort_unstable();

@@ -28,14 +28,23 @@ pub fn judge(request: &Request, raw: RawOutcome) -> Outcome {
 fn check(request: &Request, raw: &RawOutcome) -> Result<(), (Status, String)> {
     match raw.exit {
         Exit::TimedOut => {
-            return Err((Status::Timeout, format!("killed after the {:?} timeout", request.timeout)))
+            return Err((
+                Status::Timeout,
+                format!("killed after the {:?} timeout", request.timeout),
+            ))
         }
         Exit::Signal(sig) => {
-            return Err((Status::Crash, format!("killed by signal {sig} ({})", signal_name(sig))))
+            return Err((
+                Status::Crash,
+                format!("killed by signal {sig} ({})", signal_name(sig)),
+            ))
         }
         Exit::Code(0) => {}
         Exit::Code(code) => {
-            return Err((Status::Error, format!("exit code {code}: {}", stderr_excerpt(&raw.stderr))))
+            return Err((
+                Status::Error,
+                format!("exit code {code}: {}", stderr_excerpt(&raw.stderr)),
+            ))
         }
     }
     if let Some(note) = &raw.note {
@@ -45,11 +54,22 @@ fn check(request: &Request, raw: &RawOutcome) -> Result<(), (Status, String)> {
     if n != request.iterations as usize && n != 1 {
         return Err((
             Status::Error,
-            format!("{n} iteration records for {} requested iterations", request.iterations),
+            format!(
+                "{n} iteration records for {} requested iterations",
+                request.iterations
+            ),
         ));
     }
-    if let Some((i, it)) = raw.iterations.iter().enumerate().find(|(i, it)| it.iteration as usize != *i) {
-        return Err((Status::Error, format!("record {i} is numbered {}", it.iteration)));
+    if let Some((i, it)) = raw
+        .iterations
+        .iter()
+        .enumerate()
+        .find(|(i, it)| it.iteration as usize != *i)
+    {
+        return Err((
+            Status::Error,
+            format!("record {i} is numbered {}", it.iteration),
+        ));
     }
     let stdout = String::from_utf8_lossy(&raw.stdout);
     let wrong = |m: String| Err((Status::WrongOutput, m));
@@ -102,11 +122,18 @@ fn check_part(expected: &Expected, part: &str) -> Result<(), String> {
         Expected::Result(want) => match result_lines(part).as_slice() {
             [got] if got == want => Ok(()),
             [got] => Err(format!("expected `Result: {want}`, got `Result: {got}`")),
-            [] => Err(format!("expected `Result: {want}`, no `Result:` line in {:?}", excerpt(part))),
+            [] => Err(format!(
+                "expected `Result: {want}`, no `Result:` line in {:?}",
+                excerpt(part)
+            )),
             many => Err(format!("expected one `Result:` line, got {}", many.len())),
         },
         Expected::Stdout(want) if want == part => Ok(()),
-        Expected::Stdout(want) => Err(format!("expected stdout {:?}, got {:?}", excerpt(want), excerpt(part))),
+        Expected::Stdout(want) => Err(format!(
+            "expected stdout {:?}, got {:?}",
+            excerpt(want),
+            excerpt(part)
+        )),
     }
 }
 
@@ -187,7 +214,12 @@ mod tests {
             iterations: sizes
                 .iter()
                 .enumerate()
-                .map(|(i, &s)| Iteration { iteration: i as u32, wall_ns: 10, stdout_bytes: s, ..Default::default() })
+                .map(|(i, &s)| Iteration {
+                    iteration: i as u32,
+                    wall_ns: 10,
+                    stdout_bytes: s,
+                    ..Default::default()
+                })
                 .collect(),
             max_rss_kb: None,
             elapsed_ns: 0,
@@ -212,9 +244,17 @@ mod tests {
     #[test]
     fn per_iteration_results_are_checked() {
         let b = bench(Expected::Result("42".into()));
-        let ok = raw(Exit::Code(0), "Result: 42\nResult:42\n", &[Some(11), Some(10)]);
+        let ok = raw(
+            Exit::Code(0),
+            "Result: 42\nResult:42\n",
+            &[Some(11), Some(10)],
+        );
         assert_eq!(status(&b, 2, ok).0, Status::Ok);
-        let bad = raw(Exit::Code(0), "Result: 42\nResult: 41\n", &[Some(11), Some(11)]);
+        let bad = raw(
+            Exit::Code(0),
+            "Result: 42\nResult: 41\n",
+            &[Some(11), Some(11)],
+        );
         let (s, m) = status(&b, 2, bad);
         assert_eq!(s, Status::WrongOutput);
         assert!(m.contains("iteration 1") && m.contains("41"), "{m}");
@@ -226,16 +266,31 @@ mod tests {
     #[test]
     fn exact_stdout_and_plain_scripts() {
         let b = bench(Expected::Stdout("hi\n".into()));
-        assert_eq!(status(&b, 5, raw(Exit::Code(0), "hi\n", &[Some(3)])).0, Status::Ok);
-        assert_eq!(status(&b, 1, raw(Exit::Code(0), "ho\n", &[Some(3)])).0, Status::WrongOutput);
-        assert_eq!(status(&b, 3, raw(Exit::Code(0), "hi\nhi\n", &[None, None])).0, Status::Error);
+        assert_eq!(
+            status(&b, 5, raw(Exit::Code(0), "hi\n", &[Some(3)])).0,
+            Status::Ok
+        );
+        assert_eq!(
+            status(&b, 1, raw(Exit::Code(0), "ho\n", &[Some(3)])).0,
+            Status::WrongOutput
+        );
+        assert_eq!(
+            status(&b, 3, raw(Exit::Code(0), "hi\nhi\n", &[None, None])).0,
+            Status::Error
+        );
     }
 
     #[test]
     fn exits_map_to_statuses() {
         let b = bench(Expected::Result("1".into()));
-        assert_eq!(status(&b, 1, raw(Exit::TimedOut, "", &[])).0, Status::Timeout);
-        assert_eq!(status(&b, 1, raw(Exit::Signal(11), "", &[])).1, "killed by signal 11 (SIGSEGV)");
+        assert_eq!(
+            status(&b, 1, raw(Exit::TimedOut, "", &[])).0,
+            Status::Timeout
+        );
+        assert_eq!(
+            status(&b, 1, raw(Exit::Signal(11), "", &[])).1,
+            "killed by signal 11 (SIGSEGV)"
+        );
         let (s, m) = status(&b, 1, raw(Exit::Code(70), "", &[]));
         assert_eq!((s, m.as_str()), (Status::Error, "exit code 70: boom"));
     }

@@ -58,19 +58,31 @@ pub fn latest_run(reports: &Path) -> Result<PathBuf> {
             }
         }
     }
-    best.map(|(_, p)| p)
-        .with_context(|| format!("no run found under {} (run `harness run` first)", reports.display()))
+    best.map(|(_, p)| p).with_context(|| {
+        format!(
+            "no run found under {} (run `harness run` first)",
+            reports.display()
+        )
+    })
 }
 
 /// Copies the run's files into `reports/baselines/NAME/`, replacing an older baseline of that
 /// name. Returns the baseline directory.
 pub fn save(reports: &Path, name: &str, run_dir: &Path) -> Result<PathBuf> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
         bail!("baseline name `{name}` must be non-empty and use only [A-Za-z0-9_.-]");
     }
-    let run = load_run(run_dir).with_context(|| format!("{} is not a readable run", run_dir.display()))?;
+    let run = load_run(run_dir)
+        .with_context(|| format!("{} is not a readable run", run_dir.display()))?;
     if run.rows.is_empty() {
-        bail!("{} has no results; refusing to save an empty baseline", run_dir.display());
+        bail!(
+            "{} has no results; refusing to save an empty baseline",
+            run_dir.display()
+        );
     }
     let dest = baseline_dir(reports, name);
     std::fs::create_dir_all(&dest).with_context(|| format!("creating {}", dest.display()))?;

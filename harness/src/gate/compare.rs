@@ -88,7 +88,14 @@ pub fn verdict(change: &Estimate, threshold: f64) -> Verdict {
 /// Change of `current` against `baseline` (invocation values) with its bootstrap CI.
 pub fn change_ci(baseline: &[f64], current: &[f64], opts: &CompareOptions, key: &str) -> Estimate {
     let mut rng = rng_for(opts.seed, &format!("compare/{key}"));
-    let ratio = ratio_ci(current, baseline, Statistic::Median, opts.resamples, opts.confidence, &mut rng);
+    let ratio = ratio_ci(
+        current,
+        baseline,
+        Statistic::Median,
+        opts.resamples,
+        opts.confidence,
+        &mut rng,
+    );
     Estimate {
         point: ratio.point - 1.0,
         lower: ratio.lower - 1.0,
@@ -99,7 +106,11 @@ pub fn change_ci(baseline: &[f64], current: &[f64], opts: &CompareOptions, key: 
 
 /// Compares `current` against `baseline`. Errors (exit 2) when the measure is absent from
 /// either side or when the two runs share no suite or the run lacks a suite of the baseline.
-pub fn compare(baseline: &RunData, current: &RunData, opts: &CompareOptions) -> Result<Vec<Comparison>> {
+pub fn compare(
+    baseline: &RunData,
+    current: &RunData,
+    opts: &CompareOptions,
+) -> Result<Vec<Comparison>> {
     // Speedups are not needed here; the reference only has to be some config name.
     let base = analyse_run(baseline, opts.measure, "").values;
     let mut cur = analyse_run(current, opts.measure, "").values;
@@ -112,7 +123,9 @@ pub fn compare(baseline: &RunData, current: &RunData, opts: &CompareOptions) -> 
     } else {
         cur = rename_pairs(cur, &opts.pairs)?;
         let wanted: BTreeSet<&str> = opts.pairs.iter().map(|(b, _)| b.as_str()).collect();
-        base.into_iter().filter(|(k, _)| wanted.contains(k.benchmark.as_str())).collect()
+        base.into_iter()
+            .filter(|(k, _)| wanted.contains(k.benchmark.as_str()))
+            .collect()
     };
 
     let keys: BTreeSet<&Key> = base.keys().chain(cur.keys()).collect();
@@ -147,12 +160,18 @@ fn rename_pairs(
 ) -> Result<BTreeMap<Key, Vec<f64>>> {
     let mut out = BTreeMap::new();
     for (base_name, run_name) in pairs {
-        let found: Vec<_> = cur.iter().filter(|(k, _)| &k.benchmark == run_name).collect();
+        let found: Vec<_> = cur
+            .iter()
+            .filter(|(k, _)| &k.benchmark == run_name)
+            .collect();
         if found.is_empty() {
             bail!("--pair {base_name}={run_name}: the run has no benchmark `{run_name}`");
         }
         for (k, a) in found {
-            let key = Key { benchmark: base_name.clone(), ..k.clone() };
+            let key = Key {
+                benchmark: base_name.clone(),
+                ..k.clone()
+            };
             out.insert(key, a.clone());
         }
     }
@@ -166,7 +185,10 @@ fn check_measure(
     what: &str,
 ) -> Result<()> {
     if run.rows.is_empty() {
-        bail!("the {what} {} has no results (empty results.csv)", run.dir.display());
+        bail!(
+            "the {what} {} has no results (empty results.csv)",
+            run.dir.display()
+        );
     }
     let any_ok = run.rows.iter().any(|r| r.status == "ok");
     if analysed.is_empty() && any_ok && measure == Measure::Instructions {
@@ -179,7 +201,12 @@ fn check_measure(
 }
 
 fn check_suites(baseline: &RunData, current: &RunData) -> Result<()> {
-    let suites = |r: &RunData| r.rows.iter().map(|r| r.suite.clone()).collect::<BTreeSet<_>>();
+    let suites = |r: &RunData| {
+        r.rows
+            .iter()
+            .map(|r| r.suite.clone())
+            .collect::<BTreeSet<_>>()
+    };
     let (b, c) = (suites(baseline), suites(current));
     let missing: Vec<_> = b.difference(&c).cloned().collect();
     if !missing.is_empty() {
@@ -204,7 +231,12 @@ mod tests {
     use super::*;
 
     fn est(point: f64, lower: f64, upper: f64) -> Estimate {
-        Estimate { point, lower, upper, confidence: 0.95 }
+        Estimate {
+            point,
+            lower,
+            upper,
+            confidence: 0.95,
+        }
     }
 
     #[test]
@@ -212,7 +244,10 @@ mod tests {
         assert_eq!(verdict(&est(0.10, 0.08, 0.12), 0.05), Verdict::Regression);
         assert_eq!(verdict(&est(0.03, 0.02, 0.04), 0.05), Verdict::NoChange);
         assert_eq!(verdict(&est(0.10, -0.01, 0.2), 0.05), Verdict::NoChange);
-        assert_eq!(verdict(&est(-0.10, -0.12, -0.08), 0.05), Verdict::Improvement);
+        assert_eq!(
+            verdict(&est(-0.10, -0.12, -0.08), 0.05),
+            Verdict::Improvement
+        );
         assert_eq!(verdict(&est(0.0, 0.0, 0.0), 0.0), Verdict::NoChange);
     }
 

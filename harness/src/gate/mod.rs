@@ -86,7 +86,11 @@ pub fn baseline_command(args: &BaselineArgs) -> i32 {
         .and_then(|dir| baseline::save(reports, name, &dir).map(|dest| (dir, dest)));
     match result {
         Ok((dir, dest)) => {
-            println!("saved baseline `{name}` from {} to {}", dir.display(), dest.display());
+            println!(
+                "saved baseline `{name}` from {} to {}",
+                dir.display(),
+                dest.display()
+            );
             0
         }
         Err(e) => {
@@ -124,7 +128,8 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
         .collect::<Result<Vec<_>>>()?;
     let reports = Path::new(baseline::REPORTS_DIR);
     let base_dir = baseline::resolve_baseline(reports, &args.baseline)?;
-    let base = load_run(&base_dir).with_context(|| format!("corrupt baseline {}", base_dir.display()))?;
+    let base =
+        load_run(&base_dir).with_context(|| format!("corrupt baseline {}", base_dir.display()))?;
     let run = load_run(&args.run_dir)
         .with_context(|| format!("cannot read the run {}", args.run_dir.display()))?;
     // The baseline's recorded seed and bootstrap settings, so one baseline always gives the

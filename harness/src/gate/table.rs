@@ -95,7 +95,10 @@ pub fn terminal(rows: &[Comparison], measure: Measure) -> String {
 
 /// Markdown for a pull-request comment: a headline, the method in one sentence, the table.
 pub fn markdown(rows: &[Comparison], measure: Measure, threshold: f64, baseline: &str) -> String {
-    let regressions = rows.iter().filter(|r| r.verdict == Verdict::Regression).count();
+    let regressions = rows
+        .iter()
+        .filter(|r| r.verdict == Verdict::Regression)
+        .count();
     let mut out = String::new();
     let headline = if regressions > 0 {
         format!("### :x: Performance gate: {regressions} regression(s)")
@@ -113,7 +116,11 @@ pub fn markdown(rows: &[Comparison], measure: Measure, threshold: f64, baseline:
     );
     let head = header(measure);
     let _ = writeln!(out, "| {} |", head.join(" | "));
-    let _ = writeln!(out, "|{}", " --- |".repeat(2) + &" ---: |".repeat(4) + " --- |");
+    let _ = writeln!(
+        out,
+        "|{}",
+        " --- |".repeat(2) + &" ---: |".repeat(4) + " --- |"
+    );
     for row in rows {
         let mut c = cells(row);
         if row.verdict == Verdict::Regression {

@@ -35,7 +35,12 @@ pub struct InvocationLog {
 impl InvocationLog {
     /// The (suite, benchmark, config, invocation) key that identifies an invocation.
     pub fn key(&self) -> (String, String, String, u32) {
-        (self.suite.clone(), self.benchmark.clone(), self.config.clone(), self.invocation)
+        (
+            self.suite.clone(),
+            self.benchmark.clone(),
+            self.config.clone(),
+            self.invocation,
+        )
     }
 }
 
@@ -78,6 +83,8 @@ pub fn read_log(path: &Path) -> Result<Vec<InvocationLog>> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}: line {}", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| format!("{}: line {}", path.display(), i + 1))
+        })
         .collect()
 }

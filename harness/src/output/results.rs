@@ -37,8 +37,20 @@ pub const FILE: &str = "results.csv";
 
 /// The columns of `results.csv`, in order.
 pub const COLUMNS: [&str; 14] = [
-    "run_id", "suite", "benchmark", "config", "invocation", "iteration", "wall_ns", "status",
-    "instructions", "compile_ns", "deopts", "guard_failures", "osr_entries", "max_rss_kb",
+    "run_id",
+    "suite",
+    "benchmark",
+    "config",
+    "invocation",
+    "iteration",
+    "wall_ns",
+    "status",
+    "instructions",
+    "compile_ns",
+    "deopts",
+    "guard_failures",
+    "osr_entries",
+    "max_rss_kb",
 ];
 
 /// One row of `results.csv` (field order = column order).
@@ -111,7 +123,9 @@ impl ResultsWriter {
             .create_new(true)
             .open(path)
             .with_context(|| format!("cannot create {}", path.display()))?;
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(file);
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(file);
         writer.write_record(COLUMNS)?;
         writer.flush()?;
         Ok(ResultsWriter { writer })
@@ -127,13 +141,16 @@ impl ResultsWriter {
             let mut w = ResultsWriter::create(&tmp)?;
             w.append(rows)?;
         }
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
         let file = OpenOptions::new()
             .append(true)
             .open(path)
             .with_context(|| format!("cannot append to {}", path.display()))?;
         Ok(ResultsWriter {
-            writer: csv::WriterBuilder::new().has_headers(false).from_writer(file),
+            writer: csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(file),
         })
     }
 
@@ -151,7 +168,8 @@ impl ResultsWriter {
 /// Reads every row of a `results.csv`. A final line cut short by a kill is ignored; any
 /// other malformed row is an error naming the line.
 pub fn read_results(path: &Path) -> Result<Vec<ResultRow>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let complete = match text.rfind('\n') {
         Some(end) => &text[..=end],
         None => "",
@@ -166,7 +184,8 @@ pub fn read_results(path: &Path) -> Result<Vec<ResultRow>> {
 
 /// Writes any serializable records as a CSV file in one go (summary and invocation tables).
 pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
     for row in rows {
         w.serialize(row)?;
     }

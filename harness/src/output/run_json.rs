@@ -44,11 +44,13 @@ impl Machine {
                 .and_then(|l| l.split_once(':'))
                 .map(|(_, v)| v.trim().to_string()),
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            os: std::fs::read_to_string("/etc/os-release").ok().and_then(|t| {
-                t.lines()
-                    .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-                    .map(|v| v.trim_matches('"').to_string())
-            }),
+            os: std::fs::read_to_string("/etc/os-release")
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                        .map(|v| v.trim_matches('"').to_string())
+                }),
             kernel: read_trimmed("/proc/sys/kernel/osrelease"),
             load_average_start: load_average(),
             load_average_end: None,
@@ -65,12 +67,16 @@ pub fn load_average() -> Option<[f64; 3]> {
 }
 
 fn read_trimmed(path: &str) -> Option<String> {
-    std::fs::read_to_string(path).ok().map(|s| s.trim().to_string())
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_string())
 }
 
 fn command_output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Git commit and dirty flag of the working directory (read-only git commands).
@@ -84,7 +90,8 @@ impl GitInfo {
     pub fn probe() -> GitInfo {
         GitInfo {
             commit: command_output("git", &["rev-parse", "HEAD"]),
-            dirty: command_output("git", &["status", "--porcelain", "--untracked-files=no"]).map(|s| !s.is_empty()),
+            dirty: command_output("git", &["status", "--porcelain", "--untracked-files=no"])
+                .map(|s| !s.is_empty()),
         }
     }
 }
@@ -131,6 +138,7 @@ impl RunInfo {
 /// Reads `run.json` as untyped JSON (used by `--resume` for the stored parameters).
 pub fn read(dir: &Path) -> Result<serde_json::Value> {
     let path = dir.join(FILE);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
 }

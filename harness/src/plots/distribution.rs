@@ -33,8 +33,13 @@ impl Plot for DistributionPlot {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let all = self.groups.iter().flat_map(|g| g.iterations.iter().chain(&g.invocations));
-        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(*v), h.max(*v)));
+        let all = self
+            .groups
+            .iter()
+            .flat_map(|g| g.iterations.iter().chain(&g.invocations));
+        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
         if !lo.is_finite() {
             return Ok(());
         }
@@ -74,7 +79,10 @@ impl Plot for DistributionPlot {
                 ])
                 .map_err(err)?;
             chart
-                .draw_series(LineSeries::new([(x - 0.25, q2), (x + 0.25, q2)], c.stroke_width(3)))
+                .draw_series(LineSeries::new(
+                    [(x - 0.25, q2), (x + 0.25, q2)],
+                    c.stroke_width(3),
+                ))
                 .map_err(err)?;
             // Deterministic jitter (a low-discrepancy sequence), so re-rendering a report
             // gives the same picture.

@@ -40,7 +40,10 @@ impl Plot for JitStatsPlot {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let root = root
-            .titled("JIT counters per invocation (median over invocations)", (FONT_FAMILY, 20))
+            .titled(
+                "JIT counters per invocation (median over invocations)",
+                (FONT_FAMILY, 20),
+            )
             .map_err(err)?;
         let areas = root.split_evenly((2, 2));
         for (c, area) in areas.iter().enumerate() {
@@ -51,14 +54,19 @@ impl Plot for JitStatsPlot {
 }
 
 impl JitStatsPlot {
-    fn draw_counter<DB: DrawingBackend>(&self, counter: usize, area: &DrawingArea<DB, Shift>) -> Result<()> {
+    fn draw_counter<DB: DrawingBackend>(
+        &self,
+        counter: usize,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<()> {
         let n = self.benchmarks.len();
         let max = self
             .stats
             .iter()
             .filter_map(|s| s.values[counter])
             .fold(0.0f64, f64::max);
-        let x_max = if max > 0.0 { max * 1.1 } else { 1.0 };
+        // Headroom on the right keeps the legend of the first panel off the bars.
+        let x_max = if max > 0.0 { max * 1.45 } else { 1.0 };
         let names: Vec<String> = self.benchmarks.iter().rev().cloned().collect();
         let mut chart = ChartBuilder::on(area)
             .caption(COUNTERS[counter].1, (FONT_FAMILY, 15))
@@ -99,7 +107,7 @@ impl JitStatsPlot {
         if counter == 0 {
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
+                .position(SeriesLabelPosition::UpperRight)
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK.mix(0.4))
                 .label_font((FONT_FAMILY, 11))

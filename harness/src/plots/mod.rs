@@ -52,14 +52,16 @@ pub fn render(plot: &impl Plot, dir: &Path, name: &str) -> Result<()> {
         let root = BitMapBackend::new(&png, size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         plot.draw(&root)?;
-        root.present().map_err(|e| anyhow!("writing {}: {e:?}", png.display()))?;
+        root.present()
+            .map_err(|e| anyhow!("writing {}: {e:?}", png.display()))?;
     }
     let svg = dir.join(format!("{name}.svg"));
     {
         let root = SVGBackend::new(&svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         plot.draw(&root)?;
-        root.present().map_err(|e| anyhow!("writing {}: {e:?}", svg.display()))?;
+        root.present()
+            .map_err(|e| anyhow!("writing {}: {e:?}", svg.display()))?;
     }
     Ok(())
 }

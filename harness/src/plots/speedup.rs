@@ -21,6 +21,8 @@ pub struct SpeedupPoint {
 pub struct SpeedupPlot {
     pub reference: String,
     pub benchmarks: Vec<String>,
+    /// Every config of the run, reference included, so that a config has the same colour in
+    /// every plot; the reference itself is not drawn.
     pub configs: Vec<String>,
     pub points: Vec<SpeedupPoint>,
 }
@@ -28,12 +30,19 @@ pub struct SpeedupPlot {
 impl Plot for SpeedupPlot {
     fn size(&self) -> (u32, u32) {
         let rows = self.benchmarks.len().max(1) as u32;
-        (1100, 140 + rows * (18 * self.configs.len().max(1) as u32 + 14))
+        (
+            1100,
+            140 + rows * (18 * self.configs.len().max(1) as u32 + 14),
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let n = self.benchmarks.len();
-        let finite = self.points.iter().map(|p| p.estimate).filter(|e| e.lower > 0.0 && e.upper.is_finite());
+        let finite = self
+            .points
+            .iter()
+            .map(|p| p.estimate)
+            .filter(|e| e.lower > 0.0 && e.upper.is_finite());
         let (mut lo, mut hi) = (1.0f64, 1.0f64);
         for e in finite {
             lo = lo.min(e.lower);
@@ -44,7 +53,10 @@ impl Plot for SpeedupPlot {
         let names: Vec<String> = self.benchmarks.iter().rev().cloned().collect();
         let mut chart = ChartBuilder::on(root)
             .caption(
-                format!("Speedup over {} (higher is faster; 95% bootstrap CI)", self.reference),
+                format!(
+                    "Speedup over {} (higher is faster; 95% bootstrap CI)",
+                    self.reference
+                ),
                 (FONT_FAMILY, 20),
             )
             .margin(12)
@@ -64,12 +76,21 @@ impl Plot for SpeedupPlot {
             .map_err(err)?;
         // The line of no change.
         chart
-            .draw_series(LineSeries::new([(1.0, -0.5), (1.0, n as f64 - 0.5)], BLACK.mix(0.5)))
+            .draw_series(LineSeries::new(
+                [(1.0, -0.5), (1.0, n as f64 - 0.5)],
+                BLACK.mix(0.5),
+            ))
             .map_err(err)?;
 
-        let m = self.configs.len().max(1);
-        for (j, config) in self.configs.iter().enumerate() {
-            let c = colour(j);
+        let drawn: Vec<(usize, &String)> = self
+            .configs
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != self.reference)
+            .collect();
+        let m = drawn.len().max(1);
+        for (j, (colour_index, config)) in drawn.into_iter().enumerate() {
+            let c = colour(colour_index);
             let offset = (j as f64 - (m as f64 - 1.0) / 2.0) * (0.7 / m as f64);
             let rows: Vec<(f64, Estimate)> = self
                 .points
@@ -82,13 +103,23 @@ impl Plot for SpeedupPlot {
                 .collect();
             chart
                 .draw_series(rows.iter().map(|(y, e)| {
-                    ErrorBar::new_horizontal(*y, e.lower.max(lo), e.point, e.upper.min(hi), c.stroke_width(2), 6)
+                    ErrorBar::new_horizontal(
+                        *y,
+                        e.lower.max(lo),
+                        e.point,
+                        e.upper.min(hi),
+                        c.stroke_width(2),
+                        6,
+                    )
                 }))
                 .map_err(err)?
                 .label(config.clone())
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
             chart
-                .draw_series(rows.iter().map(|(y, e)| Circle::new((e.point, *y), 4, c.filled())))
+                .draw_series(
+                    rows.iter()
+                        .map(|(y, e)| Circle::new((e.point, *y), 4, c.filled())),
+                )
                 .map_err(err)?;
         }
         chart

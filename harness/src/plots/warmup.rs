@@ -51,14 +51,25 @@ impl Plot for WarmupPlot {
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(panel: &Panel, unit: &str, area: &DrawingArea<DB, Shift>) -> Result<()> {
+fn draw_panel<DB: DrawingBackend>(
+    panel: &Panel,
+    unit: &str,
+    area: &DrawingArea<DB, Shift>,
+) -> Result<()> {
     let values = panel.curves.iter().flat_map(|c| c.series.iter().copied());
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
     if !lo.is_finite() {
         return Ok(());
     }
     let (lo, hi) = padded(lo.min(hi), hi, 0.08);
-    let len = panel.curves.iter().map(|c| c.series.len()).max().unwrap_or(1);
+    let len = panel
+        .curves
+        .iter()
+        .map(|c| c.series.len())
+        .max()
+        .unwrap_or(1);
     let x_max = (len.max(2) - 1) as f64;
     let mut chart = ChartBuilder::on(area)
         .caption(
@@ -87,15 +98,26 @@ fn draw_panel<DB: DrawingBackend>(panel: &Panel, unit: &str, area: &DrawingArea<
             // Shade the steady segment: its iteration span and the band of its values.
             let (s_lo, s_hi) = steady
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(*v), h.max(*v)));
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                    (l.min(*v), h.max(*v))
+                });
+            // Padded by 3% of the axis so that a noise-free series still shows a band.
+            let pad = (hi - lo) * 0.03;
             let x0 = curve.steady_start as f64 - 0.3;
             let x1 = (curve.series.len() - 1) as f64 + 0.3;
             chart
-                .draw_series([Rectangle::new([(x0, s_lo), (x1, s_hi)], c.mix(0.15).filled())])
+                .draw_series([Rectangle::new(
+                    [(x0, s_lo - pad), (x1, s_hi + pad)],
+                    c.mix(0.18).filled(),
+                )])
                 .map_err(err)?;
         }
-        let points: Vec<(f64, f64)> =
-            curve.series.iter().enumerate().map(|(x, y)| (x as f64, *y)).collect();
+        let points: Vec<(f64, f64)> = curve
+            .series
+            .iter()
+            .enumerate()
+            .map(|(x, y)| (x as f64, *y))
+            .collect();
         chart
             .draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))
             .map_err(err)?

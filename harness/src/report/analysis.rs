@@ -21,9 +21,9 @@ pub struct RunAnalysis {
 
 impl RunAnalysis {
     pub fn summary_of(&self, key: &Key) -> Option<&SummaryRow> {
-        self.summary
-            .iter()
-            .find(|s| s.suite == key.suite && s.benchmark == key.benchmark && s.config == key.config)
+        self.summary.iter().find(|s| {
+            s.suite == key.suite && s.benchmark == key.benchmark && s.config == key.config
+        })
     }
 }
 
@@ -42,12 +42,20 @@ pub fn analyse_run(run: &RunData, measure: Measure, reference: &str) -> RunAnaly
             values.entry(key).or_default().push(v);
         }
     }
-    RunAnalysis { options, summary: analysis.summary, values }
+    RunAnalysis {
+        options,
+        summary: analysis.summary,
+        values,
+    }
 }
 
 /// Analysis options: seed, resamples and confidence from `run.json`'s `method` when recorded,
 /// else the defaults of `harness run` and a fixed seed (so results are reproducible anyway).
-pub fn options_for(json: Option<&serde_json::Value>, measure: Measure, reference: &str) -> AnalysisOptions {
+pub fn options_for(
+    json: Option<&serde_json::Value>,
+    measure: Measure,
+    reference: &str,
+) -> AnalysisOptions {
     let method = json.and_then(|j| j.get("method"));
     let field = |name: &str| method.and_then(|m| m.get(name));
     AnalysisOptions {
@@ -69,7 +77,9 @@ pub fn options_for(json: Option<&serde_json::Value>, measure: Measure, reference
 /// `seed`), or a fixed default.
 pub fn seed_of(json: Option<&serde_json::Value>) -> u64 {
     const DEFAULT_SEED: u64 = 0x5eed;
-    let Some(json) = json else { return DEFAULT_SEED };
+    let Some(json) = json else {
+        return DEFAULT_SEED;
+    };
     [json.get("method"), Some(json), json.get("parameters")]
         .into_iter()
         .flatten()

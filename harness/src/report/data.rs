@@ -64,7 +64,10 @@ pub struct RunData {
 /// Reads `DIR/results.csv` (required) and `DIR/run.json` (optional).
 pub fn load_run(dir: &Path) -> Result<RunData> {
     if !dir.is_dir() {
-        bail!("{} is not a directory (expected a run or baseline directory)", dir.display());
+        bail!(
+            "{} is not a directory (expected a run or baseline directory)",
+            dir.display()
+        );
     }
     let csv_path = dir.join("results.csv");
     let rows = read_results(&csv_path)?;
@@ -80,7 +83,12 @@ pub fn load_run(dir: &Path) -> Result<RunData> {
     } else {
         None
     };
-    Ok(RunData { dir: dir.to_path_buf(), run_id, rows, run_json })
+    Ok(RunData {
+        dir: dir.to_path_buf(),
+        run_id,
+        rows,
+        run_json,
+    })
 }
 
 /// Checks the header names the required columns (for a clear message on a file that is not a
@@ -94,7 +102,10 @@ pub fn read_results(path: &Path) -> Result<Vec<ResultRow>> {
         .with_context(|| format!("{}: cannot read the header line", path.display()))?;
     for name in REQUIRED_COLUMNS {
         if !headers.iter().any(|h| h.trim() == name) {
-            bail!("{}: missing column `{name}` (is this a results.csv?)", path.display());
+            bail!(
+                "{}: missing column `{name}` (is this a results.csv?)",
+                path.display()
+            );
         }
     }
     results::read_results(path)
@@ -142,16 +153,24 @@ pub struct Invocation {
 pub fn invocations(rows: &[ResultRow], measure: Measure) -> BTreeMap<Key, Vec<Invocation>> {
     let mut grouped: BTreeMap<(Key, u32), Vec<&ResultRow>> = BTreeMap::new();
     for row in rows {
-        grouped.entry((key_of(row), row.invocation)).or_default().push(row);
+        grouped
+            .entry((key_of(row), row.invocation))
+            .or_default()
+            .push(row);
     }
     let mut out: BTreeMap<Key, Vec<Invocation>> = BTreeMap::new();
     for ((key, invocation), mut rows) in grouped {
-        if rows.iter().any(|r| r.status != "ok" || value_of(r, measure).is_none()) {
+        if rows
+            .iter()
+            .any(|r| r.status != "ok" || value_of(r, measure).is_none())
+        {
             continue;
         }
         rows.sort_by_key(|r| r.iteration);
         let series = rows.iter().filter_map(|r| value_of(r, measure)).collect();
-        out.entry(key).or_default().push(Invocation { invocation, series });
+        out.entry(key)
+            .or_default()
+            .push(Invocation { invocation, series });
     }
     out
 }
@@ -160,7 +179,8 @@ pub fn invocations(rows: &[ResultRow], measure: Measure) -> BTreeMap<Key, Vec<In
 pub fn failures(rows: &[ResultRow]) -> Vec<(Key, u32, String)> {
     let mut seen = BTreeMap::new();
     for row in rows.iter().filter(|r| r.status != "ok") {
-        seen.entry((key_of(row), row.invocation)).or_insert_with(|| row.status.clone());
+        seen.entry((key_of(row), row.invocation))
+            .or_insert_with(|| row.status.clone());
     }
     seen.into_iter().map(|((k, i), s)| (k, i, s)).collect()
 }

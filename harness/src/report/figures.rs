@@ -7,13 +7,15 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::output::results::ResultRow;
 use crate::plots::distribution::{DistributionPlot, Group};
 use crate::plots::jitstats::{JitStat, JitStatsPlot, COUNTERS};
+use crate::plots::render;
 use crate::plots::speedup::{SpeedupPlot, SpeedupPoint};
 use crate::plots::warmup::{Curve, Panel, WarmupPlot};
-use crate::output::results::ResultRow;
-use crate::plots::render;
-use crate::stats::{self, classify_invocation, classify_invocations, Estimate, InvocationSteadyState};
+use crate::stats::{
+    self, classify_invocation, classify_invocations, Estimate, InvocationSteadyState,
+};
 
 use super::analysis::RunAnalysis;
 use super::data::{key_of, unit, Invocation, Key, DISPLAY_SCALE};
@@ -61,8 +63,12 @@ pub fn draw_all(
     if !speedup.is_empty() {
         let plot = SpeedupPlot {
             reference: layout.reference.clone(),
-            benchmarks: layout.benchmarks.iter().map(|(s, b)| layout.label(s, b)).collect(),
-            configs: layout.configs.iter().filter(|c| **c != layout.reference).cloned().collect(),
+            benchmarks: layout
+                .benchmarks
+                .iter()
+                .map(|(s, b)| layout.label(s, b))
+                .collect(),
+            configs: layout.configs.clone(),
             points: speedup
                 .iter()
                 .map(|(k, e)| SpeedupPoint {
@@ -75,7 +81,10 @@ pub fn draw_all(
         render(&plot, plots_dir, "speedup")?;
         figures.push(Figure {
             name: "speedup".into(),
-            caption: format!("Speedup over {} per benchmark (median of invocation values, 95% bootstrap CI).", layout.reference),
+            caption: format!(
+                "Speedup over {} per benchmark (median of invocation values, 95% bootstrap CI).",
+                layout.reference
+            ),
         });
     }
 
@@ -95,9 +104,18 @@ pub fn draw_all(
             .configs
             .iter()
             .filter_map(|c| {
-                let key = Key { suite: suite.clone(), benchmark: bench.clone(), config: c.clone() };
+                let key = Key {
+                    suite: suite.clone(),
+                    benchmark: bench.clone(),
+                    config: c.clone(),
+                };
                 let invs = series.get(&key)?;
-                Some((c, invs.iter().map(|inv| (inv, classify_invocation(&inv.series))).collect()))
+                Some((
+                    c,
+                    invs.iter()
+                        .map(|inv| (inv, classify_invocation(&inv.series)))
+                        .collect(),
+                ))
             })
             .collect();
         if keys.is_empty() {
@@ -111,7 +129,9 @@ pub fn draw_all(
                 .iter()
                 .map(|(config, invs)| Panel {
                     config: (*config).clone(),
-                    class: classify_invocations(&invs.iter().map(|(_, s)| s.class).collect::<Vec<_>>()),
+                    class: classify_invocations(
+                        &invs.iter().map(|(_, s)| s.class).collect::<Vec<_>>(),
+                    ),
                     curves: invs
                         .iter()
                         .map(|(inv, s)| Curve {
@@ -128,7 +148,9 @@ pub fn draw_all(
         render(&warmup, plots_dir, &format!("warmup-{slug}"))?;
         figures.push(Figure {
             name: format!("warmup-{slug}"),
-            caption: format!("{label}: warm-up curves; triangles mark changepoints, shading the steady state."),
+            caption: format!(
+                "{label}: warm-up curves; triangles mark changepoints, shading the steady state."
+            ),
         });
         let dist = DistributionPlot {
             title: format!("{label}: steady-state iteration times per config"),
@@ -139,7 +161,11 @@ pub fn draw_all(
                     config: (*config).clone(),
                     iterations: invs
                         .iter()
-                        .flat_map(|(inv, s)| inv.series[s.steady_start.min(inv.series.len())..].iter().map(|v| v * scale))
+                        .flat_map(|(inv, s)| {
+                            inv.series[s.steady_start.min(inv.series.len())..]
+                                .iter()
+                                .map(|v| v * scale)
+                        })
                         .collect(),
                     invocations: invs.iter().map(|(_, s)| s.value * scale).collect(),
                 })
@@ -159,8 +185,15 @@ fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
     // Per (key, invocation): totals of each counter over the invocation's ok rows.
     let mut totals: BTreeMap<(Key, u32), [Option<f64>; 4]> = BTreeMap::new();
     for row in rows.iter().filter(|r| r.status == "ok") {
-        let slot = totals.entry((key_of(row), row.invocation)).or_insert([None; 4]);
-        let counters = [row.compile_ns, row.deopts, row.guard_failures, row.osr_entries];
+        let slot = totals
+            .entry((key_of(row), row.invocation))
+            .or_insert([None; 4]);
+        let counters = [
+            row.compile_ns,
+            row.deopts,
+            row.guard_failures,
+            row.osr_entries,
+        ];
         for (c, (_, _, scale)) in COUNTERS.iter().enumerate() {
             if let Some(v) = counters[c].map(|v| v as f64) {
                 slot[c] = Some(slot[c].unwrap_or(0.0) + v * scale);
@@ -184,11 +217,19 @@ fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
                     *slot = Some(stats::median(&xs));
                 }
             }
-            JitStat { benchmark: layout.label(&key.suite, &key.benchmark), config: key.config, values }
+            JitStat {
+                benchmark: layout.label(&key.suite, &key.benchmark),
+                config: key.config,
+                values,
+            }
         })
         .collect();
     Some(JitStatsPlot {
-        benchmarks: layout.benchmarks.iter().map(|(s, b)| layout.label(s, b)).collect(),
+        benchmarks: layout
+            .benchmarks
+            .iter()
+            .map(|(s, b)| layout.label(s, b))
+            .collect(),
         configs: layout.configs.clone(),
         stats,
     })
@@ -197,7 +238,13 @@ fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
 /// A file-name-safe version of `s`.
 pub fn slug(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -214,7 +261,11 @@ pub fn speedups(analysis: &RunAnalysis, layout: &Layout) -> Vec<(Key, Estimate)>
                 upper: s.speedup_hi?,
                 confidence: analysis.options.confidence,
             };
-            let key = Key { suite: s.suite.clone(), benchmark: s.benchmark.clone(), config: s.config.clone() };
+            let key = Key {
+                suite: s.suite.clone(),
+                benchmark: s.benchmark.clone(),
+                config: s.config.clone(),
+            };
             Some((key, est))
         })
         .collect()

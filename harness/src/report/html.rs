@@ -37,7 +37,10 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
         if failed.is_empty() {
             "<span class=\"ok\">no failures</span>".to_string()
         } else {
-            format!("<span class=\"bad\">{} failed invocation(s)</span>", failed.len())
+            format!(
+                "<span class=\"bad\">{} failed invocation(s)</span>",
+                failed.len()
+            )
         }
     );
     let find = |name: &str| figures.iter().find(|f| f.name == name);
@@ -53,7 +56,9 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
     let failures_html = if failed.is_empty() {
         "<p class=\"ok\">Every invocation finished with the expected output.</p>".to_string()
     } else {
-        let mut t = String::from("<table><tr><th>benchmark</th><th>config</th><th>invocation</th><th>status</th></tr>");
+        let mut t = String::from(
+            "<table><tr><th>benchmark</th><th>config</th><th>invocation</th><th>status</th></tr>",
+        );
         for (key, inv, status) in &failed {
             let _ = write!(
                 t,
@@ -69,8 +74,14 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
         ("{{RUN_ID}}", escape(&run.run_id)),
         ("{{HEADLINE}}", headline),
         ("{{SUMMARY}}", summary_table(analysis, layout)),
-        ("{{SPEEDUP}}", figure_or("speedup", "No speedups: the run has a single config.")),
-        ("{{JIT}}", figure_or("jit-stats", "The run recorded no JIT counters.")),
+        (
+            "{{SPEEDUP}}",
+            figure_or("speedup", "No speedups: the run has a single config."),
+        ),
+        (
+            "{{JIT}}",
+            figure_or("jit-stats", "The run recorded no JIT counters."),
+        ),
         ("{{BENCHMARKS}}", benchmarks),
         ("{{FAILURES}}", failures_html),
         ("{{ENVIRONMENT}}", environment(run.run_json.as_ref())),
@@ -139,7 +150,12 @@ fn environment(json: Option<&serde_json::Value>) -> String {
     flatten("", json, &mut rows);
     let mut t = String::from("<table><tr><th>field</th><th>value</th></tr>");
     for (k, v) in rows {
-        let _ = write!(t, "<tr><td><code>{}</code></td><td>{}</td></tr>", escape(&k), escape(&v));
+        let _ = write!(
+            t,
+            "<tr><td><code>{}</code></td><td>{}</td></tr>",
+            escape(&k),
+            escape(&v)
+        );
     }
     t + "</table>"
 }
@@ -148,7 +164,11 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>)
     match v {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }

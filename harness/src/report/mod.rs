@@ -45,14 +45,36 @@ pub fn report_command(args: &ReportArgs) -> i32 {
 pub fn generate(run_dir: &Path) -> Result<()> {
     let run = load_run(run_dir)?;
     let layout = layout(&run);
-    let analysis = analyse_run(&run, Measure::Wall, &layout.reference);
-    let series = invocations(&run.rows, Measure::Wall);
-    let figures = draw_all(&analysis, &series, &run.rows, &layout, &run_dir.join("plots"))
-        .context("drawing the plots")?;
+    let measure = measure_of(run.run_json.as_ref());
+    let analysis = analyse_run(&run, measure, &layout.reference);
+    let series = invocations(&run.rows, measure);
+    let figures = draw_all(
+        &analysis,
+        &series,
+        &run.rows,
+        &layout,
+        &run_dir.join("plots"),
+    )
+    .context("drawing the plots")?;
     let page = html::page(&run, &analysis, &layout, &figures);
     let index = run_dir.join("index.html");
     std::fs::write(&index, page).with_context(|| format!("writing {}", index.display()))?;
     Ok(())
+}
+
+/// The measure the run was made for (`method.measure` or `resolved.measure` in run.json):
+/// a callgrind run's wall times are inflated by the instrumentation and must not be shown.
+fn measure_of(json: Option<&serde_json::Value>) -> Measure {
+    let recorded = json.and_then(|j| {
+        [j.get("method"), j.get("resolved")]
+            .into_iter()
+            .flatten()
+            .find_map(|scope| scope.get("measure").and_then(|m| m.as_str()))
+    });
+    match recorded {
+        Some("instructions") => Measure::Instructions,
+        _ => Measure::Wall,
+    }
 }
 
 /// Benchmarks and configs in order of first appearance, and the reference config.
@@ -73,7 +95,11 @@ fn layout(run: &data::RunData) -> Layout {
         .or_else(|| configs.iter().find(|c| *c == "interp").cloned())
         .or_else(|| configs.first().cloned())
         .unwrap_or_default();
-    Layout { benchmarks, configs, reference }
+    Layout {
+        benchmarks,
+        configs,
+        reference,
+    }
 }
 
 /// The reference config named in `run.json`, wherever the runner put it: `reference`, or the
@@ -87,7 +113,10 @@ fn reference_of(json: Option<&serde_json::Value>) -> Option<String> {
         }
         let suites = scope.get("suites").and_then(|v| v.as_array());
         let first = suites.and_then(|s| s.first());
-        if let Some(r) = first.and_then(|s| s.get("reference")).and_then(|v| v.as_str()) {
+        if let Some(r) = first
+            .and_then(|s| s.get("reference"))
+            .and_then(|v| v.as_str())
+        {
             return Some(r.to_string());
         }
     }

@@ -115,7 +115,12 @@ fn resample_into(sample: &[f64], out: &mut [f64], rng: &mut impl Rng) {
 
 fn interval(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
     if stats.is_empty() || !point.is_finite() {
-        return Estimate { point, lower: point, upper: point, confidence };
+        return Estimate {
+            point,
+            lower: point,
+            upper: point,
+            confidence,
+        };
     }
     stats.sort_by(f64::total_cmp);
     let alpha = (1.0 - confidence) / 2.0;
@@ -149,7 +154,14 @@ mod tests {
         let mut data = rng_for(3, "data");
         let a = noisy(&mut data, 100.0, 2.0, 10);
         let b = noisy(&mut data, 100.0, 2.0, 10);
-        let r = ratio_ci(&a, &b, Statistic::Median, 10_000, 0.95, &mut rng_for(1, "aa"));
+        let r = ratio_ci(
+            &a,
+            &b,
+            Statistic::Median,
+            10_000,
+            0.95,
+            &mut rng_for(1, "aa"),
+        );
         assert!(r.contains(1.0), "{r:?}");
     }
 
@@ -163,6 +175,10 @@ mod tests {
         assert!(a.lower <= a.point && a.point <= a.upper);
         let one = bootstrap_ci(&[7.0], Statistic::Mean, 100, 0.95, &mut rng_for(5, "k"));
         assert_eq!((one.lower, one.upper), (7.0, 7.0));
-        assert!(bootstrap_ci(&[], Statistic::Mean, 100, 0.95, &mut rng_for(5, "k")).point.is_nan());
+        assert!(
+            bootstrap_ci(&[], Statistic::Mean, 100, 0.95, &mut rng_for(5, "k"))
+                .point
+                .is_nan()
+        );
     }
 }

@@ -22,12 +22,18 @@ impl Fences {
 /// quartiles say nothing.
 pub fn tukey_fences(xs: &[f64]) -> Fences {
     if xs.len() < 4 {
-        return Fences { low: f64::NEG_INFINITY, high: f64::INFINITY };
+        return Fences {
+            low: f64::NEG_INFINITY,
+            high: f64::INFINITY,
+        };
     }
     let q1 = quantile(xs, 0.25);
     let q3 = quantile(xs, 0.75);
     let iqr = q3 - q1;
-    Fences { low: q1 - 1.5 * iqr, high: q3 + 1.5 * iqr }
+    Fences {
+        low: q1 - 1.5 * iqr,
+        high: q3 + 1.5 * iqr,
+    }
 }
 
 #[cfg(test)]

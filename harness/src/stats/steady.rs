@@ -71,7 +71,10 @@ pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
     let mut bounds = vec![0];
     bounds.extend(&cps);
     bounds.push(series.len());
-    let means: Vec<f64> = bounds.windows(2).map(|w| mean(&series[w[0]..w[1]])).collect();
+    let means: Vec<f64> = bounds
+        .windows(2)
+        .map(|w| mean(&series[w[0]..w[1]]))
+        .collect();
     let steady_start = *bounds.iter().rev().nth(1).unwrap_or(&0);
     let last = *means.last().unwrap_or(&f64::NAN);
     let tolerance = EQUIVALENCE_TOLERANCE * last.abs();
@@ -144,7 +147,10 @@ mod tests {
 
         let mut series = noisy(&mut rng, 1000.0, 10.0, 27);
         series.extend(noisy(&mut rng, 3000.0, 10.0, 3));
-        assert_eq!(classify_invocation(&series).class, SteadyClass::NoSteadyState);
+        assert_eq!(
+            classify_invocation(&series).class,
+            SteadyClass::NoSteadyState
+        );
     }
 
     #[test]

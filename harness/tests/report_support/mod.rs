@@ -35,7 +35,11 @@ impl Default for Spec {
         Spec {
             suite: "synth".into(),
             benchmarks: vec![("fib".into(), 20e6), ("loop".into(), 8e6)],
-            configs: vec![("interp".into(), 1.0), ("jit".into(), 0.5), ("jit-spec".into(), 0.25)],
+            configs: vec![
+                ("interp".into(), 1.0),
+                ("jit".into(), 0.5),
+                ("jit-spec".into(), 0.25),
+            ],
             invocations: 5,
             iterations: 12,
             factor: 1.0,
@@ -56,16 +60,27 @@ pub fn write_run(dir: &Path, spec: &Spec) -> PathBuf {
         for (c, (config, speed)) in spec.configs.iter().enumerate() {
             let jit = config.starts_with("jit");
             for inv in 0..spec.invocations {
-                let failed = spec.plant_failure && b == 0 && c == spec.configs.len() - 1 && inv == 0;
+                let failed =
+                    spec.plant_failure && b == 0 && c == spec.configs.len() - 1 && inv == 0;
                 let status = if failed { "wrong-output" } else { "ok" };
                 let level = 1.0 + rng.gen_range(-spec.noise..=spec.noise) / 2.0;
                 let instr = (base * speed * spec.factor * 3.0).round() as u64;
                 for it in 0..spec.iterations {
                     // Iteration 0 parses and compiles: a warm-up the changepoint analysis finds.
-                    let warm = if it == 0 { 2.5 } else if it == 1 && jit { 1.6 } else { 1.0 };
+                    let warm = if it == 0 {
+                        2.5
+                    } else if it == 1 && jit {
+                        1.6
+                    } else {
+                        1.0
+                    };
                     let noise = 1.0 + rng.gen_range(-spec.noise..=spec.noise);
                     let wall = (base * speed * spec.factor * level * warm * noise) as u64;
-                    let compile = if jit && it < 2 { 150_000 + 10_000 * b as u64 } else { 0 };
+                    let compile = if jit && it < 2 {
+                        150_000 + 10_000 * b as u64
+                    } else {
+                        0
+                    };
                     let deopts = u64::from(jit && config == "jit-spec" && it == 1);
                     let osr = u64::from(jit && it == 0);
                     let _ = writeln!(

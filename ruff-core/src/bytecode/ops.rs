@@ -206,6 +206,8 @@ impl Instr {
 mod tests {
     #[test]
     fn instructions_stay_small() {
-        assert!(std::mem::size_of::<super::Instr>() <= 8);
+        // `IterNext` (two registers and a 32-bit target) sets the size at 12 bytes; growing
+        // past it would cost instruction-cache density in the dispatch loop.
+        assert!(std::mem::size_of::<super::Instr>() <= 12);
     }
 }

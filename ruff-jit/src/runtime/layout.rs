@@ -16,8 +16,9 @@ use ruff_core::tier::JitCtx;
 pub const VALUE_SIZE: i32 = 16;
 /// Offset of a `Value`'s i64/f64/pointer payload.
 pub const PAYLOAD: i32 = 8;
-/// Offset of a `Bool`'s byte.
-pub const BOOL_BYTE: i32 = 1;
+/// Offset of a `Bool`'s byte. `repr(C, u8)` puts the tag first and then a union aligned to
+/// 8, so every payload, the Bool byte included, is at offset 8 (pinned by value.rs's test).
+pub const BOOL_BYTE: i32 = 8;
 
 pub const CTX_RET: i32 = offset_of!(JitCtx, ret) as i32;
 pub const CTX_RESUME_PC: i32 = offset_of!(JitCtx, resume_pc) as i32;

@@ -134,6 +134,7 @@ pub extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {
         2 => "OSR entry guard failed",
         3 => "integer division by zero / overflow check",
         4 => "shift count out of range",
+        5 => "instruction never ran before compilation (no feedback)",
         _ => "guard failed",
     };
     eprintln!("[jit] deopt in function #{proto_id} at pc {pc}: {why}");

@@ -36,32 +36,33 @@ impl Emitter<'_, '_> {
 
         // Is R[base] a closure...
         let t = self.load_tag(base);
-        let is_fn = self.b.ins().icmp_imm(IntCC::Equal, t, tag::FUNC as i64);
+        let is_fn = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::FUNC as i64);
         let c1 = self.next_check(is_fn, slow);
         let clo = self.b.ins().load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
         let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
-        let arity = self.b.ins().uload16(flags(), proto, PROTO_ARITY);
+        let arity = self.b.ins().uload16(types::I32, flags(), proto, PROTO_ARITY);
         // ... of the right arity ...
-        let ok = self.b.ins().icmp_imm(IntCC::Equal, arity, argc as i64);
+        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, arity, argc as i64);
         let _ = c1;
         self.next_check(ok, slow);
         // ... whose prototype is compiled ...
-        let id = self.b.ins().uload32(flags(), proto, PROTO_ID);
-        let id64 = self.b.ins().uextend(types::I64, id);
-        let off = self.b.ins().ishl_imm(id64, 3);
+        // `uload32` zero-extends the u32 id to i64.
+        let id64 = self.b.ins().uload32(flags(), proto, PROTO_ID);
+        let id = self.b.ins().ireduce(types::I32, id64);
+        let off = self.b.ins().ishl_imm_s(id64, 3);
         let table = self.iconst(types::I64, self.opts.call_table as i64);
         let at = self.b.ins().iadd(table, off);
         let entry = self.b.ins().load(types::I64, flags(), at, 0);
-        let compiled = self.b.ins().icmp_imm(IntCC::NotEqual, entry, 0);
+        let compiled = self.b.ins().icmp_imm_s(IntCC::NotEqual, entry, 0);
         self.next_check(compiled, slow);
         // ... and a call that stays within the depth limit?
         let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
-        let room = self.b.ins().icmp_imm(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
+        let room = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
         self.next_check(room, slow);
 
-        let deeper = self.b.ins().iadd_imm(depth, 1);
+        let deeper = self.b.ins().iadd_imm_s(depth, 1);
         self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
-        let callee_regs = self.b.ins().iadd_imm(self.regs, slot(base + 1) as i64);
+        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
         let how = self.iconst(types::I32, DIRECT_ENTRY as i64);
         let status = self.call_entry(entry, &[self.ctx, callee_regs, how]);
 
@@ -69,7 +70,7 @@ impl Emitter<'_, '_> {
         let outcome = self.b.create_block();
         let fin = self.b.append_block_param(outcome, types::I32);
         let deopt = self.b.create_block();
-        let is_deopt = self.b.ins().icmp_imm(IntCC::Equal, status, 1);
+        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, status, 1);
         self.b.ins().brif(is_deopt, deopt, &[], outcome, &[BlockArg::Value(status)]);
 
         self.b.switch_to_block(deopt);
@@ -77,7 +78,7 @@ impl Emitter<'_, '_> {
         self.b.set_cold_block(deopt);
         let resumed = self
             .call_helper(
-                runtime::rt_callee_deopt as usize,
+                runtime::rt_callee_deopt as *const () as usize,
                 SigKind::P4R32,
                 &[self.ctx, callee_regs, table, id],
             )
@@ -90,15 +91,16 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(outcome);
         self.b.seal_block(outcome);
         self.b.ins().store(flags(), depth, self.ctx, CTX_DEPTH);
-        let returned = self.b.ins().icmp_imm(IntCC::Equal, fin, 0);
+        let returned = self.b.ins().icmp_imm_s(IntCC::Equal, fin, 0);
         let one = self.iconst(types::I32, 1);
+        let zero = self.iconst(types::I32, 0);
         let ok32 = self.b.ins().select(returned, one, zero);
         self.check_ok(ok32, pc);
 
         // Release the closure reference in R[base] (inline unless it is the last one),
         // then move the result in.
         let strong = self.b.ins().load(types::I64, flags(), clo, 0);
-        let last = self.b.ins().icmp_imm(IntCC::Equal, strong, 1);
+        let last = self.b.ins().icmp_imm_s(IntCC::Equal, strong, 1);
         let drop_blk = self.b.create_block();
         let dec_blk = self.b.create_block();
         let moved = self.b.create_block();
@@ -106,11 +108,11 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(drop_blk);
         self.b.seal_block(drop_blk);
         let addr = self.slot_addr(base);
-        self.call_helper(runtime::rt_clear_slot as usize, SigKind::P1Void, &[addr]);
+        self.call_helper(runtime::rt_clear_slot as *const () as usize, SigKind::P1Void, &[addr]);
         self.b.ins().jump(moved, &[]);
         self.b.switch_to_block(dec_blk);
         self.b.seal_block(dec_blk);
-        let fewer = self.b.ins().iadd_imm(strong, -1);
+        let fewer = self.b.ins().iadd_imm_s(strong, -1);
         self.b.ins().store(flags(), fewer, clo, 0);
         self.b.ins().jump(moved, &[]);
         self.b.switch_to_block(moved);
@@ -144,7 +146,7 @@ impl Emitter<'_, '_> {
     fn call_through_vm(&mut self, pc: u32) {
         let pcv = self.iconst(types::I32, pc as i64);
         let ok = self
-            .call_helper(runtime::rt_call as usize, SigKind::P3R32, &[self.ctx, self.regs, pcv])
+            .call_helper(runtime::rt_call as *const () as usize, SigKind::P3R32, &[self.ctx, self.regs, pcv])
             .expect("returns");
         self.check_ok(ok, pc);
     }

@@ -13,8 +13,6 @@ use ruff_core::bytecode::{FuncProto, Instr, Reg, UpvalDesc};
 pub struct Block {
     pub start: u32,
     pub end: u32,
-    /// Successor block starts.
-    pub succs: Vec<u32>,
 }
 
 /// The control-flow graph and liveness of one function.
@@ -38,7 +36,7 @@ pub fn reads(proto: &FuncProto, instr: &Instr) -> Vec<Reg> {
         Move { src, .. } | DefGlobal { src, .. } | SetGlobal { src, .. } | SetUpval { src, .. } => {
             vec![src]
         }
-        CheckDef { reg } | NewCell { reg } => vec![reg],
+        CheckDef { reg, .. } | NewCell { reg } => vec![reg],
         GetCell { cell, .. } => vec![cell],
         SetCell { cell, src } => vec![cell, src],
         Add { a, b, .. }
@@ -204,11 +202,8 @@ impl Cfg {
         let mut start = 0;
         for pc in 1..=n {
             if leader[pc as usize] {
-                let last = pc - 1;
-                let (fall, target) = successors(&proto.code[last as usize], last);
-                let succs = fall.into_iter().chain(target).filter(|&s| s < n).collect();
                 block_at[start as usize] = blocks.len();
-                blocks.push(Block { start, end: pc, succs });
+                blocks.push(Block { start, end: pc });
                 start = pc;
             }
         }

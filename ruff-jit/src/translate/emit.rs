@@ -8,7 +8,7 @@
 //! would have been.
 
 use cranelift_codegen::ir::{
-    condcodes::IntCC, types, AbiParam, Block, BlockArg, InstBuilder, MemFlags, SigRef, Signature,
+    condcodes::IntCC, types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, SigRef, Signature,
     Value,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
@@ -31,6 +31,7 @@ pub enum Why {
     Osr = 2,
     Division = 3,
     Shift = 4,
+    NoFeedback = 5,
 }
 
 /// Helper signatures, imported lazily into the function.
@@ -64,11 +65,13 @@ pub struct Emitter<'a, 'f> {
     /// Side exits created but not yet filled: (block, state at the guard, resume pc, why).
     pending_exits: Vec<(Block, State, u32, Why)>,
     pub guards: u32,
+    /// Pcs left to the interpreter for lack of feedback (`Action::Trap`).
+    pub traps: Vec<u32>,
 }
 
 /// Memory flags for frame and context accesses: always aligned, never trapping.
-pub fn flags() -> MemFlags {
-    MemFlags::trusted()
+pub fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
 }
 
 pub fn slot(r: Reg) -> i32 {
@@ -108,6 +111,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
             sigs: Sigs::default(),
             pending_exits: Vec::new(),
             guards: 0,
+            traps: Vec::new(),
         }
     }
 
@@ -146,7 +150,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// Address of register `r`'s slot.
     pub fn slot_addr(&mut self, r: Reg) -> Value {
-        self.b.ins().iadd_imm(self.regs, slot(r) as i64)
+        self.b.ins().iadd_imm_s(self.regs, slot(r) as i64)
     }
 
     pub fn load_tag(&mut self, r: Reg) -> Value {
@@ -207,14 +211,13 @@ impl<'a, 'f> Emitter<'a, 'f> {
             SigKind::P1Void => &mut self.sigs.p1_void,
             SigKind::P4R32 => &mut self.sigs.p4_r32,
             SigKind::Trace => &mut self.sigs.trace,
-            SigKind::Entry => &mut self.sigs.entry,
             SigKind::Iter => &mut self.sigs.iter,
         };
         let sig = match *slot {
             Some(s) => s,
             None => {
                 let s = match kind {
-                    SigKind::P3R32 | SigKind::Entry => self.sig(&[I64, I64, I32], Some(I32)),
+                    SigKind::P3R32 => self.sig(&[I64, I64, I32], Some(I32)),
                     SigKind::P3Void => self.sig(&[I64, I64, I32], None),
                     SigKind::P1R32 => self.sig(&[I64], Some(I32)),
                     SigKind::P1Void => self.sig(&[I64], None),
@@ -229,8 +232,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     SigKind::P1Void => &mut self.sigs.p1_void,
                     SigKind::P4R32 => &mut self.sigs.p4_r32,
                     SigKind::Trace => &mut self.sigs.trace,
-                    SigKind::Entry => &mut self.sigs.entry,
-                    SigKind::Iter => &mut self.sigs.iter,
+                            SigKind::Iter => &mut self.sigs.iter,
                 };
                 *slot = Some(s);
                 s
@@ -270,7 +272,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.switch_to_block(blk);
         self.b.set_cold_block(blk);
         let pc = self.b.block_params(blk)[0];
-        self.call_helper(runtime::rt_error as usize, SigKind::P3Void, &[self.ctx, self.regs, pc]);
+        self.call_helper(runtime::rt_error as *const () as usize, SigKind::P3Void, &[self.ctx, self.regs, pc]);
         let st = self.iconst(types::I32, STATUS_ERROR as i64);
         self.b.ins().return_(&[st]);
     }
@@ -287,7 +289,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
     }
 
     /// Emits a cold side exit block for the state `st`, resuming at `pc`.
-    fn side_exit(&mut self, st: &State, pc: u32, why: Why) -> Block {
+    pub fn side_exit(&mut self, st: &State, pc: u32, why: Why) -> Block {
         let exit = self.b.create_block();
         self.pending_exits.push((exit, st.clone(), pc, why));
         exit
@@ -306,7 +308,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
             if self.opts.trace {
                 let id = self.iconst(types::I32, self.proto_id() as i64);
                 let w = self.iconst(types::I32, why as i64);
-                self.call_helper(runtime::rt_trace_deopt as usize, SigKind::Trace, &[id, pcv, w]);
+                self.call_helper(runtime::rt_trace_deopt as *const () as usize, SigKind::Trace, &[id, pcv, w]);
             }
             let s = self.iconst(types::I32, STATUS_DEOPT as i64);
             self.b.ins().return_(&[s]);
@@ -327,7 +329,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
     pub fn guard_load(&mut self, r: Reg, ty: Ty, st: &State, pc: u32, why: Why) {
         self.guards += 1;
         let t = self.load_tag(r);
-        let ok = self.b.ins().icmp_imm(IntCC::Equal, t, ty.tag() as i64);
+        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, t, ty.tag() as i64);
         self.deopt_unless(ok, st, pc, why);
         let v = self.load_payload(r, ty);
         self.set(r, ty, v);
@@ -342,8 +344,8 @@ impl<'a, 'f> Emitter<'a, 'f> {
         let t64 = self.b.ins().uextend(types::I64, t);
         let m = self.iconst(types::I64, mask);
         let bits = self.b.ins().ushr(m, t64);
-        let bit = self.b.ins().band_imm(bits, 1);
-        self.b.ins().icmp_imm(IntCC::NotEqual, bit, 0)
+        let bit = self.b.ins().band_imm_s(bits, 1);
+        self.b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0)
     }
 
     /// Releases a heap value in `r`'s slot (it becomes Null) so scalars can be stored there.
@@ -357,7 +359,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.seal_block(clear);
         self.b.set_cold_block(clear);
         let addr = self.slot_addr(r);
-        self.call_helper(runtime::rt_clear_slot as usize, SigKind::P1Void, &[addr]);
+        self.call_helper(runtime::rt_clear_slot as *const () as usize, SigKind::P1Void, &[addr]);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
@@ -380,7 +382,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
         for r in proto.arity..proto.num_regs {
             if self.cfg.live_in[0][r as usize] {
                 let addr = self.slot_addr(r);
-                self.call_helper(runtime::rt_set_undef as usize, SigKind::P1Void, &[addr]);
+                self.call_helper(runtime::rt_set_undef as *const () as usize, SigKind::P1Void, &[addr]);
             }
         }
         self.b.ins().jump(start, &[]);
@@ -402,7 +404,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     self.guards += 1;
                     let t = self.load_tag(r);
                     let heap = self.is_heap_tag(t);
-                    let ok = self.b.ins().bxor_imm(heap, 1);
+                    let ok = self.b.ins().bxor_imm_s(heap, 1);
                     self.deopt_unless(ok, &boxed, h, Why::Osr);
                 }
                 Kind::Boxed => {}
@@ -421,6 +423,5 @@ pub enum SigKind {
     P1Void,
     P4R32,
     Trace,
-    Entry,
     Iter,
 }

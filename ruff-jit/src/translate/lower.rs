@@ -50,7 +50,7 @@ impl Emitter<'_, '_> {
                 let pcv = self.iconst(types::I32, pc as i64);
                 let ok = self
                     .call_helper(
-                        runtime::rt_generic as usize,
+                        runtime::rt_generic as *const () as usize,
                         SigKind::P3R32,
                         &[self.ctx, self.regs, pcv],
                     )
@@ -109,6 +109,12 @@ impl Emitter<'_, '_> {
                 self.set(*dst, rty, v);
             }
             Action::Nop => {}
+            Action::Trap => {
+                self.traps.push(pc);
+                let exit = self.side_exit(st, pc, Why::NoFeedback);
+                self.b.ins().jump(exit, &[]);
+                return None;
+            }
             Action::Jump { target } => {
                 self.jump_edge(branch.expect("jump state"), *target);
                 return None;
@@ -146,7 +152,7 @@ impl Emitter<'_, '_> {
                 let i = self.iconst(types::I32, *iter as i64);
                 let d = self.iconst(types::I32, *dst as i64);
                 let more = self
-                    .call_helper(runtime::rt_iter_next as usize, SigKind::Iter, &[self.regs, i, d])
+                    .call_helper(runtime::rt_iter_next as *const () as usize, SigKind::Iter, &[self.regs, i, d])
                     .expect("returns");
                 let exit_state = branch.expect("exit state");
                 self.branch_edges(more, (fall, pc + 1), (exit_state, *exit));
@@ -195,7 +201,7 @@ impl Emitter<'_, '_> {
     fn truth(&mut self, ty: Ty, v: Value) -> Value {
         match ty {
             Ty::Bool => v,
-            Ty::Int => self.b.ins().icmp_imm(IntCC::NotEqual, v, 0),
+            Ty::Int => self.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0),
             Ty::Float => {
                 // -0.0 is falsy and NaN truthy: exactly `v != 0.0` (unordered counts as !=).
                 let z = self.b.ins().f64const(0.0);
@@ -207,7 +213,7 @@ impl Emitter<'_, '_> {
     /// Truthiness of a boxed register: Bool inline, anything else through the helper.
     fn boxed_truth(&mut self, r: Reg) -> Value {
         let t = self.load_tag(r);
-        let is_bool = self.b.ins().icmp_imm(IntCC::Equal, t, tag::BOOL as i64);
+        let is_bool = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::BOOL as i64);
         let bb = self.b.create_block();
         let other = self.b.create_block();
         // The join block receives the truth value as a block parameter from both paths.
@@ -222,7 +228,7 @@ impl Emitter<'_, '_> {
         self.b.seal_block(other);
         let addr = self.slot_addr(r);
         let res = self
-            .call_helper(runtime::rt_truthy as usize, SigKind::P1R32, &[addr])
+            .call_helper(runtime::rt_truthy as *const () as usize, SigKind::P1R32, &[addr])
             .expect("returns");
         let v = self.b.ins().ireduce(types::I8, res);
         self.b.ins().jump(join, &[BlockArg::Value(v)]);
@@ -259,17 +265,16 @@ impl Emitter<'_, '_> {
                 _ => self.b.ins().fdiv(x, y),
             };
         }
-        let ins = |e: &mut Self| e.b.ins();
         match op {
-            ArOp::Add => ins(self).iadd(x, y),
-            ArOp::Sub => ins(self).isub(x, y),
-            ArOp::Mul => ins(self).imul(x, y),
-            ArOp::And => ins(self).band(x, y),
-            ArOp::Or => ins(self).bor(x, y),
-            ArOp::Xor => ins(self).bxor(x, y),
+            ArOp::Add => self.b.ins().iadd(x, y),
+            ArOp::Sub => self.b.ins().isub(x, y),
+            ArOp::Mul => self.b.ins().imul(x, y),
+            ArOp::And => self.b.ins().band(x, y),
+            ArOp::Or => self.b.ins().bor(x, y),
+            ArOp::Xor => self.b.ins().bxor(x, y),
             ArOp::Shl | ArOp::Shr => {
                 // A count outside 0..63 is an error: the interpreter raises it after a deopt.
-                let ok = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, y, 63);
+                let ok = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, y, 63);
                 self.deopt_unless(ok, st, pc, Why::Shift);
                 if op == ArOp::Shl {
                     self.b.ins().ishl(x, y)
@@ -279,11 +284,11 @@ impl Emitter<'_, '_> {
             }
             ArOp::Div | ArOp::Mod => {
                 // Division by zero: the interpreter raises the error after a deopt.
-                let nz = self.b.ins().icmp_imm(IntCC::NotEqual, y, 0);
+                let nz = self.b.ins().icmp_imm_s(IntCC::NotEqual, y, 0);
                 self.deopt_unless(nz, st, pc, Why::Division);
                 // MIN / -1 traps in hardware: divide by 1 instead and fix the result
                 // (MIN / -1 wraps to MIN = -MIN; x % -1 is 0 = x % 1).
-                let m1 = self.b.ins().icmp_imm(IntCC::Equal, y, -1);
+                let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
                 let one = self.iconst(types::I64, 1);
                 let safe = self.b.ins().select(m1, one, y);
                 if op == ArOp::Div {
@@ -346,7 +351,7 @@ impl Emitter<'_, '_> {
             (Un::Truthy, _) => (Ty::Bool, self.truth(ty, x)),
             (Un::Not, _) => {
                 let t = self.truth(ty, x);
-                (Ty::Bool, self.b.ins().bxor_imm(t, 1))
+                (Ty::Bool, self.b.ins().bxor_imm_s(t, 1))
             }
         }
     }
@@ -365,7 +370,7 @@ impl Emitter<'_, '_> {
         let next = self.get(iter, Ty::Int);
         let stop = self.get(iter + 1, Ty::Int);
         let step = self.get(iter + 2, Ty::Int);
-        let up = self.b.ins().icmp_imm(IntCC::SignedGreaterThan, step, 0);
+        let up = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
         let below = self.b.ins().icmp(IntCC::SignedLessThan, next, stop);
         let above = self.b.ins().icmp(IntCC::SignedGreaterThan, next, stop);
         let more = self.b.ins().select(up, below, above);

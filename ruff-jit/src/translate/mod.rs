@@ -21,7 +21,7 @@ mod lower;
 mod plan;
 mod state;
 
-use cranelift_codegen::ir::{types, AbiParam, Function, InstBuilder, Signature};
+use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch};
 use ruff_core::bytecode::{FuncProto, Instr};
@@ -54,6 +54,8 @@ pub const DIRECT_ENTRY: u32 = u32::MAX;
 /// Facts about the translated function.
 pub struct Translated {
     pub guards: u32,
+    /// Pcs that deopt because they had no feedback (see `plan::Action::Trap`).
+    pub traps: Vec<u32>,
     pub entry_pcs: Vec<u32>,
 }
 
@@ -139,11 +141,20 @@ fn analyse(
         let block = &cfg.blocks[b];
         let mut st = states[b].clone().expect("queued blocks have a state");
         let mut branch = None;
+        let mut trapped = false;
         for pc in block.start..block.end {
             let plan = planner.plan(pc, &st);
+            if plan.action == plan::Action::Trap {
+                // The code leaves for the interpreter here: no edges out of this block.
+                trapped = true;
+                break;
+            }
             let (fall, br) = apply(&plan, &st);
             st = fall;
             branch = br;
+        }
+        if trapped {
+            continue;
         }
         let last = block.end - 1;
         let (fall_pc, target) = cfg::successors(&proto.code[last as usize], last);
@@ -176,6 +187,7 @@ pub fn translate(
     func: &mut Function,
     fctx: &mut FunctionBuilderContext,
     req: &CompileRequest<'_>,
+    no_spec: &[u32],
     opts: &Options,
 ) -> Result<Translated, String> {
     let proto: &FuncProto = req.proto;
@@ -187,7 +199,7 @@ pub fn translate(
         proto,
         feedback: &req.profile.feedback,
         spec: opts.spec,
-        no_spec: req.no_speculation_at,
+        no_spec,
     };
     let hoisted = hoist::hoisted_types(&planner, &cfg, opts.spec && opts.hoist);
     let targets = scalar_targets(proto, opts.spec);
@@ -246,9 +258,14 @@ pub fn translate(
     e.finish_side_exits();
     e.finish_error_block();
     let guards = e.guards;
+    let traps = std::mem::take(&mut e.traps);
     // Loop headers get their back edges last, so blocks are sealed once everything is
     // emitted (cranelift-frontend then resolves the variables' block parameters).
     e.b.seal_all_blocks();
     b.finalize(opts.frontend);
-    Ok(Translated { guards, entry_pcs })
+    Ok(Translated {
+        guards,
+        traps,
+        entry_pcs,
+    })
 }

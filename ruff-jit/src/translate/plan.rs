@@ -105,6 +105,9 @@ pub enum Action {
     Return { src: Reg },
     ReturnNull,
     Nop,
+    /// Never executed when the profile was taken (no feedback): leave for the interpreter,
+    /// which records feedback; the recompiled code then specializes it.
+    Trap,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -147,6 +150,12 @@ impl Planner<'_> {
         let instr = self.proto.code[pc as usize];
         let allow = self.may_speculate(pc);
         let fb = self.fb(pc);
+        if allow && instr.has_feedback() && self.lacks_feedback(&instr, fb, st) {
+            return Plan {
+                guards: vec![],
+                action: Action::Trap,
+            };
+        }
         let generic = || self.generic(pc, &instr);
         let simple = |action| Plan {
             guards: vec![],
@@ -181,7 +190,7 @@ impl Planner<'_> {
                 Some(ty) => simple(Action::Move { dst, src, ty }),
                 None => generic(),
             },
-            CheckDef { reg } if st[reg as usize].ty().is_some() => simple(Action::Nop),
+            CheckDef { reg, .. } if st[reg as usize].ty().is_some() => simple(Action::Nop),
             Add { dst, a, b } => self.arith(st, fb, allow, ArOp::Add, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
             Sub { dst, a, b } => self.arith(st, fb, allow, ArOp::Sub, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
             Mul { dst, a, b } => self.arith(st, fb, allow, ArOp::Mul, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
@@ -269,6 +278,20 @@ impl Planner<'_> {
             ReturnNull => simple(Action::ReturnNull),
             _ => generic(),
         }
+    }
+
+    /// True if a speculable instruction has an operand that is neither known from the state
+    /// nor seen by the profile (the instruction never ran).
+    fn lacks_feedback(&self, instr: &Instr, fb: u32, st: &State) -> bool {
+        if matches!(instr, Instr::GetIndex { .. } | Instr::SetIndex { .. }) {
+            return false;
+        }
+        let unknown = |r: Option<Reg>, seen: Seen| match r {
+            Some(r) => st[r as usize].ty().is_none() && seen == Seen::Nothing,
+            None => false,
+        };
+        let (a, b) = super::cfg::operand_pair(instr);
+        unknown(a, seen_lhs(fb)) || unknown(b, seen_rhs(fb))
     }
 
     /// True if the loop prepared at `pc` has always iterated over an Int range, so the
@@ -467,7 +490,7 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             }
             (s, Some(exit))
         }
-        Action::Return { .. } | Action::ReturnNull => (s, None),
+        Action::Return { .. } | Action::ReturnNull | Action::Trap => (s, None),
         Action::Nop => (s, None),
     }
 }

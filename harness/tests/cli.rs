@@ -1,0 +1,216 @@
+//! The `harness` binary end to end: bad input (exit 2, nothing written), the subprocess
+//! executor against a stand-in `ruff` script that can crash, hang, fail or lie, and — when
+//! the real `ruff` binary has been built next to `harness` — one quick real run.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FAKE_RUFF: &str = r#"#!/bin/sh
+# Stand-in for `ruff bench FILE --config C --iterations N --records PATH`; the program file's
+# content picks the behaviour.
+file=$2; n=1; rec=/dev/stderr
+shift 2
+while [ $# -gt 0 ]; do
+  case $1 in --iterations) n=$2; shift 2;; --records) rec=$2; shift 2;; *) shift;; esac
+done
+mode=$(cat "$file")
+case $mode in
+  crash) kill -SEGV $$;;
+  hang) exec sleep 30;;
+  fail) echo "x.ruff:1:1: runtime error: boom" >&2; exit 70;;
+esac
+i=0
+while [ $i -lt $n ]; do
+  out="Result: 42"
+  if [ "$mode" = wrong ] && [ $i -eq 1 ]; then out="Result: 41"; fi
+  echo "$out"
+  echo "{\"iteration\":$i,\"wall_ns\":$((1000 + i)),\"stdout_bytes\":11,\"deopts\":0}" >> "$rec"
+  i=$((i+1))
+done
+"#;
+
+fn harness(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+/// A suite with one benchmark per behaviour, and the fake ruff.
+fn setup(dir: &Path, behaviours: &[&str]) -> PathBuf {
+    let suite = dir.join("s");
+    std::fs::create_dir_all(&suite).unwrap();
+    let mut toml = String::from("[suite]\nname = \"s\"\ninvocations = 1\niterations = 3\n");
+    for b in behaviours {
+        std::fs::write(suite.join(format!("{b}.ruff")), b).unwrap();
+        toml.push_str(&format!(
+            "[[benchmark]]\nname = \"{b}\"\nfile = \"{b}.ruff\"\nresult = \"42\"\n"
+        ));
+    }
+    std::fs::write(suite.join("suite.toml"), toml).unwrap();
+    let ruff = dir.join("ruff");
+    std::fs::write(&ruff, FAKE_RUFF).unwrap();
+    std::fs::set_permissions(&ruff, std::fs::Permissions::from_mode(0o755)).unwrap();
+    suite
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_problem_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d, &["ok"]);
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["run", "s", "--ruff", "ruff", "--configs", "interp,turbo"],
+            "unknown config 'turbo'",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--configs", "jit:speed=2"],
+            "unknown knob 'speed'",
+        ),
+        (&["run", "nowhere", "--ruff", "ruff"], "nowhere/suite.toml"),
+        (
+            &["run", "s", "--ruff", "ruff", "--bench", "zzz"],
+            "--bench 'zzz'",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--out", "ruff/sub"],
+            "--out ruff/sub",
+        ),
+    ];
+    for (args, needle) in cases {
+        let o = harness(args, d);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+    std::fs::write(
+        d.join("s/suite.toml"),
+        "[suite]\nname = \"s\"\ninvocatons = 2\n",
+    )
+    .unwrap();
+    let o = harness(&["run", "s", "--ruff", "ruff"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("s/suite.toml") && stderr(&o).contains("invocatons"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("reports").exists(), "no run folder for bad input");
+}
+
+#[test]
+fn failures_are_recorded_with_their_status_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d, &["ok", "crash", "hang", "fail", "wrong"]);
+    let o = harness(
+        &[
+            "run",
+            "s",
+            "--ruff",
+            "ruff",
+            "--configs",
+            "interp",
+            "--timeout",
+            "0.5",
+            "--out",
+            "out",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let run = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let log = std::fs::read_to_string(run.join("invocations.jsonl")).unwrap();
+    for (bench, status) in [
+        ("ok", "ok"),
+        ("crash", "crash"),
+        ("hang", "timeout"),
+        ("fail", "error"),
+        ("wrong", "wrong-output"),
+    ] {
+        let line = log
+            .lines()
+            .find(|l| l.contains(&format!("\"benchmark\":\"{bench}\"")))
+            .unwrap();
+        assert!(line.contains(&format!("\"status\":\"{status}\"")), "{line}");
+    }
+    let results = std::fs::read_to_string(run.join("results.csv")).unwrap();
+    assert_eq!(results.lines().filter(|l| l.contains(",ok,")).count(), 3);
+    let ok_row = results.lines().find(|l| l.contains(",ok,")).unwrap();
+    assert!(
+        ok_row.ends_with(|c: char| c.is_ascii_digit()),
+        "max_rss_kb recorded: {ok_row}"
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("crash=1") && out.contains("timeout=1"),
+        "{out}"
+    );
+}
+
+/// The real `ruff`, if built into the same target folder (`cargo build -p ruff-jit`).
+#[test]
+fn quick_run_with_the_real_ruff() {
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_harness"));
+    let dir = exe.parent().unwrap();
+    let Some(ruff) = [dir.join("ruff"), dir.join("../release/ruff")]
+        .into_iter()
+        .find(|p| p.is_file())
+    else {
+        eprintln!("skipped: no ruff binary next to {}", exe.display());
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let suite = d.join("tiny");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::write(
+        suite.join("fib.ruff"),
+        "func fib(n) { if n < 2 { return n } return fib(n - 1) + fib(n - 2) }\n\
+         func run() { print(\"Result:\", fib(15)) }\nrun()\n",
+    )
+    .unwrap();
+    std::fs::write(
+        suite.join("suite.toml"),
+        "[suite]\nname = \"tiny\"\n[[benchmark]]\nname = \"fib\"\nfile = \"fib.ruff\"\nresult = \"610\"\n",
+    )
+    .unwrap();
+    let o = harness(
+        &[
+            "run",
+            "tiny",
+            "--quick",
+            "--ruff",
+            ruff.to_str().unwrap(),
+            "--out",
+            "out",
+        ],
+        d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}\n{}",
+        stderr(&o),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let run = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let summary = std::fs::read_to_string(run.join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 1 + 4, "{summary}");
+}
