@@ -33,6 +33,8 @@ pub enum Command {
     Baseline(crate::gate::BaselineArgs),
     /// Compare a run against a baseline: exit 0 no regression, 1 regression, 2 error.
     Compare(crate::gate::CompareArgs),
+    /// Run the JIT micro-benchmarks (cargo bench -p ruff-jit) and write them as a run folder.
+    Micro(crate::report::micro::MicroArgs),
 }
 
 /// How invocations are executed.

@@ -120,7 +120,11 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
                 outcome.status.name(),
                 outcome.message
             );
-            bar.println(&line);
+            if bar.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                bar.println(&line);
+            }
             failures.push(line);
         }
         bar.inc(1);
@@ -129,7 +133,8 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     drop(writer);
 
     let rows = results::read_results(&results_path)?;
-    let analysis = analyse(&rows, &options);
+    let mut analysis = analyse(&rows, &options);
+    sort_by_plan(&mut analysis, plan);
     summary::write(dir, &analysis)?;
     let mut status_counts = BTreeMap::new();
     for entry in log::read_log(&dir.join(log::FILE))? {
@@ -146,6 +151,35 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
         status_counts,
         failures,
     })
+}
+
+/// Orders tables as the user wrote them: suites, benchmarks in manifest order, configs in
+/// `--configs` order (the run itself used a shuffled order).
+fn sort_by_plan(analysis: &mut Analysis, plan: &Plan) {
+    let rank = |suite: &str, bench: &str, config: &str| {
+        let si = plan
+            .suites
+            .iter()
+            .position(|s| s.name == suite)
+            .unwrap_or(usize::MAX);
+        let bi = plan
+            .suites
+            .get(si)
+            .and_then(|s| s.benchmarks.iter().position(|b| b.name == bench))
+            .unwrap_or(usize::MAX);
+        let ci = plan
+            .configs
+            .iter()
+            .position(|c| c == config)
+            .unwrap_or(usize::MAX);
+        (si, bi, ci)
+    };
+    analysis
+        .summary
+        .sort_by_key(|r| rank(&r.suite, &r.benchmark, &r.config));
+    analysis
+        .invocations
+        .sort_by_key(|r| (rank(&r.suite, &r.benchmark, &r.config), r.invocation));
 }
 
 fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> RunInfo {
@@ -182,6 +216,7 @@ fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> 
             "tasks": plan.total_tasks,
             "resumed": plan.resumed,
             "ruff": plan.ruff,
+            "ruff_version": plan.ruff.as_ref().and_then(|r| run_json::command_output(&r.to_string_lossy(), &["--version"])),
             "benchmarks": plan.suites.iter().zip(&plan.settings).flat_map(|(s, set)| {
                 s.benchmarks.iter().zip(set).map(move |(b, set)| json!({
                     "suite": s.name, "benchmark": b.name, "settings": set,

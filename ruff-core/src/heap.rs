@@ -271,8 +271,10 @@ pub struct BoundMethod {
 pub struct StructDef {
     pub name: Rc<str>,
     pub fields: Vec<Rc<str>>,
-    /// Methods in declaration order; each is a closure without upvalues.
-    pub methods: Vec<(Rc<str>, Rc<Closure>)>,
+    /// Methods in declaration order; each is a closure without upvalues. Set once by the
+    /// compiler after the methods are compiled (a method may build an instance of its own
+    /// struct, so the definition must exist first).
+    pub methods: std::cell::OnceCell<Vec<(Rc<str>, Rc<Closure>)>>,
 }
 
 impl StructDef {
@@ -282,6 +284,7 @@ impl StructDef {
 
     pub fn method(&self, name: &str) -> Option<&Rc<Closure>> {
         self.methods
+            .get()?
             .iter()
             .find(|(n, _)| &**n == name)
             .map(|(_, m)| m)

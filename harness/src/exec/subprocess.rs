@@ -9,15 +9,19 @@
 //! - Past the timeout the process gets SIGKILL and the invocation is `timeout`.
 //!
 //! Instruction mode (`--measure instructions`) runs the same command under
-//! `valgrind --tool=callgrind --dump-before=SYM --dump-after=SYM`, where the SYM patterns
-//! match the functions in `ruff` that run one bench iteration (`--iteration-symbol`; by
-//! default the public engine entry points `Engine::run_main` and `Engine::call_global`). Callgrind then
-//! writes one profile dump when each iteration starts and one when it ends; the dump taken at
-//! the end of an iteration holds exactly the instructions executed since its start (its
-//! `summary:` line), excluding start-up, record writing and exit. Counts are repeatable to the
-//! instruction. `perf stat` counts whole processes only, so it cannot give per-iteration
-//! numbers and is not used. If callgrind sees no iteration boundaries the invocation is an
-//! `error` with that message rather than a per-process number passed off as per-iteration.
+//! `valgrind --tool=callgrind` with `--dump-before=F --dump-after=F` for the functions F that
+//! run one iteration (`--iteration-symbol`; by default the public engine entry points
+//! `Engine::run_main`, which `ruff bench` calls for iteration 0, and `Engine::call_global`,
+//! called once for each later iteration). Each dump holds the instructions executed since the
+//! previous dump, and the dump taken when F returns is the iteration's count (its `summary:`
+//! line). Start-up before iteration 0 falls in the first `--dump-before` dump and exit in the
+//! final one, so neither is counted. Callgrind (3.19) does not always fire `--dump-before` for
+//! later iterations, so a count for iteration i >= 1 may include the few tens of thousands of
+//! instructions `ruff bench` spends between iterations (writing a record): a constant, so
+//! comparisons between configs and commits stay exact. Counts repeat to the instruction.
+//! `perf stat` counts whole processes only and cannot give per-iteration numbers, so it is not
+//! used. If callgrind sees a different number of iteration ends than records, the invocation is
+//! an `error` with that message, never a per-process number passed off as per-iteration.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -32,7 +36,8 @@ use super::{Executor, Exit, Iteration, Measure, RawOutcome, Request};
 /// Default callgrind function patterns (comma-separated) for one `ruff bench` iteration:
 /// `ruff bench` runs iteration 0 through `Engine::run_main` and every later one through
 /// `Engine::call_global("run")`, each called exactly once per iteration.
-pub const DEFAULT_ITERATION_SYMBOL: &str = "*Engine::run_main*,*Engine::call_global*";
+pub const DEFAULT_ITERATION_SYMBOL: &str =
+    "ruff_core::engine::Engine::run_main,ruff_core::engine::Engine::call_global";
 
 /// Spawns `ruff bench` per invocation.
 pub struct SubprocessExecutor {
@@ -189,10 +194,10 @@ fn wait_with_timeout(pid: libc::pid_t, timeout: Duration) -> Result<(Exit, Optio
     }
 }
 
-/// Reads callgrind's dumps `callgrind.out.K` and assigns the instructions of each
-/// iteration (see the module header).
+/// Reads callgrind's dumps `callgrind.out.K` and assigns to each iteration the instructions
+/// of the dump taken when its entry function returned (see the module header).
 fn attach_instructions(dir: &Path, iterations: &mut [Iteration], symbol: &str) -> Result<()> {
-    let mut dumps: Vec<(u32, u64, bool)> = Vec::new();
+    let mut ends: Vec<(u32, u64)> = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path
@@ -206,31 +211,31 @@ fn attach_instructions(dir: &Path, iterations: &mut [Iteration], symbol: &str) -
             continue;
         };
         let text = fs::read_to_string(&path)?;
+        let at_end = text
+            .lines()
+            .any(|l| l.starts_with("desc: Trigger: --dump-after="));
         let total = text
             .lines()
             .find_map(|l| {
                 l.strip_prefix("summary:")
                     .or_else(|| l.strip_prefix("totals:"))
             })
-            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-            .unwrap_or(0);
-        let at_exit = text
-            .lines()
-            .any(|l| l.starts_with("desc: Trigger:") && l.contains("termination"));
-        dumps.push((k, total, at_exit));
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok());
+        if let (true, Some(total)) = (at_end, total) {
+            ends.push((k, total));
+        }
     }
-    dumps.sort_unstable();
-    let boundaries: Vec<u64> = dumps.iter().filter(|d| !d.2).map(|d| d.1).collect();
-    if boundaries.len() != 2 * iterations.len() {
+    ends.sort_unstable();
+    if ends.len() != iterations.len() {
         anyhow::bail!(
-            "callgrind saw {} iteration boundaries for {} iterations: does `ruff bench` run each \
-             iteration in a function matching '{symbol}'? (see --iteration-symbol)",
-            boundaries.len(),
+            "callgrind saw {} iteration ends for {} iterations: does `ruff bench` run each \
+             iteration through a function matching '{symbol}'? (see --iteration-symbol)",
+            ends.len(),
             iterations.len()
         );
     }
-    for (it, pair) in iterations.iter_mut().zip(boundaries.chunks(2)) {
-        it.instructions = Some(pair[1]);
+    for (it, (_, count)) in iterations.iter_mut().zip(ends) {
+        it.instructions = Some(count);
     }
     Ok(())
 }

@@ -72,7 +72,8 @@ fn read_trimmed(path: &str) -> Option<String> {
         .map(|s| s.trim().to_string())
 }
 
-fn command_output(program: &str, args: &[&str]) -> Option<String> {
+/// Stdout of a successful command, trimmed.
+pub fn command_output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
     out.status
         .success()

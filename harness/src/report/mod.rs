@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod data;
 pub mod figures;
 pub mod html;
+pub mod micro;
 
 use std::path::{Path, PathBuf};
 

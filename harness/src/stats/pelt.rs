@@ -34,25 +34,20 @@ pub fn changepoints(series: &[f64]) -> Vec<usize> {
     pelt(&z, 15.0 * (n as f64).ln(), 1)
 }
 
-/// Robust noise estimate of a series: `1.4826 · MAD(first differences) / √2` (if that is 0,
-/// the standard deviation of the differences / √2), floored at [`SIGMA_FLOOR`] times the
-/// median magnitude (and at a tiny absolute value for all-zero data).
+/// Robust noise estimate of a series: `1.4826 · MAD(first differences) / √2`, floored at
+/// [`SIGMA_FLOOR`] times the median magnitude (and at a tiny absolute value for all-zero data).
+/// A MAD of zero (most differences identical: a step series or exact counts) leaves the floor,
+/// so a clean step is still found and a one-unit wiggle is not.
 pub fn noise_sigma(series: &[f64]) -> f64 {
     let diffs: Vec<f64> = series.windows(2).map(|w| w[1] - w[0]).collect();
     let med = median(&diffs);
     let abs_dev: Vec<f64> = diffs.iter().map(|d| (d - med).abs()).collect();
-    let mut sigma = if diffs.is_empty() {
+    let sigma = if diffs.is_empty() {
         0.0
     } else {
         1.4826 * median(&abs_dev) / 2f64.sqrt()
     };
     let floor = (SIGMA_FLOOR * median(series).abs()).max(1e-12);
-    if sigma < floor {
-        // Quantised or periodic data can have a MAD of zero while still varying (e.g. counts
-        // alternating between two values): fall back to the plain standard deviation of the
-        // differences rather than declare the series noise-free.
-        sigma = super::describe::std_dev(&diffs) / 2f64.sqrt();
-    }
     sigma.max(floor)
 }
 

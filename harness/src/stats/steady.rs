@@ -7,6 +7,8 @@
 //! tens of iterations rather than their 2,000):
 //! - Two segment means are *equivalent* when they differ by at most [`EQUIVALENCE_TOLERANCE`]
 //!   (1%) of the last segment's mean: a shift PELT can see but too small to matter.
+//! - A series of two iterations is too short for PELT: the two form separate segments unless
+//!   they are equivalent.
 //! - **no steady state**: the last segment is shorter than a quarter of the series
 //!   (`len < n / 4`), i.e. the series was still changing at the end;
 //! - otherwise **flat**: every earlier segment is equivalent to the last (one segment is flat);
@@ -67,7 +69,12 @@ pub struct InvocationSteadyState {
 
 /// Segments, classification and value of one invocation's iteration series (non-empty).
 pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
-    let cps = changepoints(series);
+    let cps = match series {
+        // Too short for PELT (a `--quick` run): each iteration is its own segment unless the
+        // two are equivalent, so a cold iteration 0 is never averaged into the value.
+        [first, last] if (first - last).abs() > EQUIVALENCE_TOLERANCE * last.abs() => vec![1],
+        _ => changepoints(series),
+    };
     let mut bounds = vec![0];
     bounds.extend(&cps);
     bounds.push(series.len());
@@ -151,6 +158,18 @@ mod tests {
             classify_invocation(&series).class,
             SteadyClass::NoSteadyState
         );
+    }
+
+    #[test]
+    fn two_iterations_separate_a_cold_first_one() {
+        let s = classify_invocation(&[30.0, 1.0]);
+        assert_eq!(
+            (s.class, s.steady_start, s.value),
+            (SteadyClass::Warmup, 1, 1.0)
+        );
+        let s = classify_invocation(&[1.0, 1.001]);
+        assert_eq!((s.class, s.steady_start), (SteadyClass::Flat, 0));
+        assert_eq!(classify_invocation(&[5.0]).class, SteadyClass::Flat);
     }
 
     #[test]

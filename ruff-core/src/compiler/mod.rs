@@ -156,7 +156,7 @@ impl<'a> Compiler<'a> {
             let def = Rc::new(StructDef {
                 name: d.name.as_str().into(),
                 fields: d.fields.iter().map(|f| f.name.as_str().into()).collect(),
-                methods: Vec::new(),
+                methods: std::cell::OnceCell::new(),
             });
             self.structs.insert(d.name.clone(), def.clone());
             self.struct_list.push(def);
@@ -182,14 +182,11 @@ impl<'a> Compiler<'a> {
             }
             let def = &self.structs[&d.name];
             // Methods may build instances of their own struct (or of a struct whose methods
-            // build this one), so the definitions must exist before the methods are compiled
-            // and the method table is filled in afterwards.
-            // SAFETY: the definition was allocated above and is only shared through `Rc`
-            // clones held by struct-literal descriptors; no reference into it (`&StructDef`)
-            // is alive while its `methods` vector is replaced, and nothing runs concurrently.
-            unsafe {
-                (*(Rc::as_ptr(def) as *mut StructDef)).methods = methods;
-            }
+            // build this one), so the definitions exist before the methods are compiled and
+            // the method table is filled in once afterwards.
+            // Duplicate struct names are rejected before this point, so this is the first and
+            // only set; ignoring the result keeps the compiler panic-free regardless.
+            let _ = def.methods.set(methods);
         }
         Ok(())
     }

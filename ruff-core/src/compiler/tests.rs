@@ -81,7 +81,7 @@ fn names_of_protos_and_main_is_last() {
         assert_eq!(f.id as usize, i);
     }
     assert_eq!(p.main.id as usize, p.protos.len() - 1);
-    assert_eq!(&*p.structs[0].methods[0].0, "get");
+    assert_eq!(&*p.structs[0].methods.get().unwrap()[0].0, "get");
     assert_eq!(&*p.global_names[0], "print");
 }
 

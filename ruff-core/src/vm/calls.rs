@@ -61,11 +61,15 @@ impl Vm {
         if top > self.stack_len() {
             return Err(self.stack_overflow());
         }
+        if top > self.high_water {
+            self.high_water = top;
+        }
         let stack = self.stack_ptr();
         // Locals start unbound; this also releases stale values left by earlier frames.
         for i in base + argc..top {
             // SAFETY: `i < top <= stack_len`, checked above.
-            unsafe { *stack.add(i) = Value::Undef };
+            // SAFETY: as above; (UNDEF, 0) is `Value::Undef`.
+            unsafe { super::exec::put_words(stack.add(i), crate::value::tag::UNDEF as u64, 0) };
         }
         if PROFILE {
             if let Some(entry) = self.compiled_entry_for_call(p) {
@@ -115,6 +119,7 @@ impl Vm {
                 if callee + 2 + argc > self.stack_len() {
                     return Err(self.stack_overflow());
                 }
+                self.high_water = self.high_water.max(callee + 2 + argc);
                 // Insert the receiver before the arguments: the compiler reserves one register
                 // past the last argument of every call for this.
                 for i in (0..argc).rev() {

@@ -13,7 +13,7 @@ use super::Vm;
 use crate::ast::BinOp;
 use crate::bytecode::{FuncProto, Reg, UpvalDesc};
 use crate::heap::{ArrayObj, Closure, DictKey, DictMap, DictObj, Instance, StrObj};
-use crate::value::Value;
+use crate::value::{tag, Value};
 
 /// `R[i]` of the frame at `regs`.
 ///
@@ -23,6 +23,51 @@ use crate::value::Value;
 pub(crate) unsafe fn reg<'a>(regs: *mut Value, i: Reg) -> &'a mut Value {
     // SAFETY: guaranteed by the caller (see above).
     unsafe { &mut *regs.add(i as usize) }
+}
+
+/// Stores `v` into the slot at `p`, releasing the old value only if it owns a count (the
+/// generic enum assignment calls the out-of-line drop glue for every store).
+///
+/// # Safety
+/// `p` points at a live slot.
+#[inline(always)]
+pub(crate) unsafe fn put(p: *mut Value, v: Value) {
+    // SAFETY: `p` is a live slot (the caller's contract).
+    unsafe {
+        if tag::is_heap((*p).tag()) {
+            std::ptr::drop_in_place(p);
+        }
+        std::ptr::write(p, v);
+    }
+}
+
+/// Stores a scalar given as its two words (tag word, payload) without building a `Value`
+/// temporary: byte-wise enum copies of such temporaries defeat store forwarding.
+///
+/// # Safety
+/// `p` points at a live slot, and the words form a valid scalar `Value` (tag at byte 0,
+/// Bool payload at byte 1, Int/Float payload at byte 8).
+#[inline(always)]
+pub(crate) unsafe fn put_words(p: *mut Value, tag_word: u64, payload: u64) {
+    // SAFETY: as documented above.
+    unsafe {
+        if tag::is_heap((*p).tag()) {
+            std::ptr::drop_in_place(p);
+        }
+        let w = p as *mut u64;
+        *w = tag_word;
+        *w.add(1) = payload;
+    }
+}
+
+/// A clone of `v` that copies the 16 bytes whole and bumps the count only for heap values.
+#[inline(always)]
+pub(crate) fn dup(v: &Value) -> Value {
+    if !tag::is_heap(v.tag()) {
+        // SAFETY: a value that owns no count is plain data; a bitwise copy is a clone.
+        return unsafe { std::ptr::read(v) };
+    }
+    v.clone()
 }
 
 /// The closure running in the frame at `regs` (`R[-1]`).
@@ -153,9 +198,10 @@ impl Vm {
                     // by capturing a copy rather than crashing.
                     v => Rc::new(RefCell::new(v.clone())),
                 },
-                // SAFETY: `R[-1]` of the live frame is its closure.
                 UpvalDesc::ParentUpval(i) => {
-                    unsafe { frame_closure(regs) }.upvals[i as usize].clone()
+                    // SAFETY: `R[-1]` of the live frame is its closure.
+                    let clo = unsafe { frame_closure(regs) };
+                    clo.upvals[i as usize].clone()
                 }
             })
             .collect();

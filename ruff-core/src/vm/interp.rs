@@ -8,7 +8,7 @@
 //! are inline; everything else goes to out-of-line helpers, and errors to `#[cold]` ones.
 
 use super::calls::Invoked;
-use super::exec::reg;
+use super::exec::{dup, put, put_words, reg};
 use super::glue;
 use super::{Raised, Vm};
 use crate::ast::{BinOp, UnOp};
@@ -90,6 +90,40 @@ impl Vm {
                 unsafe { reg(regs, $i) }
             };
         }
+        macro_rules! slot {
+            ($i:expr) => {
+                regs.wrapping_add($i as usize)
+            };
+        }
+        macro_rules! set {
+            ($i:expr, $v:expr) => {{
+                let v = $v;
+                // SAFETY: as for `r!`.
+                unsafe { put(slot!($i), v) }
+            }};
+        }
+        macro_rules! set_int {
+            ($i:expr, $x:expr) => {{
+                let x: i64 = $x;
+                // SAFETY: as for `r!`; (INT, x) is a valid Int value.
+                unsafe { put_words(slot!($i), tag::INT as u64, x as u64) }
+            }};
+        }
+        macro_rules! set_float {
+            ($i:expr, $x:expr) => {{
+                let x: f64 = $x;
+                // SAFETY: as for `r!`; (FLOAT, bits) is a valid Float value.
+                unsafe { put_words(slot!($i), tag::FLOAT as u64, x.to_bits()) }
+            }};
+        }
+        macro_rules! set_bool {
+            ($i:expr, $x:expr) => {{
+                let x: bool = $x;
+                // SAFETY: as for `r!`. `repr(C, u8)` makes `Value` a tagged union: the Bool
+                // payload is the byte at offset 8, like every other payload.
+                unsafe { put_words(slot!($i), tag::BOOL as u64, x as u64) }
+            }};
+        }
         macro_rules! feedback2 {
             ($x:expr, $y:expr) => {
                 if PROFILE {
@@ -111,16 +145,14 @@ impl Vm {
             ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $flt:expr) => {{
                 let (x, y) = (&*r!($a), &*r!($b));
                 feedback2!(x, y);
-                let v = match (x, y) {
-                    (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
-                    (Value::Float(x), Value::Float(y)) => Value::Float($flt(*x, *y)),
+                match (x, y) {
+                    (Value::Int(x), Value::Int(y)) => set_int!($dst, $int(*x, *y)),
+                    (Value::Float(x), Value::Float(y)) => set_float!($dst, $flt(*x, *y)),
                     _ => {
                         // SAFETY: registers of the running frame.
                         check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
-                        continue;
                     }
-                };
-                *r!($dst) = v;
+                }
             }};
         }
         macro_rules! int_only {
@@ -128,8 +160,7 @@ impl Vm {
                 let (x, y) = (&*r!($a), &*r!($b));
                 feedback2!(x, y);
                 if let (Value::Int(x), Value::Int(y)) = (x, y) {
-                    let v = $int(*x, *y);
-                    *r!($dst) = Value::Int(v);
+                    set_int!($dst, $int(*x, *y));
                 } else {
                     // SAFETY: registers of the running frame.
                     check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
@@ -149,7 +180,7 @@ impl Vm {
                         continue;
                     }
                 };
-                *r!($dst) = Value::Bool(v);
+                set_bool!($dst, v);
             }};
         }
         macro_rules! do_return {
@@ -163,7 +194,7 @@ impl Vm {
                     return Ok(v);
                 }
                 // SAFETY: `base >= 1`, and `R[-1]` is the caller's callee slot.
-                unsafe { *stack.add(f.base - 1) = v };
+                unsafe { put(stack.add(f.base - 1), v) };
                 reload!();
             }};
         }
@@ -183,25 +214,23 @@ impl Vm {
             let instr = unsafe { *code.add(pc) };
             pc += 1;
             match instr {
-                Instr::LoadConst { dst, k } => *r!(dst) = proto.consts[k as usize].clone(),
-                Instr::LoadInt { dst, v } => *r!(dst) = Value::Int(v as i64),
-                Instr::LoadBool { dst, v } => *r!(dst) = Value::Bool(v),
-                Instr::LoadNull { dst } => *r!(dst) = Value::Null,
-                Instr::Move { dst, src } => {
-                    let v = r!(src).clone();
-                    *r!(dst) = v;
-                }
+                Instr::LoadConst { dst, k } => set!(dst, dup(&proto.consts[k as usize])),
+                Instr::LoadInt { dst, v } => set_int!(dst, v as i64),
+                Instr::LoadBool { dst, v } => set_bool!(dst, v),
+                Instr::LoadNull { dst } => set!(dst, Value::Null),
+                Instr::Move { dst, src } => set!(dst, dup(r!(src))),
                 Instr::CheckDef { reg, name } => {
                     if r!(reg).tag() == tag::UNDEF {
                         throw!(undefined(&proto.names[name as usize]));
                     }
                 }
                 Instr::GetGlobal { dst, g } => {
-                    let v = self.globals[g as usize].clone();
-                    if v.tag() == tag::UNDEF {
+                    // SAFETY: the compiler emits only global slots of the program.
+                    let gv = unsafe { self.globals.get_unchecked(g as usize) };
+                    if gv.tag() == tag::UNDEF {
                         throw!(undefined(&self.program.global_names[g as usize]));
                     }
-                    *r!(dst) = v;
+                    set!(dst, dup(gv));
                 }
                 Instr::DefGlobal { g, src } => self.globals[g as usize] = r!(src).clone(),
                 Instr::SetGlobal { g, src } => {
@@ -282,8 +311,8 @@ impl Vm {
                     feedback2!(x, y);
                     match (x, y) {
                         (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
-                        (Value::Int(x), Value::Int(y)) => *r!(dst) = Value::Int(x.wrapping_div(*y)),
-                        (Value::Float(x), Value::Float(y)) => *r!(dst) = Value::Float(x / y),
+                        (Value::Int(x), Value::Int(y)) => set_int!(dst, x.wrapping_div(*y)),
+                        (Value::Float(x), Value::Float(y)) => set_float!(dst, x / y),
                         // SAFETY: registers of the running frame.
                         _ => check!(unsafe { self.binary_slow(regs, BinOp::Div, dst, a, b) }),
                     }
@@ -293,8 +322,8 @@ impl Vm {
                     feedback2!(x, y);
                     match (x, y) {
                         (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
-                        (Value::Int(x), Value::Int(y)) => *r!(dst) = Value::Int(x.wrapping_rem(*y)),
-                        (Value::Float(x), Value::Float(y)) => *r!(dst) = Value::Float(x % y),
+                        (Value::Int(x), Value::Int(y)) => set_int!(dst, x.wrapping_rem(*y)),
+                        (Value::Float(x), Value::Float(y)) => set_float!(dst, x % y),
                         // SAFETY: registers of the running frame.
                         _ => check!(unsafe { self.binary_slow(regs, BinOp::Mod, dst, a, b) }),
                     }
@@ -305,18 +334,14 @@ impl Vm {
                         // SAFETY: as in `feedback2`.
                         unsafe { *fb.add(pc - 1) |= lhs_bit(x.tag()) | rhs_bit(tag::INT) }
                     }
-                    let v = match x {
-                        Value::Int(x) => Value::Int(x.wrapping_add(imm as i64)),
-                        Value::Float(x) => Value::Float(x + imm as f64),
-                        x => {
-                            let r = glue::binary(BinOp::Add, x, &Value::Int(imm as i64));
-                            match r {
-                                Ok(v) => v,
-                                Err(msg) => throw!(msg),
-                            }
-                        }
-                    };
-                    *r!(dst) = v;
+                    match x {
+                        Value::Int(x) => set_int!(dst, x.wrapping_add(imm as i64)),
+                        Value::Float(x) => set_float!(dst, x + imm as f64),
+                        x => match glue::binary(BinOp::Add, x, &Value::Int(imm as i64)) {
+                            Ok(v) => set!(dst, v),
+                            Err(msg) => throw!(msg),
+                        },
+                    }
                 }
                 Instr::BitAnd { dst, a, b } => int_only!(dst, a, b, BinOp::BitAnd, |x, y| x & y),
                 Instr::BitOr { dst, a, b } => int_only!(dst, a, b, BinOp::BitOr, |x, y| x | y),
@@ -363,7 +388,7 @@ impl Vm {
                         Value::Bool(b) => !b,
                         x => !glue::truthy(x),
                     };
-                    *r!(dst) = Value::Bool(v);
+                    set_bool!(dst, v);
                 }
                 Instr::BitNot { dst, src } => {
                     let x = &*r!(src);
@@ -473,8 +498,8 @@ impl Vm {
                             let more = if step > 0 { next < stop } else { next > stop };
                             if more {
                                 // Past i64's end the range is over: clamp to `stop`.
-                                *r!(iter) = Value::Int(next.checked_add(step).unwrap_or(stop));
-                                *r!(dst) = Value::Int(next);
+                                set_int!(iter, next.checked_add(step).unwrap_or(stop));
+                                set_int!(dst, next);
                             } else {
                                 pc = exit as usize;
                             }
@@ -487,8 +512,8 @@ impl Vm {
                             let item = arr.items.borrow().get(i).cloned();
                             match item {
                                 Some(v) => {
-                                    *r!(iter + 1) = Value::Int(i as i64 + 1);
-                                    *r!(dst) = v;
+                                    set_int!(iter + 1, i as i64 + 1);
+                                    set!(dst, v);
                                 }
                                 None => pc = exit as usize,
                             }
@@ -555,9 +580,9 @@ impl Vm {
                         let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };
                         if (j as u64) < n as u64 {
                             // SAFETY: `j < n`, checked just above.
-                            let v = unsafe { items.get_unchecked(j as usize) }.clone();
+                            let v = dup(unsafe { items.get_unchecked(j as usize) });
                             drop(items);
-                            *r!(dst) = v;
+                            set!(dst, v);
                             continue;
                         }
                     }
@@ -568,7 +593,7 @@ impl Vm {
                     let (o, i) = (&*r!(obj), &*r!(idx));
                     feedback2!(o, i);
                     if let (Value::Array(arr), Value::Int(i)) = (o, i) {
-                        let v = r!(src).clone();
+                        let v = dup(r!(src));
                         let mut items = arr.items.borrow_mut();
                         let n = items.len();
                         let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };

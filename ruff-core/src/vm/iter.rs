@@ -68,10 +68,10 @@ impl Vm {
             return Err(format!("range() expects 1 to 3 argument(s), got {argc}"));
         }
         let mut ints = [0i64; 3];
-        for i in 0..argc as usize {
+        for (i, slot) in ints.iter_mut().enumerate().take(argc as usize) {
             // SAFETY: the arguments are registers of the frame (the caller's contract).
             match unsafe { &*reg(regs, iter + 1 + i as Reg) } {
-                Value::Int(v) => ints[i] = *v,
+                Value::Int(v) => *slot = *v,
                 v => {
                     return Err(format!(
                         "range() arguments must be ints, got {}",

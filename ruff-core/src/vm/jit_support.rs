@@ -58,6 +58,12 @@ impl Vm {
                 unsafe { reg(regs, $i) }
             };
         }
+        macro_rules! frame_op {
+            ($e:expr) => {
+                // SAFETY: registers of the live frame (the caller's contract).
+                unsafe { $e }
+            };
+        }
         macro_rules! bin {
             ($op:expr, $dst:expr, $a:expr, $b:expr) => {
                 // SAFETY: registers of the live frame.
@@ -149,29 +155,28 @@ impl Vm {
             Instr::BitNot { dst, src } => *r!(dst) = glue::unary(UnOp::BitNot, r!(src))?,
             Instr::Not { dst, src } => *r!(dst) = Value::Bool(!glue::truthy(r!(src))),
             Instr::Truthy { dst, src } => *r!(dst) = Value::Bool(glue::truthy(r!(src))),
-            // SAFETY (all below): registers of the live frame.
-            Instr::IterPrep { iter } => unsafe { Vm::iter_prep(regs, iter)? },
+            Instr::IterPrep { iter } => frame_op!(Vm::iter_prep(regs, iter)?),
             Instr::MakeClosure { dst, proto: child } => {
-                *r!(dst) = unsafe { self.make_closure(regs, proto, child) }
+                *r!(dst) = frame_op!(self.make_closure(regs, proto, child))
             }
             Instr::NewArray { dst, start, count } => {
-                *r!(dst) = unsafe { Vm::new_array(regs, start, count) }
+                *r!(dst) = frame_op!(Vm::new_array(regs, start, count))
             }
             Instr::NewDict { dst, start, count } => {
-                *r!(dst) = unsafe { Vm::new_dict(regs, start, count)? }
+                *r!(dst) = frame_op!(Vm::new_dict(regs, start, count)?)
             }
             Instr::NewStruct { dst, lit, start } => {
-                *r!(dst) = unsafe { Vm::new_struct(regs, proto, lit, start) }
+                *r!(dst) = frame_op!(Vm::new_struct(regs, proto, lit, start))
             }
             Instr::Concat { dst, start, count } => {
-                *r!(dst) = unsafe { Vm::concat(regs, start, count) }
+                *r!(dst) = frame_op!(Vm::concat(regs, start, count))
             }
-            Instr::GetIndex { dst, obj, idx } => unsafe {
-                self.get_index_slow(regs, dst, obj, idx)?
-            },
-            Instr::SetIndex { obj, idx, src } => unsafe {
-                self.set_index_slow(regs, obj, idx, src)?
-            },
+            Instr::GetIndex { dst, obj, idx } => {
+                frame_op!(self.get_index_slow(regs, dst, obj, idx)?)
+            }
+            Instr::SetIndex { obj, idx, src } => {
+                frame_op!(self.set_index_slow(regs, obj, idx, src)?)
+            }
             Instr::GetField { dst, obj, name } => {
                 *r!(dst) = glue::get_field(r!(obj), &proto.names[name as usize])?
             }
@@ -309,5 +314,52 @@ impl Vm {
     /// direct-call table re-syncs with the code cache through this after a deopt).
     pub fn compiled_entry(&self, proto_id: u32) -> Option<crate::tier::JitEntry> {
         self.tiers.get(proto_id as usize).and_then(|t| t.entry)
+    }
+}
+
+impl Vm {
+    /// `RangePrep` at `pc` of the compiled frame at `regs`, as the interpreter runs it: the
+    /// builtin `range` sets a range state without allocating; a rebound `range` is called
+    /// (under a shadow frame, as in `exec_call`). false = error pending (the compiled frame
+    /// must still push its own trace entry).
+    ///
+    /// # Safety
+    /// As `exec_generic`, and the instruction at `pc` is a `RangePrep`.
+    pub unsafe fn exec_range_prep(&mut self, regs: *mut Value, pc: u32) -> bool {
+        // SAFETY: the caller's contract.
+        let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
+        // SAFETY: kept alive by the frame's closure.
+        let Instr::RangePrep { iter, argc } = (unsafe { &(*proto).code })[pc as usize] else {
+            // SAFETY: the caller's contract.
+            return unsafe { self.exec_generic(regs, pc) };
+        };
+        // SAFETY: `iter` is a register of the live frame.
+        let is_range = matches!(unsafe { &*reg(regs, iter) },
+            Value::Builtin(id) if *id == crate::builtins::RANGE);
+        if is_range {
+            // SAFETY: the state and argument registers belong to the frame.
+            match unsafe { Vm::range_prep(regs, iter, argc) } {
+                Ok(()) => true,
+                Err(msg) => {
+                    // SAFETY: kept alive by the frame's closure.
+                    self.raise_at(unsafe { &*proto }, pc as usize, msg);
+                    false
+                }
+            }
+        } else {
+            let base = self.slot_of(regs);
+            self.frames.push(Frame {
+                base,
+                pc: pc as usize + 1,
+                proto,
+                counted: false,
+                traced: true,
+            });
+            let shadow = self.frames.len() - 1;
+            // SAFETY: the caller's contract; the shadow frame is the top frame.
+            let ok = unsafe { self.range_prep_call(regs, iter, argc) }.is_ok();
+            self.frames.truncate(shadow);
+            ok
+        }
     }
 }

@@ -66,6 +66,9 @@ pub(crate) struct Frame {
 /// The virtual machine for one loaded program.
 pub struct Vm {
     stack: Box<[Value]>,
+    /// Slots at or above this index were never written (still the zeroed Null): dropping the
+    /// VM releases only the slots below it instead of walking all of the 64 MiB.
+    pub(crate) high_water: usize,
     pub(crate) frames: Vec<Frame>,
     pub(crate) globals: Vec<Value>,
     pub(crate) program: Rc<Program>,
@@ -80,6 +83,26 @@ pub struct Vm {
     pub(crate) pending: Option<Box<Error>>,
     /// `--trace-jit`: tiering decisions go to stderr.
     pub(crate) trace_jit: bool,
+}
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        let stack = std::mem::take(&mut self.stack);
+        let len = stack.len();
+        if len == 0 {
+            return;
+        }
+        let raw = Box::into_raw(stack) as *mut Value;
+        let used = self.high_water.min(len);
+        // SAFETY: `raw` came from `Box<[Value]>` of `len` elements allocated by
+        // `zeroed_stack` with `Layout::array::<Value>(len)`. Slots `used..len` were never
+        // written, so they are Null and own nothing; the written prefix is dropped normally.
+        unsafe {
+            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(raw, used));
+            let layout = std::alloc::Layout::array::<Value>(len).expect("stack layout");
+            std::alloc::dealloc(raw as *mut u8, layout);
+        }
+    }
 }
 
 /// Allocates `n` Null values without touching the memory: calloc'd pages are mapped lazily.
@@ -122,6 +145,7 @@ impl Vm {
         };
         let mut vm = Box::new(Vm {
             stack: zeroed_stack(STACK_SLOTS),
+            high_water: 0,
             frames: Vec::with_capacity(256),
             globals,
             program,
@@ -229,6 +253,7 @@ impl Vm {
         if 1 + main.num_regs as usize > self.stack.len() {
             return Err(Error::runtime(Default::default(), "stack overflow"));
         }
+        self.high_water = self.high_water.max(1 + main.num_regs as usize);
         for slot in &mut self.stack[1..1 + main.num_regs as usize] {
             *slot = Value::Undef;
         }
@@ -251,6 +276,7 @@ impl Vm {
         if 3 + args.len() > self.stack.len() {
             return Err(Error::runtime(Default::default(), "stack overflow"));
         }
+        self.high_water = self.high_water.max(3 + args.len());
         self.stack[1] = callee.clone();
         for (i, a) in args.iter().enumerate() {
             self.stack[2 + i] = a.clone();

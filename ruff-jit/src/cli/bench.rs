@@ -33,9 +33,10 @@ impl Write for CountingStdout {
 pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
     let (config, source) = prepare(&args.file, &args.engine)?;
     let mut records: Box<dyn Write> = match &args.records {
-        Some(path) => Box::new(File::create(path).map_err(|e| {
-            Exit::usage(format!("cannot write '{}': {e}", path.display()))
-        })?),
+        Some(path) => Box::new(
+            File::create(path)
+                .map_err(|e| Exit::usage(format!("cannot write '{}': {e}", path.display())))?,
+        ),
         None => Box::new(std::io::stderr()),
     };
     let mut engine = make_engine(&config, &args.engine);
@@ -66,7 +67,12 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
         if i == 0 {
             has_run = engine.has_function("run", 0);
         }
-        let line = record(i, wall_ns, count.get() - bytes_before, &engine.stats().delta(&before));
+        let line = record(
+            i,
+            wall_ns,
+            count.get() - bytes_before,
+            &engine.stats().delta(&before),
+        );
         writeln!(records, "{line}")
             .and_then(|_| records.flush())
             .map_err(|e| Exit::usage(format!("cannot write records: {e}")))?;

@@ -30,6 +30,12 @@ pub extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32
     unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
 }
 
+/// The `RangePrep` at `pc` (builtin `range` or a call of a rebound one); 1 = ok, 0 = error.
+pub extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
+    // SAFETY: as in `rt_generic`; the instruction at `pc` is a `RangePrep`.
+    unsafe { vm_of(ctx).exec_range_prep(regs, pc) as u32 }
+}
+
 /// The `Call`/`CallMethod` at `pc` through the VM; 1 = ok, 0 = error pending.
 pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
@@ -105,8 +111,9 @@ pub extern "C" fn rt_iter_next(regs: *mut Value, iter: u32, dst: u32) -> u32 {
     }
 }
 
-/// A directly called compiled callee (frame at `regs`, prototype `proto_id`) deoptimized:
-/// records the deopt, refreshes the direct-call table entry from the VM's code cache (the VM
+/// A directly called compiled callee (frame at `regs`, prototype `proto_id`, code `entry`)
+/// deoptimized: records the deopt (unless `entry` is stale code the VM already replaced,
+/// whose still-active frames must not count against the new code), refreshes the direct-call table entry from the VM's code cache (the VM
 /// may have dropped the code), and finishes the frame in the interpreter. 1 = the result is
 /// in `ctx.ret`; 0 = error pending, the callee's trace entry already pushed.
 pub extern "C" fn rt_callee_deopt(
@@ -114,13 +121,17 @@ pub extern "C" fn rt_callee_deopt(
     regs: *mut Value,
     table: *mut usize,
     proto_id: u32,
+    entry: usize,
 ) -> u32 {
     // SAFETY: as in `rt_generic`; `table` is the tier's direct-call table, which has an entry
     // for every prototype of the running program.
     unsafe {
         let resume = (*ctx).resume_pc;
         let vm = vm_of(ctx);
-        vm.note_deopt(proto_id, resume);
+        let current = vm.compiled_entry(proto_id).map_or(0, |e| e as usize);
+        if current == entry {
+            vm.note_deopt(proto_id, resume);
+        }
         *table.add(proto_id as usize) = vm.compiled_entry(proto_id).map_or(0, |e| e as usize);
         vm.resume_in_interpreter(regs, resume) as u32
     }

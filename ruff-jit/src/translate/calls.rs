@@ -79,8 +79,8 @@ impl Emitter<'_, '_> {
         let resumed = self
             .call_helper(
                 runtime::rt_callee_deopt as *const () as usize,
-                SigKind::P4R32,
-                &[self.ctx, callee_regs, table, id],
+                SigKind::P5R32,
+                &[self.ctx, callee_regs, table, id, entry],
             )
             .expect("returns");
         let zero = self.iconst(types::I32, 0);

@@ -41,7 +41,7 @@ pub struct Sigs {
     pub p3_void: Option<SigRef>,
     pub p1_r32: Option<SigRef>,
     pub p1_void: Option<SigRef>,
-    pub p4_r32: Option<SigRef>,
+    pub p5_r32: Option<SigRef>,
     pub trace: Option<SigRef>,
     pub entry: Option<SigRef>,
     pub iter: Option<SigRef>,
@@ -209,7 +209,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
             SigKind::P3Void => &mut self.sigs.p3_void,
             SigKind::P1R32 => &mut self.sigs.p1_r32,
             SigKind::P1Void => &mut self.sigs.p1_void,
-            SigKind::P4R32 => &mut self.sigs.p4_r32,
+            SigKind::P5R32 => &mut self.sigs.p5_r32,
             SigKind::Trace => &mut self.sigs.trace,
             SigKind::Iter => &mut self.sigs.iter,
         };
@@ -221,7 +221,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     SigKind::P3Void => self.sig(&[I64, I64, I32], None),
                     SigKind::P1R32 => self.sig(&[I64], Some(I32)),
                     SigKind::P1Void => self.sig(&[I64], None),
-                    SigKind::P4R32 => self.sig(&[I64, I64, I64, I32], Some(I32)),
+                    SigKind::P5R32 => self.sig(&[I64, I64, I64, I32, I64], Some(I32)),
                     SigKind::Trace => self.sig(&[I32, I32, I32], None),
                     SigKind::Iter => self.sig(&[I64, I32, I32], Some(I32)),
                 };
@@ -230,7 +230,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     SigKind::P3Void => &mut self.sigs.p3_void,
                     SigKind::P1R32 => &mut self.sigs.p1_r32,
                     SigKind::P1Void => &mut self.sigs.p1_void,
-                    SigKind::P4R32 => &mut self.sigs.p4_r32,
+                    SigKind::P5R32 => &mut self.sigs.p5_r32,
                     SigKind::Trace => &mut self.sigs.trace,
                             SigKind::Iter => &mut self.sigs.iter,
                 };
@@ -421,7 +421,7 @@ pub enum SigKind {
     P3Void,
     P1R32,
     P1Void,
-    P4R32,
+    P5R32,
     Trace,
     Iter,
 }

@@ -48,9 +48,15 @@ impl Emitter<'_, '_> {
                 let mut s = guarded;
                 self.write_back_where(&mut s, |r| reads.contains(&(r as Reg)));
                 let pcv = self.iconst(types::I32, pc as i64);
+                let helper = match self.planner.proto.code[pc as usize] {
+                    ruff_core::bytecode::Instr::RangePrep { .. } => {
+                        runtime::rt_range_prep as *const () as usize
+                    }
+                    _ => runtime::rt_generic as *const () as usize,
+                };
                 let ok = self
                     .call_helper(
-                        runtime::rt_generic as *const () as usize,
+                        helper,
                         SigKind::P3R32,
                         &[self.ctx, self.regs, pcv],
                     )

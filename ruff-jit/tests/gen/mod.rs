@@ -290,7 +290,21 @@ impl Gen {
         // `run` holds most of the work; its hot loops are where tiers switch.
         self.body = Body::Function;
         self.open("func run() {");
-        self.block(4 + self.rng.below(6) as usize);
+        // A few variables first, so the loops that follow have numbers to work on (and to
+        // change the type of); then statements whose variables stay visible for the print.
+        for _ in 0..2 + self.rng.below(4) {
+            self.declaration();
+        }
+        for _ in 0..4 + self.rng.below(6) {
+            if self.rng.chance(15) {
+                self.hot_loop();
+            } else {
+                self.statement();
+            }
+        }
+        if self.rng.chance(60) {
+            self.hot_loop();
+        }
         self.print_scope(globals);
         self.close();
         self.body = Body::TopLevel;
@@ -298,7 +312,7 @@ impl Gen {
         self.line("run()");
         // Top-level code: globals in a loop (OSR of the main function), then a last print.
         if self.rng.chance(50) {
-            self.block(1 + self.rng.below(3) as usize);
+            self.block_of(1, 3);
         }
         self.print_scope(0);
     }
@@ -356,7 +370,7 @@ impl Gen {
         self.mult = 1;
         self.limit = HELPER_LIMIT;
         self.call_work = 0;
-        self.block(1 + self.rng.below(4) as usize);
+        self.block_of(1, 4);
         let value = self.expr(ret, 2);
         self.line(&format!("return {value}"));
         self.close();
@@ -366,6 +380,12 @@ impl Gen {
         self.scope.truncate(mark);
         self.frozen.truncate(frozen_mark);
         self.helpers.push(Helper { name, params, ret, cost, recursive: false });
+    }
+
+    /// A block of `min` to `min + extra - 1` statements.
+    fn block_of(&mut self, min: usize, extra: u64) {
+        let n = min + self.rng.below(extra) as usize;
+        self.block(n);
     }
 
     fn block(&mut self, statements: usize) {
@@ -489,7 +509,7 @@ impl Gen {
     fn if_statement(&mut self) {
         let cond = self.expr(Class::Bool, 2);
         self.open(&format!("if {cond} {{"));
-        self.block(1 + self.rng.below(3) as usize);
+        self.block_of(1, 3);
         if self.rng.chance(50) {
             self.indent -= 1;
             if self.rng.chance(30) {
@@ -498,7 +518,7 @@ impl Gen {
             } else {
                 self.open("} else {");
             }
-            self.block(1 + self.rng.below(3) as usize);
+            self.block_of(1, 3);
         }
         self.close();
     }
@@ -556,6 +576,38 @@ impl Gen {
         self.frozen.truncate(frozen_mark);
     }
 
+    /// A loop long enough to pass the default compile thresholds, doing arithmetic on the
+    /// function's numbers, usually with a type change part-way through.
+    fn hot_loop(&mut self) {
+        let trips = *self.rng.pick(&[120, 300, 1100, 1500]);
+        if self.mult * trips > self.limit {
+            return self.assignment();
+        }
+        let counter = self.fresh("i");
+        self.open(&format!("for {counter} in range({trips}) {{"));
+        let mark = self.scope.len();
+        self.scope.push(Var { name: counter.clone(), class: Class::Int, assignable: false, global: false });
+        self.loop_counters.push(counter);
+        let saved_mult = self.mult;
+        self.mult *= trips;
+        self.loop_depth += 1;
+        let switch_at = self.rng.below(4);
+        for k in 0..2 + self.rng.below(4) {
+            if k == switch_at && self.rng.chance(75) {
+                self.type_switch();
+            } else if self.rng.chance(50) {
+                self.assignment();
+            } else {
+                self.statement();
+            }
+        }
+        self.loop_depth -= 1;
+        self.mult = saved_mult;
+        self.loop_counters.pop();
+        self.scope.truncate(mark);
+        self.close();
+    }
+
     /// Generates a loop body with `counter` visible (read-only), then closes the loop.
     fn enter_loop(&mut self, counter: &str, class: Class, trips: u64) {
         let mark = self.scope.len();
@@ -567,7 +619,7 @@ impl Gen {
         let saved_mult = self.mult;
         self.mult *= trips.max(1);
         self.loop_depth += 1;
-        self.block(1 + self.rng.below(5) as usize);
+        self.block_of(1, 5);
         self.loop_depth -= 1;
         self.mult = saved_mult;
         if class == Class::Int {

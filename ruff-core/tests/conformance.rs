@@ -1,0 +1,138 @@
+//! Runs every program of `../shared/conformance` (in place) and of `tests/golden` through the
+//! engine API under `interp` and `interp-prof`: stdout byte-exact against `NAME.out`, the exit
+//! code against `NAME.exit` (default 0), and `NAME.stderr` contained in the rendered error.
+//!
+//! The same programs also run under `jit-spec` with two mock compile tiers (see
+//! `vm_support/mod.rs`) that compile everything at once: one whose code finishes every frame
+//! in the interpreter (`resume_in_interpreter`), one whose code deoptimizes at once. Both
+//! must be invisible to the program: same output, same errors, same traces.
+
+mod vm_support;
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use ruff_core::{Config, Engine};
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
+
+/// A writer the test can read back after the engine has written to it.
+#[derive(Clone, Default)]
+struct Captured(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `file` under `config`: (stdout, exit code, stderr text).
+fn run(file: &Path, config: &str) -> (Vec<u8>, i32, String) {
+    let source = std::fs::read(file).expect("read program");
+    let out = Captured::default();
+    let config = Config::parse(config).expect("config");
+    let mut engine = match vm_support::mock_kind(&config) {
+        Some(kind) => Engine::with_tier(config, Box::new(vm_support::MockTier::new(kind))),
+        None => Engine::new(config),
+    };
+    engine.set_output(Box::new(out.clone()));
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let result = engine.load(&name, &source).and_then(|_| engine.run_main());
+    let (code, stderr) = match result {
+        Ok(()) => (0, String::new()),
+        Err(e) => (e.exit_code(), engine.render_error(&e)),
+    };
+    let stdout = out.0.borrow().clone();
+    (stdout, code, stderr)
+}
+
+fn programs(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ruff"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks every program of `dir` under both interpreter configs; panics with all failures.
+fn check_dir(dir: &str, configs: &[&str]) {
+    let mut failures = Vec::new();
+    let files = programs(dir);
+    assert!(!files.is_empty(), "no programs in {dir}");
+    for file in &files {
+        let expected_out = std::fs::read(file.with_extension("out")).unwrap_or_default();
+        let expected_exit: i32 = std::fs::read_to_string(file.with_extension("exit"))
+            .map(|s| s.trim().parse().expect("exit code"))
+            .unwrap_or(0);
+        let expected_err = std::fs::read_to_string(file.with_extension("stderr")).ok();
+        for &config in configs {
+            // A deep program may need more native stack than a test thread has by default.
+            let f = file.clone();
+            let c = config.to_string();
+            let (stdout, code, stderr) = std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn(move || run(&f, &c))
+                .unwrap()
+                .join()
+                .unwrap_or_else(|_| (Vec::new(), -1, "panicked".into()));
+            let name = format!("{} [{config}]", file.display());
+            if stdout != expected_out {
+                failures.push(format!(
+                    "{name}: stdout differs\n--- expected\n{}--- got\n{}",
+                    String::from_utf8_lossy(&expected_out),
+                    String::from_utf8_lossy(&stdout)
+                ));
+            }
+            if code != expected_exit {
+                failures.push(format!(
+                    "{name}: exit {code}, expected {expected_exit}\n{stderr}"
+                ));
+            }
+            if let Some(want) = &expected_err {
+                let want = want.trim_end_matches('\n');
+                if !stderr.contains(want) {
+                    failures.push(format!("{name}: stderr lacks {want:?}\n{stderr}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+const INTERP: &[&str] = &["interp", "interp-prof"];
+const MOCKED: &[&str] = &[vm_support::RESUMING, vm_support::DEOPTING];
+
+#[test]
+fn shared_conformance_programs() {
+    check_dir(SHARED, INTERP);
+}
+
+#[test]
+fn golden_programs() {
+    check_dir(GOLDEN, INTERP);
+}
+
+#[test]
+fn shared_conformance_programs_through_compiled_code() {
+    check_dir(SHARED, MOCKED);
+}
+
+#[test]
+fn golden_programs_through_compiled_code() {
+    check_dir(GOLDEN, MOCKED);
+}

@@ -1,0 +1,184 @@
+//! What the JIT does, seen through `Stats`: specialization happens (and only in the
+//! specializing presets), type changes deoptimize and still give the right answer, repeated
+//! deopts lead to recompilation without a deopt loop, hot top-level loops are entered by OSR,
+//! recursion uses direct calls, and deep recursion fails cleanly.
+
+mod jit_common;
+
+use jit_common::{assert_same_as_interp, run};
+
+const INT_LOOP: &str = r#"
+func sum(n) {
+  t := 0
+  i := 0
+  while i < n { t = t + i * 2 i = i + 1 }
+  return t
+}
+s := 0
+for k in range(50) { s = s + sum(200) }
+print(s)
+"#;
+
+#[test]
+fn baseline_emits_no_guards_and_spec_does() {
+    let (base, bs) = run(INT_LOOP, "jit:threshold=5");
+    let (spec, ss) = run(INT_LOOP, "jit-spec:threshold=5");
+    let (hoist, hs) = run(INT_LOOP, "jit-spec-hoist:threshold=5");
+    assert_eq!(base, spec);
+    assert_eq!(base, hoist);
+    assert!(bs.functions_compiled >= 1, "{bs:?}");
+    assert_eq!(bs.guards_emitted, 0, "{bs:?}");
+    assert!(ss.functions_compiled >= 1 && ss.guards_emitted > 0, "{ss:?}");
+    assert!(hs.guards_emitted > 0, "{hs:?}");
+    // Specialized code keeps values unboxed: it is not the baseline's code.
+    assert_ne!(bs.machine_code_bytes, ss.machine_code_bytes);
+    assert_eq!(ss.deopts, 0, "{ss:?}");
+}
+
+#[test]
+fn hoisting_guards_loop_invariant_parameters_once() {
+    let src = r#"
+func scale(n, k) {
+  t := 0
+  for i in range(n) { t = t + i * k }
+  return t
+}
+s := 0
+for j in range(30) { s = s + scale(100, 3) }
+print(s)
+"#;
+    let (a, spec) = run(src, "jit-spec:threshold=10");
+    let (b, hoist) = run(src, "jit-spec-hoist:threshold=10");
+    assert_eq!(a, b);
+    assert!(hoist.guards_emitted > 0);
+    assert_eq!(hoist.deopts, 0, "{hoist:?}");
+    assert_eq!(spec.deopts, 0, "{spec:?}");
+}
+
+#[test]
+fn a_type_change_after_warm_up_deopts_and_stays_correct() {
+    let src = r#"
+func add(a, b) { return a + b }
+s := 0
+for i in range(300) { s = add(s, i) }
+print(s)
+print(add(1.5, 2), add("a", "b"), add(s, 0.5))
+"#;
+    let (out, stats) = run(src, "jit-spec:threshold=20");
+    let (expected, _) = run(src, "interp");
+    assert_eq!(out, expected);
+    assert!(stats.deopts > 0, "{stats:?}");
+}
+
+#[test]
+fn repeated_deopts_recompile_without_the_failing_speculation() {
+    let src = r#"
+func add(a, b) { return a + b }
+s := 0
+for i in range(200) { s = add(s, i) }
+t := 0.0
+for i in range(5000) {
+  if i % 2 == 0 { t = add(t, 0.5) } else { t = add(t, 1) }
+}
+print(s, t)
+"#;
+    let (out, stats) = run(src, "jit-spec:threshold=20:max-deopts=3");
+    let (expected, _) = run(src, "interp");
+    assert_eq!(out, expected);
+    assert!(stats.deopts > 0, "{stats:?}");
+    assert!(stats.recompilations >= 1, "{stats:?}");
+    // No deopt loop: a handful of deopts per compile, not one per call.
+    assert!(stats.deopts <= 3 * (stats.recompilations + 2), "{stats:?}");
+}
+
+#[test]
+fn hot_top_level_loops_enter_by_osr() {
+    let src = r#"
+total := 0
+for i in range(20000) { total = total + i % 7 }
+print(total)
+"#;
+    let (out, stats) = run(src, "jit-spec:osr-threshold=100");
+    assert_eq!(out.stdout, "59994\n");
+    assert!(stats.osr_entries > 0, "{stats:?}");
+    assert!(stats.loops_compiled > 0, "{stats:?}");
+}
+
+#[test]
+fn osr_in_a_long_running_call() {
+    let src = r#"
+func long(n) {
+  t := 0
+  i := 0
+  while i < n { t = t + i % 3 i += 1 }
+  return t
+}
+print(long(50000))
+"#;
+    let (out, stats) = run(src, "jit-spec-hoist:osr-threshold=500");
+    assert_eq!(out.stdout, "49999\n");
+    assert!(stats.osr_entries > 0, "{stats:?}");
+}
+
+#[test]
+fn fib_is_compiled_with_direct_calls() {
+    let src = r#"
+func fib(n) { if n < 2 { return n } return fib(n - 1) + fib(n - 2) }
+print(fib(25))
+"#;
+    let (out, stats) = run(src, "jit-spec:threshold=100");
+    assert_eq!(out.stdout, "75025\n");
+    assert!(stats.functions_compiled >= 1, "{stats:?}");
+    // fib(25) makes 242,785 calls; direct calls bypass the VM, which counts only the few
+    // calls it makes itself.
+    assert!(stats.compiled_calls + stats.interpreted_calls < 5_000, "{stats:?}");
+    assert_eq!(stats.deopts, 0, "{stats:?}");
+}
+
+#[test]
+fn runtime_errors_report_the_interpreters_message_position_and_trace() {
+    let src = r#"
+func div(a, b) { return a / b }
+func outer(a, b) { return div(a, b) * 2 }
+for i in range(200) { outer(i, 3) }
+print("before")
+print(outer(1, 0))
+"#;
+    let (expected, _) = run(src, "interp");
+    let err = expected.error.clone().expect("an error");
+    assert!(err.contains("division by zero"), "{err}");
+    assert!(err.contains("at div") && err.contains("at outer"), "{err}");
+    for config in ["jit:threshold=2", "jit-spec:threshold=2", "jit-spec-hoist:threshold=2"] {
+        let (got, _) = run(src, config);
+        assert_eq!(got, expected, "{config}");
+    }
+}
+
+#[test]
+fn deep_recursion_fails_cleanly_with_stack_overflow() {
+    let src = r#"
+func down(n) { if n == 0 { return 0 } return down(n - 1) + 1 }
+print(down(9000))
+print(down(20000))
+"#;
+    let (expected, _) = run(src, "interp");
+    assert_eq!(expected.stdout, "9000\n");
+    assert!(expected.error.as_deref().unwrap_or("").contains("stack overflow"));
+    for config in ["jit:threshold=1", "jit-spec:threshold=10", "jit-spec-hoist:threshold=10"] {
+        let (got, _) = run(src, config);
+        assert_eq!(got.stdout, expected.stdout, "{config}");
+        assert_eq!(got.error, expected.error, "{config}");
+    }
+}
+
+#[test]
+fn recursion_of_exactly_the_limit_works() {
+    assert_same_as_interp(
+        r#"
+func down(n) { if n == 0 { return 0 } return down(n - 1) + 1 }
+print(down(9998))
+print(down(9999))
+print(down(10000))
+"#,
+    );
+}
