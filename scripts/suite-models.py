@@ -105,7 +105,7 @@ def fib_recursive():
     def fib(n):
         return n if n < 2 else fib(n - 1) + fib(n - 2)
 
-    return result(fib(24))
+    return result(fib(25))
 
 
 def sieve_array():
@@ -178,7 +178,7 @@ def nbody_float():
 
 
 def string_building():
-    s = "".join(str(i % 97) + "," for i in range(20000))
+    s = "".join(str(i % 97) + "," for i in range(15000))
     parts = s.split(",")
     total = sum(int(p) for p in parts if p)
     return result(f"{len(s)}/{len(parts)}/{total}")

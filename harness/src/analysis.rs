@@ -45,6 +45,8 @@ pub struct InvocationRow {
     pub steady_start: Option<usize>,
     /// Changepoint indices joined by `;`.
     pub changepoints: String,
+    /// Isolated spikes left out of the steady-state analysis, joined by `;`.
+    pub spikes: String,
     /// Iteration 0 (parse + compile + first run), in the measure's unit.
     pub first_iteration: Option<f64>,
     /// Outside Tukey's fences among this benchmark × config's ok invocations.
@@ -189,6 +191,7 @@ fn invocation_row(
         steady_class: String::new(),
         steady_start: None,
         changepoints: String::new(),
+        spikes: String::new(),
         first_iteration: sorted.first().and_then(|r| measure_of(r, measure)),
         outlier: false,
     };
@@ -198,6 +201,12 @@ fn invocation_row(
             row.value = Some(s.value);
             row.steady_class = s.class.name().to_string();
             row.steady_start = Some(s.steady_start);
+            row.spikes = s
+                .spikes
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(";");
             row.changepoints = s
                 .changepoints
                 .iter()

@@ -228,6 +228,7 @@ fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> 
             "statistical_unit": "invocation (one process)",
             "changepoints": "PELT (Killick et al. 2012), normal mean-change cost scaled by a robust noise estimate, penalty 15 ln n (Barrett et al. 2017)",
             "invocation_value": "mean of the last segment",
+            "spikes": "iterations >= 1 beyond Tukey's far-out fences (3 IQR) with both neighbours inside are left out of the analysis (listed in invocations.csv)",
             "classification": "no-steady-state if the last segment is shorter than n/4; flat if every earlier segment mean is within 1% of the last; slowdown if an earlier segment is more than 1% faster; else warmup",
             "intervals": "percentile bootstrap, seeded ChaCha8 per statistic",
             "speedup": "median(reference) / median(config), bootstrap CI resampling both groups",

@@ -29,12 +29,16 @@ fn compile(c: &mut Criterion) {
         let p = program(&common::additions(1000));
         let f = function(&p, "f");
         let mut job = Compile::new(p, f, config);
-        g.bench_function(format!("adds1000/{config}"), |b| b.iter(|| black_box(job.run())));
+        g.bench_function(format!("adds1000/{config}"), |b| {
+            b.iter(|| black_box(job.run()))
+        });
     }
     for len in [3, 200] {
         let (p, f) = sized_function(len);
         let mut job = Compile::new(p, f, "jit-spec");
-        g.bench_function(format!("instrs{len}/jit-spec"), |b| b.iter(|| black_box(job.run())));
+        g.bench_function(format!("instrs{len}/jit-spec"), |b| {
+            b.iter(|| black_box(job.run()))
+        });
     }
     // Guard emission: the same loop compiled with a guard before each speculated operation
     // and with loop-invariant guards hoisted to the entry.
@@ -42,7 +46,9 @@ fn compile(c: &mut Criterion) {
         let p = program(LOOP);
         let f = function(&p, "sum_to");
         let mut job = Compile::new(p, f, config);
-        g.bench_function(format!("guards/{config}"), |b| b.iter(|| black_box(job.run())));
+        g.bench_function(format!("guards/{config}"), |b| {
+            b.iter(|| black_box(job.run()))
+        });
     }
     g.finish();
 }

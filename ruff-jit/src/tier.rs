@@ -37,6 +37,9 @@ pub struct CraneliftTier {
     table: Box<[usize]>,
     /// Tables of earlier programs, kept alive because code may still refer to them.
     old_tables: Vec<Box<[usize]>>,
+    /// Cached address of the VM's globals for the current program (0 = not yet known).
+    globals_cell: Box<usize>,
+    old_cells: Vec<Box<usize>>,
     /// Identity of the program `table` belongs to.
     program: *const Program,
     direct_calls: bool,
@@ -48,11 +51,19 @@ impl CraneliftTier {
     pub fn new(config: &Config, options: JitOptions) -> Result<CraneliftTier, String> {
         let mut flags = settings::builder();
         let set = |f: &mut settings::Builder, k: &str, v: &str| {
-            f.set(k, v).map_err(|e| format!("cranelift setting {k}: {e}"))
+            f.set(k, v)
+                .map_err(|e| format!("cranelift setting {k}: {e}"))
         };
         set(&mut flags, "opt_level", "speed")?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
         set(&mut flags, "is_pic", "false")?;
+        // The IR verifier costs a large share of compile time; keep it for debug builds.
+        let verify = if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        };
+        set(&mut flags, "enable_verifier", verify)?;
         let isa = cranelift_native::builder()
             .map_err(|e| format!("host not supported by cranelift: {e}"))?
             .finish(settings::Flags::new(flags))
@@ -68,6 +79,8 @@ impl CraneliftTier {
             options,
             table: Box::new([]),
             old_tables: Vec::new(),
+            globals_cell: Box::new(0),
+            old_cells: Vec::new(),
             program: std::ptr::null(),
             direct_calls: false,
             traps: HashMap::new(),
@@ -80,9 +93,17 @@ impl CraneliftTier {
             return;
         }
         let fresh = vec![0usize; program.protos.len()].into_boxed_slice();
-        self.old_tables.push(std::mem::replace(&mut self.table, fresh));
+        self.old_tables
+            .push(std::mem::replace(&mut self.table, fresh));
+        self.old_cells
+            .push(std::mem::replace(&mut self.globals_cell, Box::new(0)));
         self.program = program;
-        let max_regs = program.protos.iter().map(|p| p.num_regs as usize).max().unwrap_or(0);
+        let max_regs = program
+            .protos
+            .iter()
+            .map(|p| p.num_regs as usize)
+            .max()
+            .unwrap_or(0);
         self.direct_calls = (MAX_DEPTH as usize + 2) * (max_regs + 1) < STACK_SLOTS;
     }
 
@@ -92,12 +113,14 @@ impl CraneliftTier {
         let call_conv = self.module.isa().default_call_conv();
         self.module.clear_context(&mut self.ctx);
         self.ctx.func.signature = entry_signature(call_conv);
+        self.ctx.set_disasm(self.options.dump_clif);
         let opts = translate::Options {
             call_conv,
             frontend: self.module.target_config(),
             spec: self.spec,
             hoist: self.hoist,
             trace: self.options.trace,
+            globals_cell: &*self.globals_cell as *const usize as usize,
             call_table: if self.direct_calls {
                 self.table.as_ptr() as usize
             } else {
@@ -112,7 +135,11 @@ impl CraneliftTier {
             .iter()
             .copied()
             .filter(|pc| {
-                let fed = req.profile.feedback.get(*pc as usize).is_some_and(|f| *f != 0);
+                let fed = req
+                    .profile
+                    .feedback
+                    .get(*pc as usize)
+                    .is_some_and(|f| *f != 0);
                 !(traps.contains(pc) && fed)
             })
             .collect();
@@ -128,6 +155,14 @@ impl CraneliftTier {
         self.module
             .define_function(id, &mut self.ctx)
             .map_err(|e| format!("cranelift: {e:?}"))?;
+        if self.options.dump_clif {
+            if let Some(vcode) = self.ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+                eprintln!(
+                    "; ---- machine code of {} ----\n{vcode}",
+                    req.proto.trace_name
+                );
+            }
+        }
         let code_bytes = self
             .ctx
             .compiled_code()

@@ -3,7 +3,12 @@
 
 use ruff_core::tier::{CompileRequest, CompiledCode};
 
-pub fn compiled(req: &CompileRequest<'_>, result: &Result<CompiledCode, String>, spec: bool, hoist: bool) {
+pub fn compiled(
+    req: &CompileRequest<'_>,
+    result: &Result<CompiledCode, String>,
+    spec: bool,
+    hoist: bool,
+) {
     let mode = match (spec, hoist) {
         (false, _) => "baseline",
         (true, false) => "specialized",

@@ -73,14 +73,20 @@ impl Outcome {
             ));
         }
         if self.stderr != reference.stderr {
-            parts.push(format!("stderr {:?} vs {:?}", self.stderr, reference.stderr));
+            parts.push(format!(
+                "stderr {:?} vs {:?}",
+                self.stderr, reference.stderr
+            ));
         }
         parts.join("; ")
     }
 }
 
 fn first_difference(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()))
+    a.iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()))
 }
 
 fn excerpt(bytes: &[u8], at: usize) -> String {
@@ -94,7 +100,9 @@ fn run_parallel<T: Sync, F>(jobs: &[T], work: F) -> Vec<String>
 where
     F: Fn(&T) -> Vec<String> + Sync,
 {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -134,7 +142,10 @@ fn ruff_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Every program the first test runs.
 fn program_files() -> Vec<PathBuf> {
-    let conformance = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance"));
+    let conformance = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/conformance"
+    ));
     let mut files = ruff_files(&conformance);
     files.extend(ruff_files(&repo_root().join("ruff-core/tests/golden")));
     let mut suites: Vec<PathBuf> = std::fs::read_dir(repo_root().join("suites"))
@@ -182,7 +193,10 @@ fn manifest_results(suite_dir: &Path) -> Vec<(PathBuf, String)> {
         if line == "[[benchmark]]" {
             flush(&mut file, &mut result);
         }
-        let value = |l: &str| l.split_once('=').map(|(_, v)| v.trim().trim_matches('"').to_string());
+        let value = |l: &str| {
+            l.split_once('=')
+                .map(|(_, v)| v.trim().trim_matches('"').to_string())
+        };
         if line.starts_with("file ") || line.starts_with("file=") {
             file = value(line);
         } else if line.starts_with("result ") || line.starts_with("result=") {
@@ -220,7 +234,10 @@ fn check_expectations(file: &Path, got: &Outcome) -> Vec<String> {
     if let Ok(needle) = std::fs::read_to_string(file.with_extension("stderr")) {
         let needle = needle.trim_end_matches('\n');
         if !got.stderr.contains(needle) {
-            failures.push(format!("{name} [interp]: stderr lacks {needle:?}: {:?}", got.stderr));
+            failures.push(format!(
+                "{name} [interp]: stderr lacks {needle:?}: {:?}",
+                got.stderr
+            ));
         }
     }
     failures
@@ -235,7 +252,10 @@ fn programs_agree_across_configs() {
         files.len()
     );
     let mut expected_results = Vec::new();
-    for entry in std::fs::read_dir(repo_root().join("suites")).unwrap().flatten() {
+    for entry in std::fs::read_dir(repo_root().join("suites"))
+        .unwrap()
+        .flatten()
+    {
         expected_results.extend(manifest_results(&entry.path()));
     }
 
@@ -307,12 +327,19 @@ fn run_in_process(source: &str, config: &Config) -> Outcome {
     };
     drop(engine);
     let stdout = out.0.borrow().clone();
-    Outcome { stdout, stderr, code }
+    Outcome {
+        stdout,
+        stderr,
+        code,
+    }
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
-        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("{name} must be a number, got {v:?}")),
+        Ok(v) => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, got {v:?}")),
         Err(_) => default,
     }
 }
@@ -327,7 +354,11 @@ fn check_generated(seed: u64, configs: &[Config]) -> Vec<String> {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            Outcome { stdout: Vec::new(), stderr: format!("PANIC: {message}"), code: -2 }
+            Outcome {
+                stdout: Vec::new(),
+                stderr: format!("PANIC: {message}"),
+                code: -2,
+            }
         })
     };
     let mut problems = Vec::new();
@@ -335,7 +366,10 @@ fn check_generated(seed: u64, configs: &[Config]) -> Vec<String> {
     // The generator promises well-formed programs that only fail on purpose.
     let risky = source.contains(RISKY_MARK);
     if reference.code != 0 && !(risky && reference.code == 70) {
-        problems.push(format!("[interp] unexpected failure: exit {}: {}", reference.code, reference.stderr));
+        problems.push(format!(
+            "[interp] unexpected failure: exit {}: {}",
+            reference.code, reference.stderr
+        ));
     }
     for config in &configs[1..] {
         let got = run(config);
@@ -411,14 +445,23 @@ fn generator_makes_valid_programs() {
             completed.fetch_add(1, Ordering::Relaxed);
             Vec::new()
         } else if got.code == 65 {
-            vec![format!("seed {seed} is not valid Ruff: {}\n{source}", got.stderr)]
+            vec![format!(
+                "seed {seed} is not valid Ruff: {}\n{source}",
+                got.stderr
+            )]
         } else if !source.contains(RISKY_MARK) {
-            vec![format!("seed {seed} failed without a deliberate error: {}\n{source}", got.stderr)]
+            vec![format!(
+                "seed {seed} failed without a deliberate error: {}\n{source}",
+                got.stderr
+            )]
         } else {
             Vec::new()
         }
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     let completed = completed.into_inner() as u64;
-    assert!(completed * 10 >= total * 6, "only {completed} of {total} programs ran to the end");
+    assert!(
+        completed * 10 >= total * 6,
+        "only {completed} of {total} programs ran to the end"
+    );
 }

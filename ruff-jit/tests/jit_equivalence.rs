@@ -47,9 +47,9 @@ func sums(n) {
   t := 0
   for i in range(n) { t += i }
   for i in range(n, 0, -3) { t += i * 2 }
-  for i in range(2, n, 5) { if i % 3 == 0 { continue } t -= i }
-  for i in n { if i > 7 { break } t += 100 }
-  for x in [1, 2.5, "a", true] { t = to_string(t) + to_string(x) t = len(t) }
+  for i in range(2, n, 5) { if i % 3 == 0 { continue }; t -= i }
+  for i in n { if i > 7 { break }; t += 100 }
+  for x in [1, 2.5, "a", true] { t = to_string(t) + to_string(x); t = len(t) }
   for c in "héllo" { t += len(c) }
   for k in {"a": 1, "b": 2} { t += len(k) }
   return t
@@ -58,7 +58,7 @@ for n in range(12) { print(sums(n)) }
 for i in range(9223372036854775806, 9223372036854775807, 10) { print(i) }
 for i in range(-9223372036854775807, -9223372036854775808, -10) { print(i) }
 k := 0
-loop { k += 1 if k > 50 { break } }
+loop { k += 1; if k > 50 { break } }
 print(k)
 "#,
     );
@@ -68,10 +68,10 @@ print(k)
 fn calls_closures_structs_and_recursion() {
     assert_same_as_interp(
         r#"
-func fib(n) { if n < 2 { return n } return fib(n - 1) + fib(n - 2) }
+func fib(n) { if n < 2 { return n }; return fib(n - 1) + fib(n - 2) }
 func make_counter() {
   c := 0
-  return func() { c += 1 return c }
+  return func() { c += 1; return c }
 }
 struct Point { x, y
   func norm2(self) { return self.x * self.x + self.y * self.y }
@@ -128,7 +128,7 @@ print(s)
 print(combine(1.5, 2), combine("ab", "c"), total([1.5, 2]), total(["x", "y"]))
 for i in range(30) { print(combine(i, 0.5), total([i, 0.25])) }
 x := 1
-for i in range(40) { if i == 20 { x = 0.5 } x = x + i }
+for i in range(40) { if i == 20 { x = 0.5 }; x = x + i }
 print(x)
 "#,
     );
@@ -144,7 +144,7 @@ fn runtime_errors_in_compiled_code_match() {
         "return [1, 2][a]",
         "return undefined_thing + a",
         "return a.field",
-        "q := 1 while a < 1000 { q = q / (b - a) a += 1 } return q",
+        "q := 1; while a < 1000 { q = q / (b - a); a += 1 }; return q",
     ] {
         let src = format!(
             "func f(a, b) {{ {body} }}\nfunc g(a, b) {{ return f(a, b) + 1 }}\n\
@@ -179,16 +179,16 @@ print(s)
 fn bool_logic_and_truthiness() {
     assert_same_as_interp(
         r#"
-func t(x) { if x { return 1 } return 0 }
+func t(x) { if x { return 1 }; return 0 }
 vals := [0, 1, -1, 0.0, -0.0, 0.0 / 0.0, "", "a", [], [1], {}, null, true, false]
 for round in range(5) {
   out := []
-  for v in vals { push(out, t(v)) push(out, !v) push(out, v && true) push(out, v || false) }
+  for v in vals { push(out, t(v)); push(out, !v); push(out, v && true); push(out, v || false) }
   print(out)
 }
 a := true
 n := 0
-for i in range(100) { a = !a if a { n += 1 } if a && i % 3 == 0 || i == 50 { n += 10 } }
+for i in range(100) { a = !a; if a { n += 1 }; if a && i % 3 == 0 || i == 50 { n += 10 } }
 print(n)
 "#,
     );

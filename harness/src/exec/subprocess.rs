@@ -33,11 +33,12 @@ use anyhow::{Context, Result};
 use super::records::parse_record;
 use super::{Executor, Exit, Iteration, Measure, RawOutcome, Request};
 
-/// Default callgrind function patterns (comma-separated) for one `ruff bench` iteration:
-/// `ruff bench` runs iteration 0 through `Engine::run_main` and every later one through
-/// `Engine::call_global("run")`, each called exactly once per iteration.
-pub const DEFAULT_ITERATION_SYMBOL: &str =
-    "ruff_core::engine::Engine::run_main,ruff_core::engine::Engine::call_global";
+/// Default callgrind function pattern for one `ruff bench` iteration: `ruff bench` runs every
+/// iteration (0 through `Engine::run_main`, later ones through `Engine::call_global("run")`)
+/// inside `run_iteration`, called exactly once per iteration. One pattern, because callgrind
+/// honours only the first `--dump-before`: with two, the second function's dumps would also
+/// count the record writing between iterations, and A/A counts would differ.
+pub const DEFAULT_ITERATION_SYMBOL: &str = "ruff::cli::bench::run_iteration";
 
 /// Spawns `ruff bench` per invocation.
 pub struct SubprocessExecutor {

@@ -24,8 +24,9 @@
 //! Confidence level, resamples and seed are in `run.json` (`method`).
 //!
 //! `invocations.csv`: one row per invocation: `suite, benchmark, config, invocation, status,
-//! iterations, value, steady_class, steady_start, changepoints, first_iteration, outlier`
-//! (`changepoints` are iteration indices joined by `;`).
+//! iterations, value, steady_class, steady_start, changepoints, spikes, first_iteration,
+//! outlier` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
+//! outlying iterations left out of the steady-state analysis; both joined by `;`).
 
 use std::path::Path;
 

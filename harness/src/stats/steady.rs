@@ -5,6 +5,12 @@
 //!
 //! Our exact rule (Barrett et al. fix the idea; the numbers below are ours, chosen for runs of
 //! tens of iterations rather than their 2,000):
+//! - Isolated spikes are set aside first, after Barrett et al.'s treatment of outliers (they
+//!   exclude Tukey outliers from the changepoint analysis): an iteration other than iteration
+//!   0 that lies beyond Tukey's far-out fences (3 IQR) while its neighbours do not — typically
+//!   the process being preempted, or a one-off recompilation — is not analysed. It stays in
+//!   `results.csv` and is listed in `invocations.csv` (`spikes`). Runs of two or more such
+//!   iterations are kept: they may be a real level shift.
 //! - Two segment means are *equivalent* when they differ by at most [`EQUIVALENCE_TOLERANCE`]
 //!   (1%) of the last segment's mean: a shift PELT can see but too small to matter.
 //! - A series of two iterations is too short for PELT: the two form separate segments unless
@@ -65,30 +71,36 @@ pub struct InvocationSteadyState {
     pub steady_start: usize,
     /// Mean of the last segment: the invocation's value.
     pub value: f64,
+    /// Isolated spikes left out of the analysis (see [`isolated_spikes`]).
+    pub spikes: Vec<usize>,
 }
 
 /// Segments, classification and value of one invocation's iteration series (non-empty).
 pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
-    let cps = match series {
+    let spikes = isolated_spikes(series);
+    // Positions of the iterations the analysis uses (spikes are left out, see the header).
+    let kept: Vec<usize> = (0..series.len()).filter(|i| !spikes.contains(i)).collect();
+    let values: Vec<f64> = kept.iter().map(|&i| series[i]).collect();
+    let local_cps = match values.as_slice() {
         // Too short for PELT (a `--quick` run): each iteration is its own segment unless the
         // two are equivalent, so a cold iteration 0 is never averaged into the value.
         [first, last] if (first - last).abs() > EQUIVALENCE_TOLERANCE * last.abs() => vec![1],
-        _ => changepoints(series),
+        _ => changepoints(&values),
     };
     let mut bounds = vec![0];
-    bounds.extend(&cps);
-    bounds.push(series.len());
+    bounds.extend(&local_cps);
+    bounds.push(values.len());
     let means: Vec<f64> = bounds
         .windows(2)
-        .map(|w| mean(&series[w[0]..w[1]]))
+        .map(|w| mean(&values[w[0]..w[1]]))
         .collect();
-    let steady_start = *bounds.iter().rev().nth(1).unwrap_or(&0);
+    let local_start = *bounds.iter().rev().nth(1).unwrap_or(&0);
     let last = *means.last().unwrap_or(&f64::NAN);
     let tolerance = EQUIVALENCE_TOLERANCE * last.abs();
     let earlier = &means[..means.len().saturating_sub(1)];
 
-    let last_len = series.len() - steady_start;
-    let class = if (last_len as f64) < series.len() as f64 / 4.0 {
+    let last_len = values.len() - local_start;
+    let class = if (last_len as f64) < values.len() as f64 / 4.0 {
         SteadyClass::NoSteadyState
     } else if earlier.iter().all(|m| (m - last).abs() <= tolerance) {
         SteadyClass::Flat
@@ -99,10 +111,29 @@ pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
     };
     InvocationSteadyState {
         class,
-        changepoints: cps,
-        steady_start,
+        changepoints: local_cps.iter().map(|&c| kept[c]).collect(),
+        steady_start: kept.get(local_start).copied().unwrap_or(0),
         value: last,
+        spikes,
     }
+}
+
+/// Isolated spikes: iterations (never iteration 0) outside Tukey's far-out fences
+/// (`Q1 − 3·IQR`, `Q3 + 3·IQR`, over iterations 1..n) whose neighbours are inside them. A run
+/// of two or more outlying iterations is a level shift for PELT to judge, not a spike. Needs
+/// at least 4 iterations after iteration 0.
+pub fn isolated_spikes(series: &[f64]) -> Vec<usize> {
+    if series.len() < 5 {
+        return Vec::new();
+    }
+    let rest = &series[1..];
+    let q1 = super::describe::quantile(rest, 0.25);
+    let q3 = super::describe::quantile(rest, 0.75);
+    let iqr = q3 - q1;
+    let out = |i: usize| series[i] < q1 - 3.0 * iqr || series[i] > q3 + 3.0 * iqr;
+    (1..series.len())
+        .filter(|&i| out(i) && !out(i - 1) && !(i + 1 < series.len() && out(i + 1)))
+        .collect()
 }
 
 /// The class of a benchmark × config over its invocations: the shared class when all agree,
@@ -158,6 +189,22 @@ mod tests {
             classify_invocation(&series).class,
             SteadyClass::NoSteadyState
         );
+    }
+
+    #[test]
+    fn an_isolated_spike_is_set_aside_but_a_shift_is_not() {
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let mut series = noisy(&mut rng, 1000.0, 10.0, 10);
+        series[0] = 5000.0;
+        series[9] = 20_000.0; // preempted at the very end
+        let s = classify_invocation(&series);
+        assert_eq!(s.spikes, vec![9]);
+        assert_eq!((s.class, s.steady_start), (SteadyClass::Warmup, 1));
+        assert!((s.value - 1000.0).abs() < 10.0);
+        series[8] = 20_000.0; // two in a row: a shift, not a spike
+        let s = classify_invocation(&series);
+        assert!(s.spikes.is_empty());
+        assert_eq!(s.class, SteadyClass::NoSteadyState);
     }
 
     #[test]

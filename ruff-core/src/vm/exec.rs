@@ -54,10 +54,20 @@ pub(crate) unsafe fn put_words(p: *mut Value, tag_word: u64, payload: u64) {
         if tag::is_heap((*p).tag()) {
             std::ptr::drop_in_place(p);
         }
-        let w = p as *mut u64;
-        *w = tag_word;
-        *w.add(1) = payload;
+        store_words(p, tag_word, payload);
     }
+}
+
+/// Writes both words with one `[u64; 2]` store, which the compiler emits as a single
+/// 16-byte store: values are copied with 16-byte loads, and a load spanning two narrower
+/// stores cannot be forwarded from the store buffer (a stall on every read-after-write).
+///
+/// # Safety
+/// `p` is valid for a 16-byte write.
+#[inline(always)]
+unsafe fn store_words(p: *mut Value, tag_word: u64, payload: u64) {
+    // SAFETY: `p` is valid for 16 bytes and 8-aligned (a `Value` slot).
+    unsafe { std::ptr::write(p as *mut [u64; 2], [tag_word, payload]) }
 }
 
 /// A clone of `v` that copies the 16 bytes whole and bumps the count only for heap values.

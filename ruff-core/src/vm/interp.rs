@@ -181,6 +181,27 @@ impl Vm {
                     }
                 };
                 set_bool!($dst, v);
+                // Fused compare-and-branch: most comparisons feed the next instruction's
+                // `JumpIfFalse`/`JumpIfTrue`; take it here and save a dispatch. The Bool is
+                // still written, so the register holds what the bytecode says.
+                // SAFETY: a comparison is never the last instruction (a return follows).
+                match unsafe { *code.add(pc) } {
+                    Instr::JumpIfFalse { cond, target } if cond == $dst => {
+                        if PROFILE {
+                            // SAFETY: `pc` is an instruction of `proto`.
+                            unsafe { *fb.add(pc) |= lhs_bit(tag::BOOL) }
+                        }
+                        pc = if v { pc + 1 } else { target as usize };
+                    }
+                    Instr::JumpIfTrue { cond, target } if cond == $dst => {
+                        if PROFILE {
+                            // SAFETY: as above.
+                            unsafe { *fb.add(pc) |= lhs_bit(tag::BOOL) }
+                        }
+                        pc = if v { target as usize } else { pc + 1 };
+                    }
+                    _ => {}
+                }
             }};
         }
         macro_rules! do_return {

@@ -3,8 +3,9 @@
 //!
 //! Conventions:
 //! - `regs` points at `R[0]` of the compiled frame on the VM's stack; `R[-1]` is its closure.
-//! - Compiled code does not touch `ctx.depth`: whoever makes a call counts it (the VM's
-//!   `invoke`, also inside `exec_call`).
+//! - Whoever makes a call counts it in `ctx.depth`: the VM's `invoke` (also inside
+//!   `exec_call`) for the calls it makes, compiled code for its direct compiled-to-compiled
+//!   calls (check below `MAX_DEPTH`, increment, decrement on return).
 //! - Errors: a helper returning `false` leaves the error pending. Compiled code then calls
 //!   `push_trace(regs, pc)` for its own frame and returns `STATUS_ERROR` — except after
 //!   `resume_in_interpreter`, which has already traced the frame it finished.

@@ -110,7 +110,13 @@ impl Compile {
         let config = config(config_name);
         let profile = int_profile(&proto);
         let tier = ruff_jit::new_tier(&config, JitOptions::default());
-        Compile { program, proto, profile, config, tier }
+        Compile {
+            program,
+            proto,
+            profile,
+            config,
+            tier,
+        }
     }
 
     /// Compiles once; returns the machine-code size (to keep the result alive).
@@ -123,7 +129,10 @@ impl Compile {
             no_speculation_at: &[],
             reason: CompileReason::Call,
         };
-        self.tier.compile(&req).expect("fixture compiles to native code").code_bytes
+        self.tier
+            .compile(&req)
+            .expect("fixture compiles to native code")
+            .code_bytes
     }
 }
 
@@ -134,10 +143,14 @@ pub fn warm_engine(src: &str, config_name: &str, name: &str, arg: i64) -> Engine
     let tier = ruff_jit::new_tier(&config, JitOptions::default());
     let mut engine = Engine::with_tier(config, tier);
     engine.set_output(Box::new(std::io::sink()));
-    engine.load("bench.ruff", src.as_bytes()).expect("fixture loads");
+    engine
+        .load("bench.ruff", src.as_bytes())
+        .expect("fixture loads");
     engine.run_main().expect("fixture runs");
     for _ in 0..10 {
-        engine.call_global(name, &[Value::Int(arg)]).expect("fixture call");
+        engine
+            .call_global(name, &[Value::Int(arg)])
+            .expect("fixture call");
     }
     engine
 }

@@ -55,11 +55,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
         let before = engine.stats();
         let bytes_before = count.get();
         let started = Instant::now();
-        let result = if i == 0 {
-            engine.run_main()
-        } else {
-            engine.call_global("run", &[]).map(|_| ())
-        };
+        let result = run_iteration(&mut engine, i);
         let wall_ns = started.elapsed().as_nanos() as u64;
         if let Err(e) = result {
             return Err(runtime_exit(&engine, &e));
@@ -78,6 +74,20 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
             .map_err(|e| Exit::usage(format!("cannot write records: {e}")))?;
     }
     Ok(())
+}
+
+/// One measured iteration. `harness run --measure instructions` has callgrind dump its
+/// counters on entry to and return from this function (`--dump-before/--dump-after`), and
+/// callgrind honours only the first `--dump-before` pattern it is given, so both kinds of
+/// iteration must go through one function for the counts to cover exactly the iteration
+/// (and so repeat exactly from process to process). Never inlined: it must stay a symbol.
+#[inline(never)]
+pub(super) fn run_iteration(engine: &mut Engine, i: u32) -> Result<(), Error> {
+    if i == 0 {
+        engine.run_main()
+    } else {
+        engine.call_global("run", &[]).map(|_| ())
+    }
 }
 
 fn runtime_exit(engine: &Engine, e: &Error) -> Exit {

@@ -42,6 +42,17 @@ pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     unsafe { vm_of(ctx).exec_call(regs, pc) as u32 }
 }
 
+/// Address of the VM's global slot 0, cached in `cell` for compiled `GetGlobal`s (the
+/// globals never move: the VM allocates one slot per global name up front).
+pub extern "C" fn rt_globals_base(ctx: *mut JitCtx, cell: *mut usize) -> usize {
+    // SAFETY: as in `rt_generic`; `cell` is the tier's cache word for this program.
+    unsafe {
+        let base = vm_of(ctx).global_slot_ptr(0) as usize;
+        *cell = base;
+        base
+    }
+}
+
 /// Error path of a compiled frame: pushes its trace entry (instruction in progress `pc`).
 pub extern "C" fn rt_error(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
     // SAFETY: as in `rt_generic`.
@@ -59,6 +70,18 @@ pub extern "C" fn rt_truthy(slot: *const Value) -> u32 {
 pub extern "C" fn rt_clear_slot(slot: *mut Value) {
     // SAFETY: `slot` is a register of a live frame; assigning drops the old value once.
     unsafe { *slot = Value::Null }
+}
+
+/// Boxes an unboxed scalar into a register whose old value may be a heap value (a side exit
+/// writing back a slot not known to be scalar): the old value is released exactly once.
+pub extern "C" fn rt_box(slot: *mut Value, tag: u32, bits: u64) {
+    let v = match tag as u8 {
+        ruff_core::value::tag::INT => Value::Int(bits as i64),
+        ruff_core::value::tag::FLOAT => Value::Float(f64::from_bits(bits)),
+        _ => Value::Bool(bits & 1 != 0),
+    };
+    // SAFETY: `slot` is a register of a live frame; assigning drops the old value once.
+    unsafe { *slot = v }
 }
 
 /// Makes a register unbound (`Undef`), releasing what it held (entry of a frame entered by

@@ -24,9 +24,12 @@ use crate::runtime::{self};
 
 impl Emitter<'_, '_> {
     pub fn emit_call(&mut self, pc: u32, base: Reg, argc: u8, method: bool, st: &State) {
-        // The callee reads its arguments and its frame overlaps every register above `base`.
+        // The callee reads the callee slot and the arguments (for `CallMethod` the receiver
+        // too). Its frame overlaps every register above them: those are temporaries the
+        // compiler never reads after the call, and the state marks them boxed afterwards.
         let mut s = st.clone();
-        self.write_back_where(&mut s, |r| r >= base as usize);
+        let last = base as usize + argc as usize + usize::from(method);
+        self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
         if method || self.opts.call_table == 0 {
             self.call_through_vm(pc);
             return;
@@ -38,9 +41,15 @@ impl Emitter<'_, '_> {
         let t = self.load_tag(base);
         let is_fn = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::FUNC as i64);
         let c1 = self.next_check(is_fn, slow);
-        let clo = self.b.ins().load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
+        let clo = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
         let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
-        let arity = self.b.ins().uload16(types::I32, flags(), proto, PROTO_ARITY);
+        let arity = self
+            .b
+            .ins()
+            .uload16(types::I32, flags(), proto, PROTO_ARITY);
         // ... of the right arity ...
         let ok = self.b.ins().icmp_imm_s(IntCC::Equal, arity, argc as i64);
         let _ = c1;
@@ -57,7 +66,10 @@ impl Emitter<'_, '_> {
         self.next_check(compiled, slow);
         // ... and a call that stays within the depth limit?
         let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
-        let room = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
+        let room = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
         self.next_check(room, slow);
 
         let deeper = self.b.ins().iadd_imm_s(depth, 1);
@@ -71,7 +83,9 @@ impl Emitter<'_, '_> {
         let fin = self.b.append_block_param(outcome, types::I32);
         let deopt = self.b.create_block();
         let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, status, 1);
-        self.b.ins().brif(is_deopt, deopt, &[], outcome, &[BlockArg::Value(status)]);
+        self.b
+            .ins()
+            .brif(is_deopt, deopt, &[], outcome, &[BlockArg::Value(status)]);
 
         self.b.switch_to_block(deopt);
         self.b.seal_block(deopt);
@@ -108,7 +122,11 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(drop_blk);
         self.b.seal_block(drop_blk);
         let addr = self.slot_addr(base);
-        self.call_helper(runtime::rt_clear_slot as *const () as usize, SigKind::P1Void, &[addr]);
+        self.call_helper(
+            runtime::rt_clear_slot as *const () as usize,
+            SigKind::P1Void,
+            &[addr],
+        );
         self.b.ins().jump(moved, &[]);
         self.b.switch_to_block(dec_blk);
         self.b.seal_block(dec_blk);
@@ -118,7 +136,10 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(moved);
         self.b.seal_block(moved);
         let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
-        let hi = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET + 8);
+        let hi = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.ctx, CTX_RET + 8);
         self.b.ins().store(flags(), lo, self.regs, slot(base));
         self.b.ins().store(flags(), hi, self.regs, slot(base) + 8);
         let null = self.iconst(types::I8, tag::NULL as i64);
@@ -146,7 +167,11 @@ impl Emitter<'_, '_> {
     fn call_through_vm(&mut self, pc: u32) {
         let pcv = self.iconst(types::I32, pc as i64);
         let ok = self
-            .call_helper(runtime::rt_call as *const () as usize, SigKind::P3R32, &[self.ctx, self.regs, pcv])
+            .call_helper(
+                runtime::rt_call as *const () as usize,
+                SigKind::P3R32,
+                &[self.ctx, self.regs, pcv],
+            )
             .expect("returns");
         self.check_ok(ok, pc);
     }

@@ -8,8 +8,8 @@
 //! would have been.
 
 use cranelift_codegen::ir::{
-    condcodes::IntCC, types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, SigRef, Signature,
-    Value,
+    condcodes::IntCC, types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, SigRef,
+    Signature, Value,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use ruff_core::bytecode::Reg;
@@ -45,6 +45,8 @@ pub struct Sigs {
     pub trace: Option<SigRef>,
     pub entry: Option<SigRef>,
     pub iter: Option<SigRef>,
+    pub p2_r64: Option<SigRef>,
+    pub box3: Option<SigRef>,
 }
 
 pub struct Emitter<'a, 'f> {
@@ -176,8 +178,12 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.ins().store(flags(), v, base, off + poff);
     }
 
-    /// Writes register `r` (unboxed as `ty`) back into its slot.
-    pub fn write_back(&mut self, r: Reg, ty: Ty) {
+    /// Writes register `r` (unboxed as `ty`) back into its slot, first releasing a heap value
+    /// the slot may still hold (`scalar` false).
+    pub fn write_back(&mut self, r: Reg, ty: Ty, scalar: bool) {
+        if !scalar {
+            self.clear_if_heap(r);
+        }
         let v = self.get(r, ty);
         self.store_value(self.regs, slot(r), ty, v);
     }
@@ -187,8 +193,9 @@ impl<'a, 'f> Emitter<'a, 'f> {
         for r in 0..st.len() {
             if let (Kind::Unboxed(ty), true) = (st[r].kind, st[r].dirty) {
                 if pick(r) {
-                    self.write_back(r as Reg, ty);
+                    self.write_back(r as Reg, ty, st[r].scalar);
                     st[r].dirty = false;
+                    st[r].scalar = true;
                 }
             }
         }
@@ -212,6 +219,8 @@ impl<'a, 'f> Emitter<'a, 'f> {
             SigKind::P5R32 => &mut self.sigs.p5_r32,
             SigKind::Trace => &mut self.sigs.trace,
             SigKind::Iter => &mut self.sigs.iter,
+            SigKind::P2R64 => &mut self.sigs.p2_r64,
+            SigKind::Box3 => &mut self.sigs.box3,
         };
         let sig = match *slot {
             Some(s) => s,
@@ -224,6 +233,8 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     SigKind::P5R32 => self.sig(&[I64, I64, I64, I32, I64], Some(I32)),
                     SigKind::Trace => self.sig(&[I32, I32, I32], None),
                     SigKind::Iter => self.sig(&[I64, I32, I32], Some(I32)),
+                    SigKind::P2R64 => self.sig(&[I64, I64], Some(I64)),
+                    SigKind::Box3 => self.sig(&[I64, I32, I64], None),
                 };
                 let slot = match kind {
                     SigKind::P3R32 => &mut self.sigs.p3_r32,
@@ -232,7 +243,9 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     SigKind::P1Void => &mut self.sigs.p1_void,
                     SigKind::P5R32 => &mut self.sigs.p5_r32,
                     SigKind::Trace => &mut self.sigs.trace,
-                            SigKind::Iter => &mut self.sigs.iter,
+                    SigKind::Iter => &mut self.sigs.iter,
+                    SigKind::P2R64 => &mut self.sigs.p2_r64,
+                    SigKind::Box3 => &mut self.sigs.box3,
                 };
                 *slot = Some(s);
                 s
@@ -246,7 +259,8 @@ impl<'a, 'f> Emitter<'a, 'f> {
     /// Calls compiled code (a `JitEntry`) at the address in `entry`.
     pub fn call_entry(&mut self, entry: Value, args: &[Value]) -> Value {
         if self.sigs.entry.is_none() {
-            self.sigs.entry = Some(self.sig(&[types::I64, types::I64, types::I32], Some(types::I32)));
+            self.sigs.entry =
+                Some(self.sig(&[types::I64, types::I64, types::I32], Some(types::I32)));
         }
         let sig = self.sigs.entry.expect("just imported");
         let call = self.b.ins().call_indirect(sig, entry, args);
@@ -272,7 +286,11 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.switch_to_block(blk);
         self.b.set_cold_block(blk);
         let pc = self.b.block_params(blk)[0];
-        self.call_helper(runtime::rt_error as *const () as usize, SigKind::P3Void, &[self.ctx, self.regs, pc]);
+        self.call_helper(
+            runtime::rt_error as *const () as usize,
+            SigKind::P3Void,
+            &[self.ctx, self.regs, pc],
+        );
         let st = self.iconst(types::I32, STATUS_ERROR as i64);
         self.b.ins().return_(&[st]);
     }
@@ -282,7 +300,9 @@ impl<'a, 'f> Emitter<'a, 'f> {
         let cont = self.b.create_block();
         let err = self.error_block();
         let pcv = self.iconst(types::I32, pc as i64);
-        self.b.ins().brif(ok, cont, &[], err, &[BlockArg::Value(pcv)]);
+        self.b
+            .ins()
+            .brif(ok, cont, &[], err, &[BlockArg::Value(pcv)]);
         // `cont` has exactly one predecessor, known now: seal it at once.
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
@@ -290,6 +310,16 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// Emits a cold side exit block for the state `st`, resuming at `pc`.
     pub fn side_exit(&mut self, st: &State, pc: u32, why: Why) -> Block {
+        // Guards of one instruction share the exit: same resume pc, same state.
+        if let Some((blk, ..)) = self
+            .pending_exits
+            .iter()
+            .rev()
+            .take(4)
+            .find(|(_, s, p, w)| *p == pc && *w as u8 == why as u8 && s == st)
+        {
+            return *blk;
+        }
         let exit = self.b.create_block();
         self.pending_exits.push((exit, st.clone(), pc, why));
         exit
@@ -297,18 +327,44 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// Fills the side-exit blocks created so far.
     pub fn finish_side_exits(&mut self) {
-        while let Some((exit, st, pc, why)) = self.pending_exits.pop() {
+        for (exit, st, pc, why) in std::mem::take(&mut self.pending_exits) {
             self.b.switch_to_block(exit);
             self.b.seal_block(exit);
             self.b.set_cold_block(exit);
-            let mut st = st;
-            self.write_back_where(&mut st, |_| true);
+            // Cold code: a slot that may hold a heap value is boxed by a helper call rather
+            // than by an inline check, which keeps exits to one block each.
+            for (r, s) in st.iter().enumerate() {
+                let (Kind::Unboxed(ty), true) = (s.kind, s.dirty) else {
+                    continue;
+                };
+                if s.scalar {
+                    self.write_back(r as Reg, ty, true);
+                    continue;
+                }
+                let v = self.get(r as Reg, ty);
+                let bits = match ty {
+                    Ty::Int => v,
+                    Ty::Float => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
+                    Ty::Bool => self.b.ins().uextend(types::I64, v),
+                };
+                let addr = self.slot_addr(r as Reg);
+                let t = self.iconst(types::I32, ty.tag() as i64);
+                self.call_helper(
+                    runtime::rt_box as *const () as usize,
+                    SigKind::Box3,
+                    &[addr, t, bits],
+                );
+            }
             let pcv = self.iconst(types::I32, pc as i64);
             self.b.ins().store(flags(), pcv, self.ctx, CTX_RESUME_PC);
             if self.opts.trace {
                 let id = self.iconst(types::I32, self.proto_id() as i64);
                 let w = self.iconst(types::I32, why as i64);
-                self.call_helper(runtime::rt_trace_deopt as *const () as usize, SigKind::Trace, &[id, pcv, w]);
+                self.call_helper(
+                    runtime::rt_trace_deopt as *const () as usize,
+                    SigKind::Trace,
+                    &[id, pcv, w],
+                );
             }
             let s = self.iconst(types::I32, STATUS_DEOPT as i64);
             self.b.ins().return_(&[s]);
@@ -359,20 +415,18 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.seal_block(clear);
         self.b.set_cold_block(clear);
         let addr = self.slot_addr(r);
-        self.call_helper(runtime::rt_clear_slot as *const () as usize, SigKind::P1Void, &[addr]);
+        self.call_helper(
+            runtime::rt_clear_slot as *const () as usize,
+            SigKind::P1Void,
+            &[addr],
+        );
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
 
-    /// Function entry: clear dead slots that will receive unboxed values, then take the
-    /// edge into pc 0 (which may carry guards hoisted to the function entry).
-    pub fn emit_function_entry(&mut self, entry: &State, targets: &[bool]) {
-        for (r, &t) in targets.iter().enumerate() {
-            if t && entry[r].kind == Kind::Dead {
-                self.clear_if_heap(r as Reg);
-            }
-        }
+    /// Function entry: the edge into pc 0 (which may carry guards hoisted to the entry).
+    pub fn emit_function_entry(&mut self, entry: &State) {
         self.jump_edge(entry.clone(), 0);
     }
 
@@ -382,7 +436,11 @@ impl<'a, 'f> Emitter<'a, 'f> {
         for r in proto.arity..proto.num_regs {
             if self.cfg.live_in[0][r as usize] {
                 let addr = self.slot_addr(r);
-                self.call_helper(runtime::rt_set_undef as *const () as usize, SigKind::P1Void, &[addr]);
+                self.call_helper(
+                    runtime::rt_set_undef as *const () as usize,
+                    SigKind::P1Void,
+                    &[addr],
+                );
             }
         }
         self.b.ins().jump(start, &[]);
@@ -392,7 +450,9 @@ impl<'a, 'f> Emitter<'a, 'f> {
     /// slots it assumes scalar so, then jump into the loop.
     pub fn emit_osr_entry(&mut self, h: u32) {
         let (bi, blk) = self.block_of(h);
-        let target = self.states[bi].clone().expect("entered headers are reachable");
+        let target = self.states[bi]
+            .clone()
+            .expect("entered headers are reachable");
         let boxed: State = vec![super::state::RegState::BOXED; target.len()];
         for (r, s) in target.iter().enumerate() {
             let r = r as Reg;
@@ -424,4 +484,6 @@ pub enum SigKind {
     P5R32,
     Trace,
     Iter,
+    P2R64,
+    Box3,
 }

@@ -118,7 +118,9 @@ fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
     match instr {
         LoadInt { .. } => Some(Ty::Int),
         // `x = e` usually moves a temporary computed just before.
-        Move { src, .. } if pc > 0 && super::cfg::kills(&planner.proto.code[pc as usize - 1]).contains(&src) => {
+        Move { src, .. }
+            if pc > 0 && super::cfg::kills(&planner.proto.code[pc as usize - 1]).contains(&src) =>
+        {
             produced_type(planner, pc - 1)
         }
         LoadBool { .. } => Some(Ty::Bool),
@@ -133,15 +135,22 @@ fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
             mono(seen_lhs(fb)).map(|_| Ty::Bool)
         }
         AddImm { .. } | Neg { .. } | BitNot { .. } => mono(seen_lhs(fb)),
-        Add { .. } | Sub { .. } | Mul { .. } | Div { .. } | Mod { .. } | BitAnd { .. }
-        | BitOr { .. } | BitXor { .. } | Shl { .. } | Shr { .. } => {
-            match (mono(seen_lhs(fb)), mono(seen_rhs(fb))) {
-                (Some(Ty::Int), Some(Ty::Int)) => Some(Ty::Int),
-                (Some(Ty::Float), Some(Ty::Float | Ty::Int))
-                | (Some(Ty::Int), Some(Ty::Float)) => Some(Ty::Float),
-                _ => None,
+        Add { .. }
+        | Sub { .. }
+        | Mul { .. }
+        | Div { .. }
+        | Mod { .. }
+        | BitAnd { .. }
+        | BitOr { .. }
+        | BitXor { .. }
+        | Shl { .. }
+        | Shr { .. } => match (mono(seen_lhs(fb)), mono(seen_rhs(fb))) {
+            (Some(Ty::Int), Some(Ty::Int)) => Some(Ty::Int),
+            (Some(Ty::Float), Some(Ty::Float | Ty::Int)) | (Some(Ty::Int), Some(Ty::Float)) => {
+                Some(Ty::Float)
             }
-        }
+            _ => None,
+        },
         _ => None,
     }
 }

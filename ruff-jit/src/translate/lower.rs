@@ -13,7 +13,7 @@ use ruff_core::value::tag;
 use super::emit::{flags, slot, Emitter, SigKind, Why};
 use super::plan::{apply, Action, ArOp, CmpOp, Const, Operand, Plan, Un};
 use super::state::{Kind, RegState, State, Ty};
-use crate::runtime::layout::{BOOL_BYTE, CTX_RET};
+use crate::runtime::layout::{BOOL_BYTE, CTX_RET, PAYLOAD};
 use crate::runtime::{self};
 
 impl Emitter<'_, '_> {
@@ -55,11 +55,7 @@ impl Emitter<'_, '_> {
                     _ => runtime::rt_generic as *const () as usize,
                 };
                 let ok = self
-                    .call_helper(
-                        helper,
-                        SigKind::P3R32,
-                        &[self.ctx, self.regs, pcv],
-                    )
+                    .call_helper(helper, SigKind::P3R32, &[self.ctx, self.regs, pcv])
                     .expect("returns status");
                 self.check_ok(ok, pc);
                 // Post guards run after the instruction: resume after it on failure.
@@ -67,8 +63,22 @@ impl Emitter<'_, '_> {
                 for &(r, _) in post {
                     after[r as usize] = RegState::BOXED;
                 }
+                // `range(stop)`, `range(start, stop)` and `for i in n` always step by 1: the
+                // step is a constant, so the loop test folds to one comparison.
+                let unit_step = match self.planner.proto.code[pc as usize] {
+                    ruff_core::bytecode::Instr::RangePrep { iter, argc } if argc < 3 => {
+                        Some(iter + 2)
+                    }
+                    ruff_core::bytecode::Instr::IterPrep { iter } => Some(iter + 2),
+                    _ => None,
+                };
                 for &(r, ty) in post {
-                    self.guard_load(r, ty, &after, pc + 1, Why::Guard);
+                    if Some(r) == unit_step {
+                        let one = self.iconst(types::I64, 1);
+                        self.set(r, ty, one);
+                    } else {
+                        self.guard_load(r, ty, &after, pc + 1, Why::Guard);
+                    }
                 }
             }
             Action::Call { base, argc, method } => {
@@ -114,6 +124,7 @@ impl Emitter<'_, '_> {
                 self.prepare_dst(&guarded, *dst);
                 self.set(*dst, rty, v);
             }
+            Action::GetGlobal { dst, g } => self.emit_get_global(pc, &guarded, *dst, *g),
             Action::Nop => {}
             Action::Trap => {
                 self.traps.push(pc);
@@ -158,7 +169,11 @@ impl Emitter<'_, '_> {
                 let i = self.iconst(types::I32, *iter as i64);
                 let d = self.iconst(types::I32, *dst as i64);
                 let more = self
-                    .call_helper(runtime::rt_iter_next as *const () as usize, SigKind::Iter, &[self.regs, i, d])
+                    .call_helper(
+                        runtime::rt_iter_next as *const () as usize,
+                        SigKind::Iter,
+                        &[self.regs, i, d],
+                    )
                     .expect("returns");
                 let exit_state = branch.expect("exit state");
                 self.branch_edges(more, (fall, pc + 1), (exit_state, *exit));
@@ -173,8 +188,14 @@ impl Emitter<'_, '_> {
                     None => {
                         // Move the value out of the frame (the slot becomes Null), so the
                         // reference it holds is handed over, not duplicated.
-                        let lo = self.b.ins().load(types::I64, flags(), self.regs, slot(*src));
-                        let hi = self.b.ins().load(types::I64, flags(), self.regs, slot(*src) + 8);
+                        let lo = self
+                            .b
+                            .ins()
+                            .load(types::I64, flags(), self.regs, slot(*src));
+                        let hi = self
+                            .b
+                            .ins()
+                            .load(types::I64, flags(), self.regs, slot(*src) + 8);
                         self.b.ins().store(flags(), lo, self.ctx, CTX_RET);
                         self.b.ins().store(flags(), hi, self.ctx, CTX_RET + 8);
                         let null = self.iconst(types::I8, tag::NULL as i64);
@@ -196,12 +217,82 @@ impl Emitter<'_, '_> {
         Some(fall)
     }
 
-    /// Before defining `dst` unboxed: its slot must not hold a heap value.
-    fn prepare_dst(&mut self, st: &State, dst: Reg) {
+    /// `R[dst] = G[g]`: copy the 16 bytes and bump the reference count of a heap value; an
+    /// unbound global goes to the generic helper, which raises the interpreter's error.
+    fn emit_get_global(&mut self, pc: u32, st: &State, dst: Reg, g: u32) {
+        let cell = self.iconst(types::I64, self.opts.globals_cell as i64);
+        let base = self.b.ins().load(types::I64, flags(), cell, 0);
+        let known = self.b.ins().icmp_imm_s(IntCC::NotEqual, base, 0);
+        // The join block receives the globals' base address from the fast and the cold path.
+        let init = self.b.create_block();
+        let join = self.b.create_block();
+        let base_p = self.b.append_block_param(join, types::I64);
+        self.b
+            .ins()
+            .brif(known, join, &[BlockArg::Value(base)], init, &[]);
+        self.b.switch_to_block(init);
+        self.b.seal_block(init);
+        self.b.set_cold_block(init);
+        let fresh = self
+            .call_helper(
+                runtime::rt_globals_base as *const () as usize,
+                SigKind::P2R64,
+                &[self.ctx, cell],
+            )
+            .expect("returns");
+        self.b.ins().jump(join, &[BlockArg::Value(fresh)]);
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        let p = self.b.ins().iadd_imm_s(base_p, g as i64 * 16);
+        let t = self.b.ins().load(types::I8, flags(), p, 0);
+        let unbound = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::UNDEF as i64);
+        let slow = self.b.create_block();
+        let fast = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(unbound, slow, &[], fast, &[]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        self.b.set_cold_block(slow);
+        let pcv = self.iconst(types::I32, pc as i64);
+        let ok = self
+            .call_helper(
+                runtime::rt_generic as *const () as usize,
+                SigKind::P3R32,
+                &[self.ctx, self.regs, pcv],
+            )
+            .expect("returns");
+        self.check_ok(ok, pc);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(fast);
+        self.b.seal_block(fast);
         if !st[dst as usize].scalar {
             self.clear_if_heap(dst);
         }
+        let heap = self.is_heap_tag(t);
+        let bump = self.b.create_block();
+        let copy = self.b.create_block();
+        self.b.ins().brif(heap, bump, &[], copy, &[]);
+        self.b.switch_to_block(bump);
+        self.b.seal_block(bump);
+        let rc = self.b.ins().load(types::I64, flags(), p, PAYLOAD);
+        let strong = self.b.ins().load(types::I64, flags(), rc, 0);
+        let more = self.b.ins().iadd_imm_s(strong, 1);
+        self.b.ins().store(flags(), more, rc, 0);
+        self.b.ins().jump(copy, &[]);
+        self.b.switch_to_block(copy);
+        self.b.seal_block(copy);
+        let lo = self.b.ins().load(types::I64, flags(), p, 0);
+        let hi = self.b.ins().load(types::I64, flags(), p, 8);
+        self.b.ins().store(flags(), lo, self.regs, slot(dst));
+        self.b.ins().store(flags(), hi, self.regs, slot(dst) + 8);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
     }
+
+    /// Before defining `dst` unboxed. Nothing to do: a slot that may hold a heap value is
+    /// only cleared if the value is ever written back (`Emitter::write_back`).
+    fn prepare_dst(&mut self, _st: &State, _dst: Reg) {}
 
     /// Truthiness (i8 0/1) of an unboxed value.
     fn truth(&mut self, ty: Ty, v: Value) -> Value {
@@ -228,13 +319,20 @@ impl Emitter<'_, '_> {
         self.b.ins().brif(is_bool, bb, &[], other, &[]);
         self.b.switch_to_block(bb);
         self.b.seal_block(bb);
-        let v = self.b.ins().load(types::I8, flags(), self.regs, slot(r) + BOOL_BYTE);
+        let v = self
+            .b
+            .ins()
+            .load(types::I8, flags(), self.regs, slot(r) + BOOL_BYTE);
         self.b.ins().jump(join, &[BlockArg::Value(v)]);
         self.b.switch_to_block(other);
         self.b.seal_block(other);
         let addr = self.slot_addr(r);
         let res = self
-            .call_helper(runtime::rt_truthy as *const () as usize, SigKind::P1R32, &[addr])
+            .call_helper(
+                runtime::rt_truthy as *const () as usize,
+                SigKind::P1R32,
+                &[addr],
+            )
             .expect("returns");
         let v = self.b.ins().ireduce(types::I8, res);
         self.b.ins().jump(join, &[BlockArg::Value(v)]);
@@ -280,7 +378,10 @@ impl Emitter<'_, '_> {
             ArOp::Xor => self.b.ins().bxor(x, y),
             ArOp::Shl | ArOp::Shr => {
                 // A count outside 0..63 is an error: the interpreter raises it after a deopt.
-                let ok = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, y, 63);
+                let ok = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, y, 63);
                 self.deopt_unless(ok, st, pc, Why::Shift);
                 if op == ArOp::Shl {
                     self.b.ins().ishl(x, y)
@@ -450,8 +551,9 @@ impl Emitter<'_, '_> {
             };
             if needs_slot {
                 if let (Kind::Unboxed(ty), true) = (from[r].kind, from[r].dirty) {
-                    self.write_back(r as Reg, ty);
+                    self.write_back(r as Reg, ty, from[r].scalar);
                     from[r].dirty = false;
+                    from[r].scalar = true;
                 }
             }
         }

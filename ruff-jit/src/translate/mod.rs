@@ -24,7 +24,7 @@ mod state;
 use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch};
-use ruff_core::bytecode::{FuncProto, Instr};
+use ruff_core::bytecode::FuncProto;
 use ruff_core::tier::CompileRequest;
 
 use cfg::Cfg;
@@ -43,6 +43,9 @@ pub struct Options {
     pub trace: bool,
     /// The target's frontend config (`FunctionBuilder::finalize` needs it).
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
+    /// Address of a word caching the VM's global slot 0 (0 until first use; see
+    /// `runtime::rt_globals_base`).
+    pub globals_cell: usize,
     /// Address of the tier's direct-call table (one entry word per prototype), or 0 to
     /// call every callee through the VM.
     pub call_table: usize,
@@ -69,38 +72,8 @@ pub fn entry_signature(call_conv: CallConv) -> Signature {
     sig
 }
 
-/// Registers some lowering may define unboxed: their frame slots are cleared of heap values
-/// at entry so unboxed values can later be written back with plain stores.
-fn scalar_targets(proto: &FuncProto, spec: bool) -> Vec<bool> {
-    let mut t = vec![false; proto.num_regs as usize];
-    if !spec {
-        return t;
-    }
-    for instr in &proto.code {
-        let regs: Vec<u16> = match *instr {
-            Instr::IterNext { iter, dst, .. } => vec![iter, dst],
-            Instr::IterPrep { iter } | Instr::RangePrep { iter, .. } => {
-                vec![iter, iter + 1, iter + 2]
-            }
-            Instr::LoadInt { dst, .. }
-            | Instr::LoadBool { dst, .. }
-            | Instr::LoadConst { dst, .. }
-            | Instr::Move { dst, .. }
-            | Instr::Truthy { dst, .. } => vec![dst],
-            ref i if i.has_feedback() => cfg::kills(i),
-            _ => vec![],
-        };
-        for r in regs {
-            if let Some(x) = t.get_mut(r as usize) {
-                *x = true;
-            }
-        }
-    }
-    t
-}
-
 /// The state at the function entry (pc 0) after the entry block's normalization.
-fn entry_state(proto: &FuncProto, cfg: &Cfg, targets: &[bool]) -> State {
+fn entry_state(proto: &FuncProto, cfg: &Cfg) -> State {
     (0..proto.num_regs as usize)
         .map(|r| {
             if r < proto.arity as usize {
@@ -110,7 +83,7 @@ fn entry_state(proto: &FuncProto, cfg: &Cfg, targets: &[bool]) -> State {
                 // whose header is pc 0).
                 RegState::BOXED
             } else {
-                RegState::dead(targets[r])
+                RegState::dead(false)
             }
         })
         .collect()
@@ -202,8 +175,7 @@ pub fn translate(
         no_spec,
     };
     let hoisted = hoist::hoisted_types(&planner, &cfg, opts.spec && opts.hoist);
-    let targets = scalar_targets(proto, opts.spec);
-    let entry = entry_state(proto, &cfg, &targets);
+    let entry = entry_state(proto, &cfg);
     let states = analyse(&planner, &cfg, &hoisted, &entry);
 
     let mut b = FunctionBuilder::new(func, fctx);
@@ -241,7 +213,7 @@ pub fn translate(
 
     // `start` is not sealed yet: the direct-call entry jumps to it too.
     e.b.switch_to_block(start);
-    e.emit_function_entry(&entry, &targets);
+    e.emit_function_entry(&entry);
     e.b.switch_to_block(direct);
     e.b.seal_block(direct);
     e.emit_direct_entry(start);

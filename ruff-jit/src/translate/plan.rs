@@ -72,9 +72,20 @@ pub enum Action {
         post: Vec<(Reg, Ty)>,
     },
     /// `Call` (direct to compiled code when possible) or `CallMethod` (through the VM).
-    Call { base: Reg, argc: u8, method: bool },
-    Const { dst: Reg, val: Const },
-    Move { dst: Reg, src: Reg, ty: Ty },
+    Call {
+        base: Reg,
+        argc: u8,
+        method: bool,
+    },
+    Const {
+        dst: Reg,
+        val: Const,
+    },
+    Move {
+        dst: Reg,
+        src: Reg,
+        ty: Ty,
+    },
     Arith {
         op: ArOp,
         dst: Reg,
@@ -91,8 +102,15 @@ pub enum Action {
         b: Reg,
         ty: Ty,
     },
-    Unary { op: Un, dst: Reg, src: Reg, ty: Ty },
-    Jump { target: u32 },
+    Unary {
+        op: Un,
+        dst: Reg,
+        src: Reg,
+        ty: Ty,
+    },
+    Jump {
+        target: u32,
+    },
     /// `ty` = the condition is unboxed; `None` = test the boxed value.
     Branch {
         cond: Reg,
@@ -100,10 +118,25 @@ pub enum Action {
         target: u32,
         ty: Option<Ty>,
     },
-    IterRange { iter: Reg, dst: Reg, exit: u32 },
-    IterGeneric { iter: Reg, dst: Reg, exit: u32 },
-    Return { src: Reg },
+    IterRange {
+        iter: Reg,
+        dst: Reg,
+        exit: u32,
+    },
+    IterGeneric {
+        iter: Reg,
+        dst: Reg,
+        exit: u32,
+    },
+    Return {
+        src: Reg,
+    },
     ReturnNull,
+    /// `R[dst] = G[g]` inline (the interpreter's helper raises the unbound-global error).
+    GetGlobal {
+        dst: Reg,
+        g: u32,
+    },
     Nop,
     /// Never executed when the profile was taken (no feedback): leave for the interpreter,
     /// which records feedback; the recompiled code then specializes it.
@@ -186,34 +219,75 @@ impl Planner<'_> {
                 }),
                 _ => generic(),
             },
+            GetGlobal { dst, g } if self.spec => simple(Action::GetGlobal { dst, g }),
             Move { dst, src } => match st[src as usize].ty() {
                 Some(ty) => simple(Action::Move { dst, src, ty }),
                 None => generic(),
             },
             CheckDef { reg, .. } if st[reg as usize].ty().is_some() => simple(Action::Nop),
-            Add { dst, a, b } => self.arith(st, fb, allow, ArOp::Add, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            Sub { dst, a, b } => self.arith(st, fb, allow, ArOp::Sub, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            Mul { dst, a, b } => self.arith(st, fb, allow, ArOp::Mul, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            Div { dst, a, b } => self.arith(st, fb, allow, ArOp::Div, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            Mod { dst, a, b } => self.arith(st, fb, allow, ArOp::Mod, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            BitAnd { dst, a, b } => self.arith(st, fb, allow, ArOp::And, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            BitOr { dst, a, b } => self.arith(st, fb, allow, ArOp::Or, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            BitXor { dst, a, b } => self.arith(st, fb, allow, ArOp::Xor, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            Shl { dst, a, b } => self.arith(st, fb, allow, ArOp::Shl, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
-            Shr { dst, a, b } => self.arith(st, fb, allow, ArOp::Shr, dst, a, Operand::Reg(b)).unwrap_or_else(generic),
+            Add { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Add, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            Sub { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Sub, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            Mul { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Mul, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            Div { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Div, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            Mod { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Mod, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            BitAnd { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::And, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            BitOr { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Or, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            BitXor { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Xor, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            Shl { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Shl, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
+            Shr { dst, a, b } => self
+                .arith(st, fb, allow, ArOp::Shr, dst, a, Operand::Reg(b))
+                .unwrap_or_else(generic),
             AddImm { dst, a, imm } => self
                 .arith(st, fb, allow, ArOp::Add, dst, a, Operand::Imm(imm as i64))
                 .unwrap_or_else(generic),
-            Eq { dst, a, b } => self.cmp(st, fb, allow, CmpOp::Eq, dst, a, b).unwrap_or_else(generic),
-            Ne { dst, a, b } => self.cmp(st, fb, allow, CmpOp::Ne, dst, a, b).unwrap_or_else(generic),
-            Lt { dst, a, b } => self.cmp(st, fb, allow, CmpOp::Lt, dst, a, b).unwrap_or_else(generic),
-            Le { dst, a, b } => self.cmp(st, fb, allow, CmpOp::Le, dst, a, b).unwrap_or_else(generic),
-            Gt { dst, a, b } => self.cmp(st, fb, allow, CmpOp::Gt, dst, a, b).unwrap_or_else(generic),
-            Ge { dst, a, b } => self.cmp(st, fb, allow, CmpOp::Ge, dst, a, b).unwrap_or_else(generic),
-            Neg { dst, src } => self.unary(st, fb, allow, Un::Neg, dst, src).unwrap_or_else(generic),
-            Not { dst, src } => self.unary(st, fb, allow, Un::Not, dst, src).unwrap_or_else(generic),
-            BitNot { dst, src } => self.unary(st, fb, allow, Un::BitNot, dst, src).unwrap_or_else(generic),
-            Truthy { dst, src } => self.unary(st, 0, false, Un::Truthy, dst, src).unwrap_or_else(generic),
+            Eq { dst, a, b } => self
+                .cmp(st, fb, allow, CmpOp::Eq, dst, a, b)
+                .unwrap_or_else(generic),
+            Ne { dst, a, b } => self
+                .cmp(st, fb, allow, CmpOp::Ne, dst, a, b)
+                .unwrap_or_else(generic),
+            Lt { dst, a, b } => self
+                .cmp(st, fb, allow, CmpOp::Lt, dst, a, b)
+                .unwrap_or_else(generic),
+            Le { dst, a, b } => self
+                .cmp(st, fb, allow, CmpOp::Le, dst, a, b)
+                .unwrap_or_else(generic),
+            Gt { dst, a, b } => self
+                .cmp(st, fb, allow, CmpOp::Gt, dst, a, b)
+                .unwrap_or_else(generic),
+            Ge { dst, a, b } => self
+                .cmp(st, fb, allow, CmpOp::Ge, dst, a, b)
+                .unwrap_or_else(generic),
+            Neg { dst, src } => self
+                .unary(st, fb, allow, Un::Neg, dst, src)
+                .unwrap_or_else(generic),
+            Not { dst, src } => self
+                .unary(st, fb, allow, Un::Not, dst, src)
+                .unwrap_or_else(generic),
+            BitNot { dst, src } => self
+                .unary(st, fb, allow, Un::BitNot, dst, src)
+                .unwrap_or_else(generic),
+            Truthy { dst, src } => self
+                .unary(st, 0, false, Un::Truthy, dst, src)
+                .unwrap_or_else(generic),
             Jump { target } | LoopBack { target } => simple(Action::Jump { target }),
             JumpIfFalse { cond, target } | JumpIfTrue { cond, target } => {
                 let if_true = matches!(instr, JumpIfTrue { .. });
@@ -303,9 +377,7 @@ impl Planner<'_> {
                 Instr::IterNext { iter: i, .. } if i == iter => Some(q as u32),
                 _ => None,
             })
-            .is_some_and(|q| {
-                self.may_speculate(q) && seen_lhs(self.fb(q)) == Seen::Mono(tag::INT)
-            })
+            .is_some_and(|q| self.may_speculate(q) && seen_lhs(self.fb(q)) == Seen::Mono(tag::INT))
     }
 
     fn generic(&self, _pc: u32, instr: &Instr) -> Plan {
@@ -320,7 +392,16 @@ impl Planner<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn arith(&self, st: &State, fb: u32, allow: bool, op: ArOp, dst: Reg, a: Reg, b: Operand) -> Option<Plan> {
+    fn arith(
+        &self,
+        st: &State,
+        fb: u32,
+        allow: bool,
+        op: ArOp,
+        dst: Reg,
+        a: Reg,
+        b: Operand,
+    ) -> Option<Plan> {
         let (lt, ga) = self.operand(st, a, seen_lhs(fb), allow)?;
         let (rt, gb) = match b {
             Operand::Imm(_) => (Ty::Int, false),
@@ -356,7 +437,16 @@ impl Planner<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn cmp(&self, st: &State, fb: u32, allow: bool, op: CmpOp, dst: Reg, a: Reg, b: Reg) -> Option<Plan> {
+    fn cmp(
+        &self,
+        st: &State,
+        fb: u32,
+        allow: bool,
+        op: CmpOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    ) -> Option<Plan> {
         let (lt, ga) = self.operand(st, a, seen_lhs(fb), allow)?;
         let (rt, gb) = self.operand(st, b, seen_rhs(fb), allow)?;
         let ok = lt == rt && (lt != Ty::Bool || matches!(op, CmpOp::Eq | CmpOp::Ne));
@@ -421,7 +511,9 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
     for &(r, t) in &plan.guards {
         s[r as usize] = RegState::unboxed(t, false);
     }
-    let def = |s: &mut State, r: Reg, t: Ty| s[r as usize] = RegState::unboxed(t, true);
+    let def = |s: &mut State, r: Reg, t: Ty| {
+        s[r as usize] = RegState::defined(t, s[r as usize].scalar);
+    };
     match &plan.action {
         Action::Generic {
             reads,
@@ -491,6 +583,10 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             (s, Some(exit))
         }
         Action::Return { .. } | Action::ReturnNull | Action::Trap => (s, None),
+        Action::GetGlobal { dst, .. } => {
+            s[*dst as usize] = RegState::BOXED;
+            (s, None)
+        }
         Action::Nop => (s, None),
     }
 }

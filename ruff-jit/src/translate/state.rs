@@ -72,11 +72,21 @@ impl RegState {
         }
     }
 
+    /// Unboxed after a successful tag check (the slot holds a scalar of that type).
     pub fn unboxed(ty: Ty, dirty: bool) -> RegState {
         RegState {
             kind: Kind::Unboxed(ty),
             dirty,
             scalar: true,
+        }
+    }
+
+    /// Newly defined as an unboxed value; the slot keeps whatever it held.
+    pub fn defined(ty: Ty, scalar: bool) -> RegState {
+        RegState {
+            kind: Kind::Unboxed(ty),
+            dirty: true,
+            scalar,
         }
     }
 
@@ -124,14 +134,20 @@ fn edge_state(s: RegState, live: bool, hoisted: Option<Ty>) -> RegState {
             kind: Kind::Boxed,
             ..s
         },
-        (None, _) => s,
+        // A write-back on the edge leaves a scalar in the slot.
+        (None, Kind::Boxed) => s,
+        (None, Kind::Unboxed(_)) => s,
     }
 }
 
 fn join(a: RegState, b: RegState) -> RegState {
     match (a.kind, b.kind) {
         (Kind::Dead, Kind::Dead) => RegState::dead(a.scalar && b.scalar),
-        (Kind::Unboxed(x), Kind::Unboxed(y)) if x == y => RegState::unboxed(x, a.dirty || b.dirty),
+        (Kind::Unboxed(x), Kind::Unboxed(y)) if x == y => RegState {
+            kind: Kind::Unboxed(x),
+            dirty: a.dirty || b.dirty,
+            scalar: a.scalar && b.scalar,
+        },
         _ => RegState {
             kind: Kind::Boxed,
             dirty: false,

@@ -140,8 +140,20 @@ const INT_LITERALS: &[&str] = &[
 ];
 
 const FLOAT_LITERALS: &[&str] = &[
-    "0.5", "1.5", "-2.25", "0.1", "3.0", "0.0", "-0.0", "1e300", "1e-300", "2.5e-3", "1e400",
-    "123456.789", "1e16", "-7.75",
+    "0.5",
+    "1.5",
+    "-2.25",
+    "0.1",
+    "3.0",
+    "0.0",
+    "-0.0",
+    "1e300",
+    "1e-300",
+    "2.5e-3",
+    "1e400",
+    "123456.789",
+    "1e16",
+    "-7.75",
 ];
 
 const STR_LITERALS: &[&str] = &[
@@ -236,7 +248,12 @@ impl Gen {
 
     fn declare(&mut self, name: &str, class: Class) {
         let global = self.body == Body::TopLevel;
-        self.scope.push(Var { name: name.to_string(), class, assignable: true, global });
+        self.scope.push(Var {
+            name: name.to_string(),
+            class,
+            assignable: true,
+            global,
+        });
     }
 
     /// A visible variable whose class is one of `classes`.
@@ -278,7 +295,12 @@ impl Gen {
             let name = self.fresh("C");
             let value = self.int_literal();
             self.line(&format!("const {name} := {value}"));
-            self.scope.push(Var { name, class: Class::Int, assignable: false, global: true });
+            self.scope.push(Var {
+                name,
+                class: Class::Int,
+                assignable: false,
+                global: true,
+            });
         }
         let globals = self.scope.len();
         if self.rng.chance(50) {
@@ -325,7 +347,12 @@ impl Gen {
         let class = *self.rng.pick(&[Class::Int, Class::Num]);
         let mark = self.scope.len();
         self.body = Body::Function;
-        self.scope.push(Var { name: n.clone(), class: Class::Int, assignable: false, global: false });
+        self.scope.push(Var {
+            name: n.clone(),
+            class: Class::Int,
+            assignable: false,
+            global: false,
+        });
         self.declare(&acc, class);
         self.open(&format!("func {name}({n}, {acc}) {{"));
         self.line(&format!("if {n} <= 0 {{ return {acc} }}"));
@@ -353,7 +380,14 @@ impl Gen {
         let frozen_mark = self.frozen.len();
         self.body = Body::Function;
         for _ in 0..count {
-            let class = *self.rng.pick(&[Class::Int, Class::Num, Class::Num, Class::Str, Class::Arr, Class::Any]);
+            let class = *self.rng.pick(&[
+                Class::Int,
+                Class::Num,
+                Class::Num,
+                Class::Str,
+                Class::Arr,
+                Class::Any,
+            ]);
             let p = self.fresh("p");
             if class == Class::Arr {
                 // The caller owns it and may be iterating it: never push to a parameter.
@@ -363,7 +397,9 @@ impl Gen {
             params.push(class);
             names.push(p);
         }
-        let ret = *self.rng.pick(&[Class::Int, Class::Num, Class::Num, Class::Str, Class::Bool]);
+        let ret = *self
+            .rng
+            .pick(&[Class::Int, Class::Num, Class::Num, Class::Str, Class::Bool]);
         self.open(&format!("func {name}({}) {{", names.join(", ")));
         // A helper's body is measured on its own (its cost is what one call may do); callers
         // multiply that by their loops.
@@ -379,7 +415,13 @@ impl Gen {
         self.body = Body::TopLevel;
         self.scope.truncate(mark);
         self.frozen.truncate(frozen_mark);
-        self.helpers.push(Helper { name, params, ret, cost, recursive: false });
+        self.helpers.push(Helper {
+            name,
+            params,
+            ret,
+            cost,
+            recursive: false,
+        });
     }
 
     /// A block of `min` to `min + extra - 1` statements.
@@ -467,7 +509,14 @@ impl Gen {
     }
 
     fn assignment(&mut self) {
-        let classes = [Class::Int, Class::Num, Class::Str, Class::Bool, Class::Any, Class::Pt];
+        let classes = [
+            Class::Int,
+            Class::Num,
+            Class::Str,
+            Class::Bool,
+            Class::Any,
+            Class::Pt,
+        ];
         let Some(name) = self.pick_var(&classes, true) else {
             return self.declaration();
         };
@@ -500,7 +549,11 @@ impl Gen {
                 let value = self.expr(class, 2);
                 let global = self.scope.iter().any(|v| v.name == name && v.global);
                 let local = !global || self.body == Body::TopLevel;
-                let op = if local && self.rng.chance(20) { ":=" } else { "=" };
+                let op = if local && self.rng.chance(20) {
+                    ":="
+                } else {
+                    "="
+                };
                 self.line(&format!("{name} {op} {value}"));
             }
         }
@@ -567,7 +620,9 @@ impl Gen {
                 let start = self.rng.below(5) as i64 - 2;
                 let step = *self.rng.pick(&[1, 2, 3]);
                 let stop = start + (trips as i64) * step;
-                self.open(&format!("for {counter} in range({start}, {stop}, {step}) {{"));
+                self.open(&format!(
+                    "for {counter} in range({start}, {stop}, {step}) {{"
+                ));
             }
             4 => self.open(&format!("for {counter} in {trips} {{")),
             _ => self.open(&format!("for {counter} in range({trips}) {{")),
@@ -586,7 +641,12 @@ impl Gen {
         let counter = self.fresh("i");
         self.open(&format!("for {counter} in range({trips}) {{"));
         let mark = self.scope.len();
-        self.scope.push(Var { name: counter.clone(), class: Class::Int, assignable: false, global: false });
+        self.scope.push(Var {
+            name: counter.clone(),
+            class: Class::Int,
+            assignable: false,
+            global: false,
+        });
         self.loop_counters.push(counter);
         let saved_mult = self.mult;
         self.mult *= trips;
@@ -612,7 +672,12 @@ impl Gen {
     fn enter_loop(&mut self, counter: &str, class: Class, trips: u64) {
         let mark = self.scope.len();
         let global = self.body == Body::TopLevel;
-        self.scope.push(Var { name: counter.to_string(), class, assignable: false, global });
+        self.scope.push(Var {
+            name: counter.to_string(),
+            class,
+            assignable: false,
+            global,
+        });
         if class == Class::Int {
             self.loop_counters.push(counter.to_string());
         }
@@ -636,12 +701,19 @@ impl Gen {
         };
         let at = *self.rng.pick(&[0, 1, 2, 5, 50, 120, 300, 1000]);
         if let Some(v) = self.pick_var(&[Class::Num], true) {
-            let value = if self.rng.chance(70) { self.float_expr(1) } else { self.int_expr(1) };
+            let value = if self.rng.chance(70) {
+                self.float_expr(1)
+            } else {
+                self.int_expr(1)
+            };
             self.line(&format!("if {counter} == {at} {{ {v} = {value} }}"));
         } else if let Some(v) = self.pick_var(&[Class::Any], true) {
             let a = self.expr(Class::Any, 1);
             let b = self.expr(Class::Any, 1);
-            self.line(&format!("if {counter} % 3 == {} {{ {v} = {a} }} else {{ {v} = {b} }}", at % 3));
+            self.line(&format!(
+                "if {counter} % 3 == {} {{ {v} = {a} }} else {{ {v} = {b} }}",
+                at % 3
+            ));
         } else {
             self.assignment();
         }
@@ -681,13 +753,16 @@ impl Gen {
             }
             4 if self.rng.chance(50) => {
                 // Reads every value through the keys: dict iteration order is insertion order.
-                let (Some(dict), Some(acc)) =
-                    (self.pick_var(&[Class::Dict], false), self.pick_var(&[Class::Num], true))
-                else {
+                let (Some(dict), Some(acc)) = (
+                    self.pick_var(&[Class::Dict], false),
+                    self.pick_var(&[Class::Num], true),
+                ) else {
                     return self.declaration();
                 };
                 let k = self.fresh("k");
-                self.line(&format!("for {k} in {dict} {{ {acc} = {acc} + {dict}[{k}] }}"));
+                self.line(&format!(
+                    "for {k} in {dict} {{ {acc} = {acc} + {dict}[{k}] }}"
+                ));
             }
             _ => {
                 let Some(pt) = self.pick_var(&[Class::Pt], false) else {
@@ -701,14 +776,21 @@ impl Gen {
 
     fn break_or_continue(&mut self) {
         let cond = self.expr(Class::Bool, 1);
-        let word = if self.rng.chance(50) { "break" } else { "continue" };
+        let word = if self.rng.chance(50) {
+            "break"
+        } else {
+            "continue"
+        };
         self.line(&format!("if {cond} {{ {word} }}"));
     }
 
     fn print_statement(&mut self) {
         let mut args = Vec::new();
         for _ in 0..1 + self.rng.below(3) {
-            let class = *self.rng.pick(&[Class::Int, Class::Num, Class::Bool, Class::Str, Class::Any]);
+            let class =
+                *self
+                    .rng
+                    .pick(&[Class::Int, Class::Num, Class::Bool, Class::Str, Class::Any]);
             args.push(self.expr(class, 1));
         }
         let text = format!("print({})", args.join(", "));
@@ -723,7 +805,12 @@ impl Gen {
         let name = self.fresh("c");
         let param = self.fresh("x");
         let mark = self.scope.len();
-        self.scope.push(Var { name: param.clone(), class: Class::Num, assignable: true, global: false });
+        self.scope.push(Var {
+            name: param.clone(),
+            class: Class::Num,
+            assignable: true,
+            global: false,
+        });
         self.open(&format!("{name} := func({param}) {{"));
         // A closure body is a new function: loops around it do not enclose its statements.
         let saved_depth = std::mem::replace(&mut self.loop_depth, 0);
@@ -736,7 +823,11 @@ impl Gen {
             // enclosing local; for a global only `=` does).
             let var = self.scope.iter().find(|x| x.name == v).unwrap();
             let (class, global) = (var.class, var.global);
-            let op = if !global && self.rng.chance(50) { ":=" } else { "=" };
+            let op = if !global && self.rng.chance(50) {
+                ":="
+            } else {
+                "="
+            };
             let value = self.expr(class, 1);
             self.line(&format!("{v} {op} {v} + {value}"));
         }
@@ -907,7 +998,9 @@ impl Gen {
                 let b = self.bool_expr(d);
                 format!("to_int({b})")
             }
-            13 | 14 => self.call_expr(Some(Class::Int)).unwrap_or_else(|| self.int_literal()),
+            13 | 14 => self
+                .call_expr(Some(Class::Int))
+                .unwrap_or_else(|| self.int_literal()),
             15 => match self.loop_counters.last().cloned() {
                 Some(c) => format!("({c} * {})", self.int_literal()),
                 None => self.int_literal(),
@@ -982,7 +1075,11 @@ impl Gen {
                     return v;
                 }
             }
-            return if self.rng.chance(50) { self.int_literal() } else { self.float_literal() };
+            return if self.rng.chance(50) {
+                self.int_literal()
+            } else {
+                self.float_literal()
+            };
         }
         let d = depth - 1;
         match self.rng.below(16) {
@@ -1024,7 +1121,9 @@ impl Gen {
                 }
                 None => self.int_literal(),
             },
-            10 | 11 => self.call_expr(Some(Class::Num)).unwrap_or_else(|| self.float_literal()),
+            10 | 11 => self
+                .call_expr(Some(Class::Num))
+                .unwrap_or_else(|| self.float_literal()),
             12 => {
                 let (a, b) = (self.num_expr(d), self.num_expr(d));
                 let f = self.rng.pick(&["min", "max"]);
@@ -1179,7 +1278,9 @@ impl Gen {
             }
         }
         let n = 1 + self.rng.below(4);
-        let items: Vec<String> = (0..n).map(|_| self.num_expr(depth.saturating_sub(1))).collect();
+        let items: Vec<String> = (0..n)
+            .map(|_| self.num_expr(depth.saturating_sub(1)))
+            .collect();
         format!("[{}]", items.join(", "))
     }
 

@@ -70,6 +70,12 @@ pub const JIT_CONFIGS: &[&str] = &[
 /// Asserts that `src` behaves under every JIT config exactly as under `interp`.
 pub fn assert_same_as_interp(src: &str) {
     let (expected, _) = run(src, "interp");
+    if let Some(e) = &expected.error {
+        assert!(
+            e.contains("runtime error"),
+            "the test program does not compile:\n{e}"
+        );
+    }
     for config in JIT_CONFIGS {
         let (got, _) = run(src, config);
         assert_eq!(got, expected, "config {config} differs on:\n{src}");
