@@ -89,7 +89,8 @@ pub struct RunArgs {
     #[arg(short, long, default_value = "reports")]
     pub out: PathBuf,
 
-    /// Continue an interrupted run in RUN_DIR with its recorded parameters.
+    /// Continue an interrupted run in RUN_DIR with its recorded parameters (run it from the
+    /// same folder: suite paths are as first given). Finished invocations are not rerun.
     #[arg(long, value_name = "RUN_DIR")]
     pub resume: Option<PathBuf>,
 

@@ -11,7 +11,7 @@
 //! (helpers called by compiled code, layout offsets), `clif_dump` and `trace` (debug views).
 
 mod clif_dump;
-pub mod runtime;
+mod runtime;
 mod tier;
 mod trace;
 mod translate;

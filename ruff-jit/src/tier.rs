@@ -14,7 +14,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::Module;
 use ruff_core::bytecode::Program;
-use ruff_core::tier::{CompileReason, CompileRequest, CompileTier, CompiledCode, JitEntry};
+use ruff_core::tier::{CompileRequest, CompileTier, CompiledCode, JitEntry};
 use ruff_core::vm::MAX_DEPTH;
 use ruff_core::Config;
 
@@ -39,6 +39,7 @@ pub struct CraneliftTier {
     old_tables: Vec<Box<[usize]>>,
     /// Cached address of the VM's globals for the current program (0 = not yet known).
     globals_cell: Box<usize>,
+    #[allow(clippy::vec_box)] // the boxes' addresses are baked into code: they must not move
     old_cells: Vec<Box<usize>>,
     /// Identity of the program `table` belongs to.
     program: *const Program,
@@ -202,7 +203,6 @@ impl CompileTier for CraneliftTier {
         if self.options.trace {
             crate::trace::compiled(req, &result, self.spec, self.hoist);
         }
-        let _ = CompileReason::Call;
         result
     }
 }

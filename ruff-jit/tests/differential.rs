@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use gen::RISKY_MARK;
-use ruff_core::{Config, Engine};
+use ruff_core::{Config, Engine, Stats};
 
 /// The reference, then every other preset, then the JIT presets compiling at once.
 const CONFIGS: &[&str] = &[
@@ -312,8 +312,9 @@ impl Write for SharedBuf {
     }
 }
 
-/// Runs `source` in this process under `config`, as `ruff run` would.
-fn run_in_process(source: &str, config: &Config) -> Outcome {
+/// Runs `source` in this process under `config`, as `ruff run` would; also returns the
+/// engine's counters (they show whether the JIT configs really compiled and deoptimized).
+fn run_in_process(source: &str, config: &Config) -> (Outcome, Stats) {
     let tier = ruff_jit::new_tier(config, ruff_jit::JitOptions::default());
     let mut engine = Engine::with_tier(config.clone(), tier);
     let out = SharedBuf::default();
@@ -325,13 +326,17 @@ fn run_in_process(source: &str, config: &Config) -> Outcome {
         Ok(()) => (String::new(), 0),
         Err(err) => (engine.render_error(&err), err.exit_code()),
     };
+    let stats = engine.stats();
     drop(engine);
     let stdout = out.0.borrow().clone();
-    Outcome {
-        stdout,
-        stderr,
-        code,
-    }
+    (
+        Outcome {
+            stdout,
+            stderr,
+            code,
+        },
+        stats,
+    )
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -344,25 +349,44 @@ fn env_u64(name: &str, default: u64) -> u64 {
     }
 }
 
-/// Runs one generated program under every config; returns its failures.
-fn check_generated(seed: u64, configs: &[Config]) -> Vec<String> {
+/// Adds `b`'s compile and deopt counters to `a`.
+fn add_stats(a: &mut Stats, b: &Stats) {
+    a.functions_compiled += b.functions_compiled;
+    a.loops_compiled += b.loops_compiled;
+    a.compile_failures += b.compile_failures;
+    a.deopts += b.deopts;
+    a.osr_entries += b.osr_entries;
+}
+
+/// Runs one generated program under every config, adding each config's counters to
+/// `totals`; returns its failures.
+fn check_generated(seed: u64, configs: &[Config], totals: &Mutex<Vec<Stats>>) -> Vec<String> {
     let source = gen::generate(seed);
-    let run = |config: &Config| {
-        catch_unwind(AssertUnwindSafe(|| run_in_process(&source, config))).unwrap_or_else(|panic| {
+    let run = |index: usize| {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            run_in_process(&source, &configs[index])
+        }));
+        let (outcome, stats) = result.unwrap_or_else(|panic| {
             let message = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            Outcome {
-                stdout: Vec::new(),
-                stderr: format!("PANIC: {message}"),
-                code: -2,
-            }
-        })
+            let stderr = format!("PANIC: {message}");
+            (
+                Outcome {
+                    stdout: Vec::new(),
+                    stderr,
+                    code: -2,
+                },
+                Stats::default(),
+            )
+        });
+        add_stats(&mut totals.lock().unwrap()[index], &stats);
+        outcome
     };
     let mut problems = Vec::new();
-    let reference = run(&configs[0]);
+    let reference = run(0);
     // The generator promises well-formed programs that only fail on purpose.
     let risky = source.contains(RISKY_MARK);
     if reference.code != 0 && !(risky && reference.code == 70) {
@@ -371,8 +395,8 @@ fn check_generated(seed: u64, configs: &[Config]) -> Vec<String> {
             reference.code, reference.stderr
         ));
     }
-    for config in &configs[1..] {
-        let got = run(config);
+    for (index, config) in configs.iter().enumerate().skip(1) {
+        let got = run(index);
         if got != reference {
             problems.push(format!("[{config}] {}", got.difference(&reference)));
         }
@@ -396,7 +420,7 @@ fn generated_programs_agree_across_configs() {
     let count = env_u64("RUFF_FUZZ_COUNT", 2000);
     let configs: Vec<Config> = CONFIGS.iter().map(|c| Config::parse(c).unwrap()).collect();
     // If the process crashes (a signal, not a panic), captured test output is lost: say on
-    // the real stderr where the seed being run is kept.
+    // the real stderr where the seeds being run are kept.
     let progress = std::env::temp_dir().join("ruff-fuzz-progress.txt");
     let _ = writeln!(
         std::io::stderr(),
@@ -405,6 +429,7 @@ fn generated_programs_agree_across_configs() {
         progress.display()
     );
     let in_flight = Mutex::new(std::collections::BTreeSet::new());
+    let totals = Mutex::new(vec![Stats::default(); configs.len()]);
     let seeds: Vec<u64> = (first..first + count).collect();
     let failures = run_parallel(&seeds, |&seed| {
         let note = |set: &std::collections::BTreeSet<u64>| {
@@ -416,7 +441,7 @@ fn generated_programs_agree_across_configs() {
             set.insert(seed);
             note(&set);
         }
-        let found = check_generated(seed, &configs);
+        let found = check_generated(seed, &configs, &totals);
         in_flight.lock().unwrap().remove(&seed);
         found
     });
@@ -426,6 +451,27 @@ fn generated_programs_agree_across_configs() {
         failures.len(),
         failures.join("\n")
     );
+    // Agreement proves little if the JIT configs never ran compiled code: the configs that
+    // compile everything at once must have compiled something. The counts are shown too.
+    let totals = totals.into_inner().unwrap();
+    for (config, t) in configs.iter().zip(&totals) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "fuzz: {config}: {} functions and {} loops compiled, {} compile failures, \
+             {} deopts, {} OSR entries",
+            t.functions_compiled,
+            t.loops_compiled,
+            t.compile_failures,
+            t.deopts,
+            t.osr_entries
+        );
+        if config.preset.compiles() && config.threshold == 1 {
+            assert!(
+                t.functions_compiled + t.loops_compiled > 0,
+                "{config} compiled nothing in {count} programs: the comparison is vacuous"
+            );
+        }
+    }
 }
 
 /// The generator itself: deterministic, and its programs are valid Ruff that mostly run to
@@ -440,7 +486,7 @@ fn generator_makes_valid_programs() {
     let completed = AtomicUsize::new(0);
     let failures = run_parallel(&seeds, |&seed| {
         let source = gen::generate(seed);
-        let got = run_in_process(&source, &interp);
+        let (got, _) = run_in_process(&source, &interp);
         if got.code == 0 {
             completed.fetch_add(1, Ordering::Relaxed);
             Vec::new()

@@ -4,7 +4,8 @@
 //! - Times come from the records `ruff bench` writes (it times each iteration itself, so
 //!   process start-up and the harness are not in `wall_ns`).
 //! - stdout and stderr go to files, not pipes: a chatty benchmark cannot block on a full pipe,
-//!   and the harness does no work while the benchmark runs except a sleep-poll of `wait4`.
+//!   and the harness does no work while the benchmark runs (a helper thread blocks in
+//!   `wait4`).
 //! - Max RSS comes from `wait4`'s `rusage` of that very child (kilobytes on Linux).
 //! - Past the timeout the process gets SIGKILL and the invocation is `timeout`.
 //!
@@ -152,47 +153,47 @@ fn clear_scratch(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Waits for `pid`, killing it with SIGKILL past `timeout`. Polls with a sleep that grows
-/// from 1 ms to 20 ms: cheap for the benchmark (the harness sleeps while it runs) and adds at
-/// most ~20 ms of harness latency, which is not inside any measured iteration.
+/// Waits for `pid`, killing it with SIGKILL past `timeout`. A helper thread blocks in
+/// `wait4` (so the end of the process is seen at once, with no polling latency) while this
+/// thread waits for its answer up to the timeout.
 fn wait_with_timeout(pid: libc::pid_t, timeout: Duration) -> Result<(Exit, Option<u64>)> {
-    let deadline = Instant::now() + timeout;
-    let mut nap = Duration::from_millis(1);
-    let mut timed_out = false;
-    loop {
-        let mut status: libc::c_int = 0;
-        // SAFETY: rusage is plain old data, valid when zeroed.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let flags = if timed_out { 0 } else { libc::WNOHANG };
-        // SAFETY: `pid` is our own unreaped child; `status` and `usage` are valid for writes.
-        let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
-        if r == pid {
-            let rss = u64::try_from(usage.ru_maxrss).ok();
-            let exit = if timed_out {
-                Exit::TimedOut
-            } else if libc::WIFSIGNALED(status) {
-                Exit::Signal(libc::WTERMSIG(status))
-            } else {
-                Exit::Code(libc::WEXITSTATUS(status))
-            };
-            return Ok((exit, rss));
-        }
-        if r < 0 {
-            let err = std::io::Error::last_os_error();
-            if err.kind() == std::io::ErrorKind::Interrupted {
-                continue;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = loop {
+            let mut status: libc::c_int = 0;
+            // SAFETY: rusage is plain old data, valid when zeroed.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: `pid` is our own unreaped child; `status` and `usage` are valid for writes.
+            let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            if r == pid {
+                break Ok((status, u64::try_from(usage.ru_maxrss).ok()));
             }
-            return Err(err).context("wait4 on the benchmark process");
-        }
-        if Instant::now() >= deadline {
-            // SAFETY: kill on our unreaped child's pid; it cannot have been reused yet.
+            let err = std::io::Error::last_os_error();
+            if err.kind() != std::io::ErrorKind::Interrupted {
+                break Err(err);
+            }
+        };
+        let _ = tx.send(result);
+    });
+    let (result, timed_out) = match rx.recv_timeout(timeout) {
+        Ok(r) => (r, false),
+        Err(_) => {
+            // SAFETY: kill takes no pointers. The waiter had not reaped the child when the
+            // timeout passed; should it reap it in this very instant, the pid would have to be
+            // reused within microseconds for the signal to reach another process.
             unsafe { libc::kill(pid, libc::SIGKILL) };
-            timed_out = true;
-            continue;
+            (rx.recv().context("wait4 helper thread")?, true)
         }
-        std::thread::sleep(nap.min(deadline.saturating_duration_since(Instant::now())));
-        nap = (nap * 2).min(Duration::from_millis(20));
-    }
+    };
+    let (status, rss) = result.context("wait4 on the benchmark process")?;
+    let exit = if timed_out {
+        Exit::TimedOut
+    } else if libc::WIFSIGNALED(status) {
+        Exit::Signal(libc::WTERMSIG(status))
+    } else {
+        Exit::Code(libc::WEXITSTATUS(status))
+    };
+    Ok((exit, rss))
 }
 
 /// Reads callgrind's dumps `callgrind.out.K` and assigns to each iteration the instructions

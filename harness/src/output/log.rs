@@ -63,7 +63,6 @@ impl LogWriter {
         let mut line = serde_json::to_string(entry)?;
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
-        self.file.sync_data().ok();
         Ok(())
     }
 }

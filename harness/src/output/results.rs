@@ -1,5 +1,7 @@
 //! `results.csv` — the raw data of a run, one row per iteration (ARCHITECTURE §6), appended
-//! and flushed after every invocation so a crash or kill loses nothing finished.
+//! and flushed to the OS after every invocation so a crash or kill of the harness loses
+//! nothing finished. (No fsync: it would cost milliseconds per invocation and only protects
+//! against the machine itself going down.)
 //!
 //! Columns, in this order (stable; `harness report` and the gate read them):
 //!
@@ -154,13 +156,12 @@ impl ResultsWriter {
         })
     }
 
-    /// Writes rows and flushes them to the OS.
+    /// Writes rows and flushes them to the OS (see the module header).
     pub fn append(&mut self, rows: &[ResultRow]) -> Result<()> {
         for row in rows {
             self.writer.serialize(row)?;
         }
         self.writer.flush()?;
-        self.writer.get_ref().sync_data().ok();
         Ok(())
     }
 }

@@ -40,7 +40,7 @@ impl Emitter<'_, '_> {
         // Is R[base] a closure...
         let t = self.load_tag(base);
         let is_fn = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::FUNC as i64);
-        let c1 = self.next_check(is_fn, slow);
+        self.next_check(is_fn, slow);
         let clo = self
             .b
             .ins()
@@ -52,7 +52,6 @@ impl Emitter<'_, '_> {
             .uload16(types::I32, flags(), proto, PROTO_ARITY);
         // ... of the right arity ...
         let ok = self.b.ins().icmp_imm_s(IntCC::Equal, arity, argc as i64);
-        let _ = c1;
         self.next_check(ok, slow);
         // ... whose prototype is compiled ...
         // `uload32` zero-extends the u32 id to i64.

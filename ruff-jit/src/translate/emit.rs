@@ -34,21 +34,6 @@ pub enum Why {
     NoFeedback = 5,
 }
 
-/// Helper signatures, imported lazily into the function.
-#[derive(Default)]
-pub struct Sigs {
-    pub p3_r32: Option<SigRef>,
-    pub p3_void: Option<SigRef>,
-    pub p1_r32: Option<SigRef>,
-    pub p1_void: Option<SigRef>,
-    pub p5_r32: Option<SigRef>,
-    pub trace: Option<SigRef>,
-    pub entry: Option<SigRef>,
-    pub iter: Option<SigRef>,
-    pub p2_r64: Option<SigRef>,
-    pub box3: Option<SigRef>,
-}
-
 pub struct Emitter<'a, 'f> {
     pub b: &'a mut FunctionBuilder<'f>,
     pub planner: &'a Planner<'a>,
@@ -63,7 +48,9 @@ pub struct Emitter<'a, 'f> {
     blocks: Vec<Block>,
     /// The shared error exit; its parameter is the pc of the failing instruction.
     error_block: Option<Block>,
-    sigs: Sigs,
+    /// Helper signatures imported so far, by `SigKind`.
+    sigs: [Option<SigRef>; SigKind::COUNT],
+    entry_sig: Option<SigRef>,
     /// Side exits created but not yet filled: (block, state at the guard, resume pc, why).
     pending_exits: Vec<(Block, State, u32, Why)>,
     pub guards: u32,
@@ -110,7 +97,8 @@ impl<'a, 'f> Emitter<'a, 'f> {
             regs: Value::from_u32(0),
             blocks,
             error_block: None,
-            sigs: Sigs::default(),
+            sigs: [None; SigKind::COUNT],
+            entry_sig: None,
             pending_exits: Vec::new(),
             guards: 0,
             traps: Vec::new(),
@@ -190,12 +178,12 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// Writes back every dirty register of `st` for which `pick` holds, marking it clean.
     pub fn write_back_where(&mut self, st: &mut State, pick: impl Fn(usize) -> bool) {
-        for r in 0..st.len() {
-            if let (Kind::Unboxed(ty), true) = (st[r].kind, st[r].dirty) {
+        for (r, s) in st.iter_mut().enumerate() {
+            if let (Kind::Unboxed(ty), true) = (s.kind, s.dirty) {
                 if pick(r) {
-                    self.write_back(r as Reg, ty, st[r].scalar);
-                    st[r].dirty = false;
-                    st[r].scalar = true;
+                    self.write_back(r as Reg, ty, s.scalar);
+                    s.dirty = false;
+                    s.scalar = true;
                 }
             }
         }
@@ -210,44 +198,12 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// Calls the runtime helper at `addr` through a cached signature.
     pub fn call_helper(&mut self, addr: usize, kind: SigKind, args: &[Value]) -> Option<Value> {
-        use types::{I32, I64};
-        let slot = match kind {
-            SigKind::P3R32 => &mut self.sigs.p3_r32,
-            SigKind::P3Void => &mut self.sigs.p3_void,
-            SigKind::P1R32 => &mut self.sigs.p1_r32,
-            SigKind::P1Void => &mut self.sigs.p1_void,
-            SigKind::P5R32 => &mut self.sigs.p5_r32,
-            SigKind::Trace => &mut self.sigs.trace,
-            SigKind::Iter => &mut self.sigs.iter,
-            SigKind::P2R64 => &mut self.sigs.p2_r64,
-            SigKind::Box3 => &mut self.sigs.box3,
-        };
-        let sig = match *slot {
+        let sig = match self.sigs[kind as usize] {
             Some(s) => s,
             None => {
-                let s = match kind {
-                    SigKind::P3R32 => self.sig(&[I64, I64, I32], Some(I32)),
-                    SigKind::P3Void => self.sig(&[I64, I64, I32], None),
-                    SigKind::P1R32 => self.sig(&[I64], Some(I32)),
-                    SigKind::P1Void => self.sig(&[I64], None),
-                    SigKind::P5R32 => self.sig(&[I64, I64, I64, I32, I64], Some(I32)),
-                    SigKind::Trace => self.sig(&[I32, I32, I32], None),
-                    SigKind::Iter => self.sig(&[I64, I32, I32], Some(I32)),
-                    SigKind::P2R64 => self.sig(&[I64, I64], Some(I64)),
-                    SigKind::Box3 => self.sig(&[I64, I32, I64], None),
-                };
-                let slot = match kind {
-                    SigKind::P3R32 => &mut self.sigs.p3_r32,
-                    SigKind::P3Void => &mut self.sigs.p3_void,
-                    SigKind::P1R32 => &mut self.sigs.p1_r32,
-                    SigKind::P1Void => &mut self.sigs.p1_void,
-                    SigKind::P5R32 => &mut self.sigs.p5_r32,
-                    SigKind::Trace => &mut self.sigs.trace,
-                    SigKind::Iter => &mut self.sigs.iter,
-                    SigKind::P2R64 => &mut self.sigs.p2_r64,
-                    SigKind::Box3 => &mut self.sigs.box3,
-                };
-                *slot = Some(s);
+                let (params, ret) = kind.shape();
+                let s = self.sig(params, ret);
+                self.sigs[kind as usize] = Some(s);
                 s
             }
         };
@@ -258,11 +214,14 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// Calls compiled code (a `JitEntry`) at the address in `entry`.
     pub fn call_entry(&mut self, entry: Value, args: &[Value]) -> Value {
-        if self.sigs.entry.is_none() {
-            self.sigs.entry =
-                Some(self.sig(&[types::I64, types::I64, types::I32], Some(types::I32)));
-        }
-        let sig = self.sigs.entry.expect("just imported");
+        let sig = match self.entry_sig {
+            Some(s) => s,
+            None => {
+                let s = self.sig(&[types::I64, types::I64, types::I32], Some(types::I32));
+                self.entry_sig = Some(s);
+                s
+            }
+        };
         let call = self.b.ins().call_indirect(sig, entry, args);
         self.b.inst_results(call)[0]
     }
@@ -474,7 +433,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
     }
 }
 
-/// Shapes of helper signatures (`P3R32` = three pointer-ish params, i32 result).
+/// Shapes of helper signatures (`P3R32` = three parameters, i32 result).
 #[derive(Clone, Copy, Debug)]
 pub enum SigKind {
     P3R32,
@@ -486,4 +445,23 @@ pub enum SigKind {
     Iter,
     P2R64,
     Box3,
+}
+
+impl SigKind {
+    const COUNT: usize = 9;
+
+    fn shape(self) -> (&'static [types::Type], Option<types::Type>) {
+        use types::{I32, I64};
+        match self {
+            SigKind::P3R32 => (&[I64, I64, I32], Some(I32)),
+            SigKind::P3Void => (&[I64, I64, I32], None),
+            SigKind::P1R32 => (&[I64], Some(I32)),
+            SigKind::P1Void => (&[I64], None),
+            SigKind::P5R32 => (&[I64, I64, I64, I32, I64], Some(I32)),
+            SigKind::Trace => (&[I32, I32, I32], None),
+            SigKind::Iter => (&[I64, I32, I32], Some(I32)),
+            SigKind::P2R64 => (&[I64, I64], Some(I64)),
+            SigKind::Box3 => (&[I64, I32, I64], None),
+        }
+    }
 }

@@ -27,17 +27,18 @@ pub fn hoisted_types(planner: &Planner<'_>, cfg: &Cfg, enabled: bool) -> Vec<Vec
             continue;
         }
         let b = cfg.block_at[h as usize];
-        for r in 0..n {
+        for (r, slot) in out[b].iter_mut().enumerate() {
             if cfg.live_in[b][r] {
-                out[b][r] = invariant_type(planner, r as Reg, h, last);
+                *slot = invariant_type(planner, r as Reg, h, last);
             }
         }
     }
     if planner.may_speculate(0) {
         let last = planner.proto.code.len() as u32 - 1;
-        for r in 0..planner.proto.arity as usize {
-            if cfg.live_in[0][r] && out[0][r].is_none() {
-                out[0][r] = invariant_type(planner, r as Reg, 0, last);
+        let arity = planner.proto.arity as usize;
+        for (r, slot) in out[0].iter_mut().enumerate().take(arity) {
+            if cfg.live_in[0][r] && slot.is_none() {
+                *slot = invariant_type(planner, r as Reg, 0, last);
             }
         }
     }

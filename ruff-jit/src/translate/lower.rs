@@ -2,17 +2,15 @@
 //! comparisons and branches on unboxed values, `IterNext` over Int ranges, returns, and the
 //! edges between blocks (write-backs and hoisted guards).
 
-use cranelift_codegen::ir::{
-    condcodes::{FloatCC, IntCC},
-    types, BlockArg, InstBuilder, Value,
-};
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Value};
 use ruff_core::bytecode::Reg;
 use ruff_core::tier::STATUS_RETURN;
 use ruff_core::value::tag;
 
 use super::emit::{flags, slot, Emitter, SigKind, Why};
-use super::plan::{apply, Action, ArOp, CmpOp, Const, Operand, Plan, Un};
-use super::state::{Kind, RegState, State, Ty};
+use super::plan::{Action, Const, Plan};
+use super::state::{RegState, State, Ty};
+use super::transfer::apply;
 use crate::runtime::layout::{BOOL_BYTE, CTX_RET, PAYLOAD};
 use crate::runtime::{self};
 
@@ -85,7 +83,6 @@ impl Emitter<'_, '_> {
                 self.emit_call(pc, *base, *argc, *method, &guarded);
             }
             Action::Const { dst, val } => {
-                self.prepare_dst(&guarded, *dst);
                 let (ty, v) = match *val {
                     Const::Int(i) => (Ty::Int, self.iconst(types::I64, i)),
                     Const::Float(f) => (Ty::Float, self.b.ins().f64const(f)),
@@ -95,7 +92,6 @@ impl Emitter<'_, '_> {
             }
             Action::Move { dst, src, ty } => {
                 let v = self.get(*src, *ty);
-                self.prepare_dst(&guarded, *dst);
                 self.set(*dst, *ty, v);
             }
             Action::Arith {
@@ -108,20 +104,17 @@ impl Emitter<'_, '_> {
                 res,
             } => {
                 let v = self.emit_arith(pc, &guarded, *op, *a, *b, *lt, *rt, *res);
-                self.prepare_dst(&guarded, *dst);
                 self.set(*dst, *res, v);
             }
             Action::Cmp { op, dst, a, b, ty } => {
                 let x = self.get(*a, *ty);
                 let y = self.get(*b, *ty);
                 let v = self.emit_cmp(*op, *ty, x, y);
-                self.prepare_dst(&guarded, *dst);
                 self.set(*dst, Ty::Bool, v);
             }
             Action::Unary { op, dst, src, ty } => {
                 let x = self.get(*src, *ty);
                 let (rty, v) = self.emit_unary(*op, *ty, x);
-                self.prepare_dst(&guarded, *dst);
                 self.set(*dst, rty, v);
             }
             Action::GetGlobal { dst, g } => self.emit_get_global(pc, &guarded, *dst, *g),
@@ -159,7 +152,7 @@ impl Emitter<'_, '_> {
                 return None;
             }
             Action::IterRange { iter, dst, exit } => {
-                self.emit_iter_range(&guarded, *iter, *dst, *exit, pc, fall, branch);
+                self.emit_iter_range(*iter, *dst, *exit, pc, fall, branch);
                 return None;
             }
             Action::IterGeneric { iter, dst, exit } => {
@@ -290,23 +283,6 @@ impl Emitter<'_, '_> {
         self.b.seal_block(done);
     }
 
-    /// Before defining `dst` unboxed. Nothing to do: a slot that may hold a heap value is
-    /// only cleared if the value is ever written back (`Emitter::write_back`).
-    fn prepare_dst(&mut self, _st: &State, _dst: Reg) {}
-
-    /// Truthiness (i8 0/1) of an unboxed value.
-    fn truth(&mut self, ty: Ty, v: Value) -> Value {
-        match ty {
-            Ty::Bool => v,
-            Ty::Int => self.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0),
-            Ty::Float => {
-                // -0.0 is falsy and NaN truthy: exactly `v != 0.0` (unordered counts as !=).
-                let z = self.b.ins().f64const(0.0);
-                self.b.ins().fcmp(FloatCC::NotEqual, v, z)
-            }
-        }
-    }
-
     /// Truthiness of a boxed register: Bool inline, anything else through the helper.
     fn boxed_truth(&mut self, r: Reg) -> Value {
         let t = self.load_tag(r);
@@ -339,232 +315,5 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(join);
         self.b.seal_block(join);
         c
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn emit_arith(
-        &mut self,
-        pc: u32,
-        st: &State,
-        op: ArOp,
-        a: Reg,
-        b: Operand,
-        lt: Ty,
-        rt: Ty,
-        res: Ty,
-    ) -> Value {
-        let x = self.get(a, lt);
-        let y = match b {
-            Operand::Reg(r) => self.get(r, rt),
-            Operand::Imm(i) if res == Ty::Float => return self.float_op(op, x, lt, i),
-            Operand::Imm(i) => self.iconst(types::I64, i),
-        };
-        if res == Ty::Float {
-            let x = self.to_float(x, lt);
-            let y = self.to_float(y, rt);
-            return match op {
-                ArOp::Add => self.b.ins().fadd(x, y),
-                ArOp::Sub => self.b.ins().fsub(x, y),
-                ArOp::Mul => self.b.ins().fmul(x, y),
-                _ => self.b.ins().fdiv(x, y),
-            };
-        }
-        match op {
-            ArOp::Add => self.b.ins().iadd(x, y),
-            ArOp::Sub => self.b.ins().isub(x, y),
-            ArOp::Mul => self.b.ins().imul(x, y),
-            ArOp::And => self.b.ins().band(x, y),
-            ArOp::Or => self.b.ins().bor(x, y),
-            ArOp::Xor => self.b.ins().bxor(x, y),
-            ArOp::Shl | ArOp::Shr => {
-                // A count outside 0..63 is an error: the interpreter raises it after a deopt.
-                let ok = self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, y, 63);
-                self.deopt_unless(ok, st, pc, Why::Shift);
-                if op == ArOp::Shl {
-                    self.b.ins().ishl(x, y)
-                } else {
-                    self.b.ins().sshr(x, y)
-                }
-            }
-            ArOp::Div | ArOp::Mod => {
-                // Division by zero: the interpreter raises the error after a deopt.
-                let nz = self.b.ins().icmp_imm_s(IntCC::NotEqual, y, 0);
-                self.deopt_unless(nz, st, pc, Why::Division);
-                // MIN / -1 traps in hardware: divide by 1 instead and fix the result
-                // (MIN / -1 wraps to MIN = -MIN; x % -1 is 0 = x % 1).
-                let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
-                let one = self.iconst(types::I64, 1);
-                let safe = self.b.ins().select(m1, one, y);
-                if op == ArOp::Div {
-                    let q = self.b.ins().sdiv(x, safe);
-                    let neg = self.b.ins().ineg(x);
-                    self.b.ins().select(m1, neg, q)
-                } else {
-                    self.b.ins().srem(x, safe)
-                }
-            }
-        }
-    }
-
-    fn float_op(&mut self, op: ArOp, x: Value, lt: Ty, imm: i64) -> Value {
-        let x = self.to_float(x, lt);
-        let y = self.b.ins().f64const(imm as f64);
-        match op {
-            ArOp::Add => self.b.ins().fadd(x, y),
-            ArOp::Sub => self.b.ins().fsub(x, y),
-            ArOp::Mul => self.b.ins().fmul(x, y),
-            _ => self.b.ins().fdiv(x, y),
-        }
-    }
-
-    fn to_float(&mut self, v: Value, ty: Ty) -> Value {
-        match ty {
-            Ty::Int => self.b.ins().fcvt_from_sint(types::F64, v),
-            _ => v,
-        }
-    }
-
-    fn emit_cmp(&mut self, op: CmpOp, ty: Ty, x: Value, y: Value) -> Value {
-        if ty == Ty::Float {
-            let cc = match op {
-                CmpOp::Eq => FloatCC::Equal,
-                CmpOp::Ne => FloatCC::NotEqual,
-                CmpOp::Lt => FloatCC::LessThan,
-                CmpOp::Le => FloatCC::LessThanOrEqual,
-                CmpOp::Gt => FloatCC::GreaterThan,
-                CmpOp::Ge => FloatCC::GreaterThanOrEqual,
-            };
-            return self.b.ins().fcmp(cc, x, y);
-        }
-        let cc = match op {
-            CmpOp::Eq => IntCC::Equal,
-            CmpOp::Ne => IntCC::NotEqual,
-            CmpOp::Lt => IntCC::SignedLessThan,
-            CmpOp::Le => IntCC::SignedLessThanOrEqual,
-            CmpOp::Gt => IntCC::SignedGreaterThan,
-            CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
-        };
-        self.b.ins().icmp(cc, x, y)
-    }
-
-    fn emit_unary(&mut self, op: Un, ty: Ty, x: Value) -> (Ty, Value) {
-        match (op, ty) {
-            (Un::Neg, Ty::Float) => (ty, self.b.ins().fneg(x)),
-            (Un::Neg, _) => (ty, self.b.ins().ineg(x)),
-            (Un::BitNot, _) => (ty, self.b.ins().bnot(x)),
-            (Un::Truthy, _) => (Ty::Bool, self.truth(ty, x)),
-            (Un::Not, _) => {
-                let t = self.truth(ty, x);
-                (Ty::Bool, self.b.ins().bxor_imm_s(t, 1))
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn emit_iter_range(
-        &mut self,
-        st: &State,
-        iter: Reg,
-        dst: Reg,
-        exit: u32,
-        pc: u32,
-        fall: State,
-        branch: Option<State>,
-    ) {
-        let next = self.get(iter, Ty::Int);
-        let stop = self.get(iter + 1, Ty::Int);
-        let step = self.get(iter + 2, Ty::Int);
-        let up = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
-        let below = self.b.ins().icmp(IntCC::SignedLessThan, next, stop);
-        let above = self.b.ins().icmp(IntCC::SignedGreaterThan, next, stop);
-        let more = self.b.ins().select(up, below, above);
-        let body = self.b.create_block();
-        let exit_state = branch.expect("exit state");
-        let exit_blk = self.edge_target(&exit_state, exit);
-        self.b.ins().brif(more, body, &[], exit_blk.0, &[]);
-        if exit_blk.1 {
-            self.b.switch_to_block(exit_blk.0);
-            self.b.seal_block(exit_blk.0);
-            self.jump_edge(exit_state, exit);
-        }
-        self.b.switch_to_block(body);
-        self.b.seal_block(body);
-        // Past i64's end the range is over: clamp to `stop`, as the interpreter does.
-        let (sum, of) = self.b.ins().sadd_overflow(next, step);
-        let advanced = self.b.ins().select(of, stop, sum);
-        self.prepare_dst(st, dst);
-        self.set(iter, Ty::Int, advanced);
-        self.set(dst, Ty::Int, next);
-        self.jump_edge(fall, pc + 1);
-    }
-
-    /// Does the edge from `from` into the block at `pc` need code of its own?
-    fn edge_needs_code(&self, from: &State, pc: u32) -> bool {
-        let (bi, _) = self.block_of(pc);
-        let target = self.states[bi].as_ref().expect("reachable target");
-        target.iter().zip(from).any(|(t, f)| match t.kind {
-            Kind::Dead => false,
-            Kind::Boxed => f.dirty,
-            Kind::Unboxed(ty) => f.kind != Kind::Unboxed(ty),
-        })
-    }
-
-    /// The block a branch jumps to for this edge: the target itself, or a new edge block
-    /// (`true`) that the caller fills with `jump_edge` after the branch.
-    fn edge_target(&mut self, from: &State, pc: u32) -> (cranelift_codegen::ir::Block, bool) {
-        if self.edge_needs_code(from, pc) {
-            (self.b.create_block(), true)
-        } else {
-            (self.block_of(pc).1, false)
-        }
-    }
-
-    /// `brif c` to two edges.
-    fn branch_edges(&mut self, c: Value, then: (State, u32), els: (State, u32)) {
-        let t = self.edge_target(&then.0, then.1);
-        let e = self.edge_target(&els.0, els.1);
-        self.b.ins().brif(c, t.0, &[], e.0, &[]);
-        for (blk, (st, pc)) in [(t, then), (e, els)] {
-            if blk.1 {
-                // An edge block has one predecessor (this branch): seal it right away.
-                self.b.switch_to_block(blk.0);
-                self.b.seal_block(blk.0);
-                self.jump_edge(st, pc);
-            }
-        }
-    }
-
-    /// Reconciles `from` with the state of the block at `pc` and jumps there: registers the
-    /// target keeps in the frame are written back, registers it keeps unboxed but `from`
-    /// does not are checked and loaded (hoisted guards; failure resumes at `pc`).
-    pub fn jump_edge(&mut self, mut from: State, pc: u32) {
-        let (bi, blk) = self.block_of(pc);
-        let target = self.states[bi].clone().expect("reachable target");
-        for r in 0..target.len() {
-            let needs_slot = match target[r].kind {
-                Kind::Dead => false,
-                Kind::Boxed => true,
-                Kind::Unboxed(ty) => from[r].kind != Kind::Unboxed(ty),
-            };
-            if needs_slot {
-                if let (Kind::Unboxed(ty), true) = (from[r].kind, from[r].dirty) {
-                    self.write_back(r as Reg, ty, from[r].scalar);
-                    from[r].dirty = false;
-                    from[r].scalar = true;
-                }
-            }
-        }
-        for r in 0..target.len() {
-            if let Kind::Unboxed(ty) = target[r].kind {
-                if from[r].kind != Kind::Unboxed(ty) {
-                    self.guard_load(r as Reg, ty, &from, pc, Why::Hoisted);
-                    from[r] = RegState::unboxed(ty, false);
-                }
-            }
-        }
-        self.b.ins().jump(blk, &[]);
     }
 }

@@ -13,13 +13,16 @@
 //! Unboxed registers live in Cranelift `Variable`s (one per register and scalar type), so
 //! cranelift-frontend builds SSA and loop-carried values stay in machine registers.
 
+mod arith;
 mod calls;
 mod cfg;
+mod control;
 mod emit;
 mod hoist;
 mod lower;
 mod plan;
 mod state;
+mod transfer;
 
 use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
 use cranelift_codegen::isa::CallConv;
@@ -29,8 +32,9 @@ use ruff_core::tier::CompileRequest;
 
 use cfg::Cfg;
 use emit::Emitter;
-use plan::{apply, Planner};
+use plan::Planner;
 use state::{merge, RegState, State, Ty};
+use transfer::apply;
 
 /// What the tier needs to know besides the request.
 pub struct Options {

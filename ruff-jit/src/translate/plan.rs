@@ -15,7 +15,7 @@ use ruff_core::profile::{seen_lhs, seen_rhs, Seen};
 use ruff_core::value::{tag, Value};
 
 use super::cfg::reads;
-use super::state::{RegState, State, Ty};
+use super::state::{State, Ty};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArOp {
@@ -494,99 +494,5 @@ pub fn generic_writes(instr: &Instr) -> Vec<Reg> {
     match *instr {
         Instr::RangePrep { iter, argc } => (iter..=iter + 2 + argc as Reg).collect(),
         ref i => super::cfg::kills(i),
-    }
-}
-
-/// Result type of an unboxed unary operation.
-pub fn unary_result(op: Un, ty: Ty) -> Ty {
-    match op {
-        Un::Neg | Un::BitNot => ty,
-        Un::Not | Un::Truthy => Ty::Bool,
-    }
-}
-
-/// The state transfer of `plan`: `(fallthrough state, branch-target state)`.
-pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
-    let mut s = st.clone();
-    for &(r, t) in &plan.guards {
-        s[r as usize] = RegState::unboxed(t, false);
-    }
-    let def = |s: &mut State, r: Reg, t: Ty| {
-        s[r as usize] = RegState::defined(t, s[r as usize].scalar);
-    };
-    match &plan.action {
-        Action::Generic {
-            reads,
-            writes,
-            post,
-        } => {
-            for &r in reads {
-                s[r as usize].dirty = false;
-            }
-            for &r in writes {
-                if let Some(x) = s.get_mut(r as usize) {
-                    *x = RegState::BOXED;
-                }
-            }
-            for &(r, t) in post {
-                s[r as usize] = RegState::unboxed(t, false);
-            }
-            (s, None)
-        }
-        Action::Call { base, .. } => {
-            for x in s.iter_mut().skip(*base as usize) {
-                *x = RegState::BOXED;
-            }
-            (s, None)
-        }
-        Action::Const { dst, val } => {
-            let t = match val {
-                Const::Int(_) => Ty::Int,
-                Const::Float(_) => Ty::Float,
-                Const::Bool(_) => Ty::Bool,
-            };
-            def(&mut s, *dst, t);
-            (s, None)
-        }
-        Action::Move { dst, ty, .. } => {
-            def(&mut s, *dst, *ty);
-            (s, None)
-        }
-        Action::Arith { dst, res, .. } => {
-            def(&mut s, *dst, *res);
-            (s, None)
-        }
-        Action::Cmp { dst, .. } => {
-            def(&mut s, *dst, Ty::Bool);
-            (s, None)
-        }
-        Action::Unary { op, dst, ty, .. } => {
-            def(&mut s, *dst, unary_result(*op, *ty));
-            (s, None)
-        }
-        Action::Jump { .. } => (s.clone(), Some(s)),
-        Action::Branch { .. } => (s.clone(), Some(s)),
-        Action::IterRange { iter, dst, .. } => {
-            let exit = s.clone();
-            def(&mut s, *iter, Ty::Int);
-            def(&mut s, *dst, Ty::Int);
-            (s, Some(exit))
-        }
-        Action::IterGeneric { iter, dst, .. } => {
-            for r in *iter..*iter + 3 {
-                s[r as usize].dirty = false;
-            }
-            let exit = s.clone();
-            for r in [*iter, *iter + 1, *dst] {
-                s[r as usize] = RegState::BOXED;
-            }
-            (s, Some(exit))
-        }
-        Action::Return { .. } | Action::ReturnNull | Action::Trap => (s, None),
-        Action::GetGlobal { dst, .. } => {
-            s[*dst as usize] = RegState::BOXED;
-            (s, None)
-        }
-        Action::Nop => (s, None),
     }
 }
