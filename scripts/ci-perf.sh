@@ -25,11 +25,13 @@ ruff="$target/release/ruff"
 out=${PERF_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 # One invocation is enough: counts do not vary between processes (scripts/validate-gate.sh
-# checks that A/A differs by exactly zero). Three iterations give iteration 0 (parse, compile,
-# first run) and two warm ones; the steady state is the warm part.
+# checks that A/A differs by exactly zero). Five iterations give iteration 0 (parse, compile,
+# first run) and four warm ones: enough for PELT to cut iteration 0 off (with three, two
+# differences are too few for its noise estimate), so the steady state is the warm part,
+# whose counts repeat exactly (the JIT compile in iteration 0 varies by a few instructions).
 start=$(date +%s)
 before=$(ls "$out")
-"$harness" run suites/gate --measure instructions --invocations 1 --iterations 3 \
+"$harness" run suites/gate --measure instructions --invocations 1 --iterations 5 \
     --seed 1 --ruff "$ruff" --out "$out" >"$out/run.log" 2>&1 || {
     cat "$out/run.log" >&2
     echo "ci-perf: the benchmark run failed" >&2

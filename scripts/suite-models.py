@@ -105,11 +105,11 @@ def fib_recursive():
     def fib(n):
         return n if n < 2 else fib(n - 1) + fib(n - 2)
 
-    return result(fib(25))
+    return result(fib(26))
 
 
 def sieve_array():
-    limit = 100000
+    limit = 200000
     flags = [True] * (limit + 1)
     flags[0] = flags[1] = False
     p = 2
@@ -157,7 +157,7 @@ def nbody_float():
 
     before = energy()
     dt = 0.01
-    for _ in range(1000):
+    for _ in range(4000):
         for i in range(5):
             for j in range(i + 1, 5):
                 dx, dy, dz = xs[i] - xs[j], ys[i] - ys[j], zs[i] - zs[j]
@@ -186,11 +186,11 @@ def string_building():
 
 def dict_counting():
     words = {}
-    for i in range(20000):
+    for i in range(50000):
         k = "w" + str((i * 7919) % 1009)
         words[k] = words.get(k, 0) + 1
     ints = {}
-    for i in range(20000):
+    for i in range(50000):
         k = (i * i) % 251
         ints[k] = ints.get(k, 0) + 1
     check, pos = 0, 1
@@ -206,7 +206,7 @@ def dict_counting():
 def struct_methods():
     ax = ay = 0
     n = dots = 0
-    for i in range(20000):
+    for i in range(40000):
         vx, vy = i % 13, i % 7 - 3
         ax, ay = ax + vx, ay + vy
         dots = tmod(dots + vx * ax + vy * ay, 1000003)
@@ -217,7 +217,7 @@ def struct_methods():
 def polymorphic_deopt():
     ints = list(range(100))
     isum = 0
-    for i in range(300):
+    for i in range(1000):
         isum += (i * 2 + 1) + sum(ints)
 
     def total(items):
@@ -228,22 +228,22 @@ def polymorphic_deopt():
 
     floats = [float(i) + 0.25 for i in range(100)]
     fsum = 0.0
-    for i in range(300):
+    for i in range(1000):
         fsum = fsum + ((float(i) * 2 + 0.5) + total(floats))
     s = ""
     for i in range(50):
         s = "ab" * 2 + str(i % 10)
     acc = 0
-    for i in range(40000):
-        if i == 20000:
+    for i in range(100000):
+        if i == 50000:
             acc = float(acc) + 0.5
         acc = acc + i % 7
     alt = 0
-    for i in range(20000):
+    for i in range(60000):
         alt = alt + 1 if i % 2 == 0 else alt + 1.0
     mixed = [1, 2.5, 3, 4.25, 5, 6.125]
     msum = 0
-    for _ in range(2000):
+    for _ in range(8000):
         msum = msum + total(mixed)
     return result(isum, fsum, s, acc, alt, msum)
 

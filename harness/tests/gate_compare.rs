@@ -297,3 +297,37 @@ fn pairs_judge_a_planted_variant_against_its_original() {
     let o = harness(tmp.path(), &["compare", run, run, "--pair", "sum=nope"]);
     assert_eq!(code(&o), 2);
 }
+
+#[test]
+fn an_overloaded_machine_is_reported_in_wall_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = write_run(&tmp.path().join("base"), &Spec::default());
+    let run = write_run(
+        &tmp.path().join("run"),
+        &Spec {
+            seed: 5,
+            ..Spec::default()
+        },
+    );
+    std::fs::write(
+        run.join("run.json"),
+        r#"{"machine":{"cores":2,"load_average_start":[9.5,9.0,8.0]},"method":{"seed":1}}"#,
+    )
+    .unwrap();
+    let args = ["compare", base.to_str().unwrap(), run.to_str().unwrap()];
+    let o = harness(tmp.path(), &args);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stderr(&o).contains("overloaded machine (load average 9.5 on 2 cores)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = harness(
+        tmp.path(),
+        &[&args[..], &["--measure", "instructions"]].concat(),
+    );
+    assert!(
+        !stderr(&o).contains("overloaded"),
+        "counts do not care about load"
+    );
+}

@@ -145,6 +145,12 @@ impl Drop for ArrayObj {
         let items = self.items.get_mut();
         if items.iter().any(may_nest) {
             drop_nested(std::mem::take(items));
+        } else if !items.iter().any(|v| crate::value::tag::is_heap(v.tag())) {
+            // All scalars: skip the per-element drop glue (an out-of-line call each), which
+            // dominated freeing big arrays of Ints or Bools.
+            // SAFETY: scalar values own no resources, so forgetting them leaks nothing; the
+            // Vec then frees only its buffer.
+            unsafe { items.set_len(0) }
         }
     }
 }

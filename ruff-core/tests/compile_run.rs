@@ -316,5 +316,8 @@ fn constants_rebind_when_rerun() {
 #[test]
 fn unbound_after_loop_that_never_ran() {
     let src = "func f() { for i in 0 { }\n return i }\nf()\n";
-    assert_eq!(fails(src), "t.ruff:2:9: runtime error: undefined variable 'i'");
+    assert_eq!(
+        fails(src),
+        "t.ruff:2:9: runtime error: undefined variable 'i'"
+    );
 }

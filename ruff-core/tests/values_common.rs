@@ -65,7 +65,12 @@ pub fn struct_def(name: &str, fields: &[&str], methods: &[&str]) -> Rc<StructDef
     Rc::new(StructDef {
         name: name.into(),
         fields: fields.iter().map(|f| (*f).into()).collect(),
-        methods: methods.iter().map(|m| ((*m).into(), closure(m))).collect(),
+        methods: std::cell::OnceCell::from(
+            methods
+                .iter()
+                .map(|m| ((*m).into(), closure(m)))
+                .collect::<Vec<_>>(),
+        ),
     })
 }
 

@@ -87,7 +87,7 @@ fn functions_print_their_names() {
     let p = instance(&point, vec![Value::Null]);
     let bound = Value::Bound(Rc::new(BoundMethod {
         receiver: p,
-        method: point.methods[0].1.clone(),
+        method: point.methods.get().expect("methods")[0].1.clone(),
     }));
     assert_eq!(to_display(&bound), "<func norm>");
     assert_eq!(type_name(&bound), "function");

@@ -90,7 +90,7 @@ fn structs_functions_and_bound_methods_by_identity() {
     let mk = || {
         Value::Bound(Rc::new(BoundMethod {
             receiver: p.clone(),
-            method: def.methods[0].1.clone(),
+            method: def.methods.get().expect("methods")[0].1.clone(),
         }))
     };
     let b = mk();

@@ -5,7 +5,9 @@
 //! never freed (the JIT module owns it until the tier is dropped), so an entry that the VM
 //! dropped after too many deopts stays callable by compiled callers until they re-sync.
 
-use std::collections::HashMap;
+// BTreeMap, not HashMap: std's randomly seeded hashing makes instruction counts differ
+// between processes, and `harness run --measure instructions` must repeat exactly.
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use cranelift_codegen::settings::{self, Configurable};
@@ -45,7 +47,7 @@ pub struct CraneliftTier {
     program: *const Program,
     direct_calls: bool,
     /// Per prototype id: pcs the last compile left to the interpreter for lack of feedback.
-    traps: HashMap<u32, Vec<u32>>,
+    traps: BTreeMap<u32, Vec<u32>>,
 }
 
 impl CraneliftTier {
@@ -84,7 +86,7 @@ impl CraneliftTier {
             old_cells: Vec::new(),
             program: std::ptr::null(),
             direct_calls: false,
-            traps: HashMap::new(),
+            traps: BTreeMap::new(),
         })
     }
 

@@ -193,3 +193,46 @@ print(n)
 "#,
     );
 }
+
+/// A small deterministic generator (LCG), so the test needs no extra dependency.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Random straight-line arithmetic in a hot loop whose operand types change at a random
+/// iteration: every speculation may fail anywhere, and the deopted state must be exact.
+#[test]
+fn random_kernels_with_type_changes() {
+    let mut rng = Lcg(0x5eed);
+    let ops = ["+", "-", "*", "/", "%", "+", "-", "*", "^", "<<"];
+    for case in 0..16 {
+        let mut body = String::new();
+        for k in 0..6 {
+            let dst = ["a", "b", "c"][rng.next(3) as usize];
+            let x = ["a", "b", "c", "i", "k"][rng.next(5) as usize];
+            let y = ["a", "b", "i", "3", "-2", "k"][rng.next(6) as usize];
+            let op = ops[rng.next(ops.len() as u64) as usize];
+            let rhs = match op {
+                "/" | "%" => format!("({y} * {y} + 1)"),
+                "<<" => format!("(({y}) % 8 + 8) % 8"),
+                _ => y.to_string(),
+            };
+            body.push_str(&format!("    {dst} = ({x} {op} {rhs}) % 100000\n"));
+            if k == 2 {
+                body.push_str(&format!("    if i == switch {{ {dst} = {dst} + 0.25 }}\n"));
+            }
+        }
+        let src = format!(
+            "func kernel(n, switch) {{\n  a := 1\n  b := 2\n  c := 3\n  k := 7\n  for i in range(n) {{\n{body}    if a == 0 {{ a = 1 }}\n    if b == 0 {{ b = 1 }}\n  }}\n  return [a, b, c]\n}}\nfor r in range(6) {{ print(kernel(40 + r, 10 * r + {case})) }}\n"
+        );
+        assert_same_as_interp(&src);
+    }
+}

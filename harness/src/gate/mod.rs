@@ -146,8 +146,22 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
     let rows = compare(&base, &run, &opts)?;
 
     print!("{}", table::terminal(&rows, args.measure));
+    let warnings: Vec<String> = if args.measure == Measure::Wall {
+        [("baseline", &base), ("run", &run)]
+            .iter()
+            .filter_map(|(what, r)| overload_warning(what, r))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(path) = &args.markdown {
-        let md = table::markdown(&rows, args.measure, threshold, &args.baseline);
+        let mut md = table::markdown(&rows, args.measure, threshold, &args.baseline);
+        for w in &warnings {
+            md.push_str(&format!("\n> **Warning:** {w}\n"));
+        }
         std::fs::write(path, md).with_context(|| format!("writing {}", path.display()))?;
     }
     let missing: Vec<String> = rows
@@ -163,6 +177,24 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
         );
     }
     Ok(if has_regression(&rows) { 1 } else { 0 })
+}
+
+/// A warning when `run.json` shows that the machine was busier than its cores during the run
+/// (1-minute load average above the core count at start or end): wall times then measure the
+/// other load as much as the code, and the between-run drift can exceed any threshold.
+fn overload_warning(what: &str, run: &crate::report::data::RunData) -> Option<String> {
+    let machine = run.run_json.as_ref()?.get("machine")?;
+    let cores = machine.get("cores")?.as_f64()?;
+    let load = ["load_average_start", "load_average_end"]
+        .iter()
+        .filter_map(|k| machine.get(*k)?.get(0)?.as_f64())
+        .fold(0.0f64, f64::max);
+    (load > cores).then(|| {
+        format!(
+            "the {what} ran on an overloaded machine (load average {load:.1} on {cores} cores); \
+             wall-time verdicts are unreliable, prefer --measure instructions"
+        )
+    })
 }
 
 #[cfg(test)]

@@ -135,6 +135,7 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
             "CallMethod",
             format!("r{base} = r{}.{}({argc} args)", base + 1, name(p, n)),
         ),
+        CheckMethod { obj, name: n } => ("CheckMethod", format!("r{obj}.{}", name(p, n))),
         Return { src } => ("Return", format!("r{src}")),
         ReturnNull => ("ReturnNull", String::new()),
         MakeClosure { dst, proto } => {

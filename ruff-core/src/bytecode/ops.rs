@@ -137,6 +137,11 @@ pub enum Instr {
     /// receiver. A struct method gets it as its first parameter (frame at base+1); a field
     /// holding a function is called with the arguments only. R[base] is scratch on entry.
     CallMethod { base: Reg, argc: u8, name: u16 },
+    /// The method lookup of `R[obj].N[name](...)` done early: the same errors as
+    /// `CallMethod`'s lookup (`cannot call method`, `S has no method`), raised before the
+    /// arguments are evaluated (LANGUAGE-DETAILS §3). Emitted right after the receiver when
+    /// an argument could have an effect or fail; writes nothing.
+    CheckMethod { obj: Reg, name: u16 },
     /// return R[src]
     Return { src: Reg },
     /// return null

@@ -6,7 +6,7 @@
 //! body, then iterable; a function's parameters before its body). Code generation runs only
 //! on programs that pass, so it never has to report these itself.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::ast::{
@@ -42,7 +42,7 @@ pub fn check(program: &Program, scopes: &Scopes) -> Result<(), Error> {
             _ => None,
         })
         .collect();
-    let mut by_name: HashMap<&str, &StructDecl> = HashMap::new();
+    let mut by_name: HashMap<&str, &StructDecl> = HashMap::default();
     for s in &structs {
         if by_name.contains_key(s.name.as_str()) {
             return Err(Error::compile(
@@ -53,7 +53,7 @@ pub fn check(program: &Program, scopes: &Scopes) -> Result<(), Error> {
         by_name.insert(&s.name, s);
         check_members(s)?;
     }
-    let mut funcs: HashMap<&str, ()> = HashMap::new();
+    let mut funcs: HashMap<&str, ()> = HashMap::default();
     for stmt in &program.body {
         if let StmtKind::Func(f) = &stmt.kind {
             let name = f.name.as_deref().unwrap_or_default();
@@ -92,7 +92,7 @@ fn check_members(s: &StructDecl) -> Result<(), Error> {
         )
         .collect();
     members.sort_by_key(|m| (m.1.line, m.1.col));
-    let mut seen: HashMap<&str, bool> = HashMap::new();
+    let mut seen: HashMap<&str, bool> = HashMap::default();
     for (name, span, is_field) in members {
         if let Some(&was_field) = seen.get(name) {
             let msg = if was_field && is_field {

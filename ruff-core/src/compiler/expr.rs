@@ -264,12 +264,34 @@ impl Compiler<'_> {
         let base = self.call_base(dst, span)?;
         let recv = self.f().alloc(1, span)?;
         self.expr_to(obj, recv)?;
+        let name = self.f().name(name, span)?;
+        // The lookup comes before the arguments (LANGUAGE-DETAILS §3); check it early only
+        // when an argument could print, fail or change state.
+        if !args.iter().all(|a| self.is_inert(a)) {
+            self.f().emit(Instr::CheckMethod { obj: recv, name }, span);
+        }
         self.block(args.iter(), span)?;
         self.f().reserve(base as u32 + argc as u32 + 3);
-        let name = self.f().name(name, span)?;
         self.f().emit(Instr::CallMethod { base, argc, name }, span);
         self.move_result(dst, base, span);
         Ok(())
+    }
+
+    /// True if evaluating `e` can have no effect and raise no error: literals and reads of
+    /// locals known to hold a value.
+    fn is_inert(&mut self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null => true,
+            ExprKind::Name(n) => match self.resolve(n) {
+                Var::Local(r) => self.f().assigned[r as usize],
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// The callee slot of a call whose result goes to `dst`: `dst` itself when it is the top

@@ -6,7 +6,7 @@
 //! releases the temporaries it used before its result's consumer allocates more, so
 //! `num_regs` is the high-water mark of `top`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::bytecode::{FuncProto, Instr, Reg, StructLit, UpvalDesc};
@@ -78,9 +78,9 @@ impl FuncState {
             code: Vec::new(),
             spans: Vec::new(),
             consts: Vec::new(),
-            const_index: HashMap::new(),
+            const_index: HashMap::default(),
             names: Vec::new(),
-            name_index: HashMap::new(),
+            name_index: HashMap::default(),
             upvals: Vec::new(),
             upval_names: Vec::new(),
             children: Vec::new(),

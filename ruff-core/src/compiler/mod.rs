@@ -22,7 +22,7 @@ mod stmt;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::ast::{self, FuncDecl, StmtKind};
@@ -80,10 +80,10 @@ impl<'a> Compiler<'a> {
         let mut c = Compiler {
             scopes,
             funcs: Vec::new(),
-            globals: HashMap::new(),
+            globals: HashMap::default(),
             global_names: Vec::new(),
             protos: Vec::new(),
-            structs: HashMap::new(),
+            structs: HashMap::default(),
             struct_list: Vec::new(),
         };
         for name in builtins::NAMES {

@@ -11,7 +11,7 @@
 //! where the name resolves to this function's local): those live in Cells so closures share
 //! them by reference.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use crate::ast::{DeclKind, Expr, ExprKind, FuncDecl, InterpPart, Program, Stmt, StmtKind, Target};
@@ -130,7 +130,7 @@ fn analyze_func(
         .into_iter()
         .filter(|n| !scope.index.contains_key(n))
         .collect();
-    let mut captured = HashSet::new();
+    let mut captured = HashSet::default();
     let mut chain: Vec<&HashMap<String, u16>> = outer.to_vec();
     chain.push(&scope.index);
     for child in &scan.nested {

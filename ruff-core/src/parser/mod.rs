@@ -13,7 +13,7 @@
 mod expr;
 mod stmt;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::ast::Program;
 use crate::error::Error;

@@ -162,10 +162,7 @@ impl Vm {
         let inst = match recv {
             Value::Struct(inst) => inst.clone(),
             v => {
-                let msg = format!(
-                    "cannot call method '{name}' on a value of type {}",
-                    glue::type_name(v)
-                );
+                let msg = method_lookup_error(v, name).unwrap_or_default();
                 return Err(self.raise(msg));
             }
         };
@@ -187,6 +184,7 @@ impl Vm {
             }
             return self.invoke::<PROFILE>(base, argc);
         }
+        // Same text as `method_lookup_error`'s struct case.
         let msg = format!("{} has no method '{name}'", inst.def.name);
         Err(self.raise(msg))
     }
@@ -238,5 +236,24 @@ impl Vm {
                 self.run_dispatch(entry)
             }
         }
+    }
+}
+
+/// The error `CallMethod` (and `CheckMethod`, which runs the lookup before the arguments)
+/// raises when `recv` has no method or field `name` to call, or `None` if the lookup succeeds.
+#[inline]
+pub(crate) fn method_lookup_error(recv: &Value, name: &str) -> Option<String> {
+    match recv {
+        Value::Struct(inst) => {
+            if inst.def.method(name).is_some() || inst.def.field_index(name).is_some() {
+                None
+            } else {
+                Some(format!("{} has no method '{name}'", inst.def.name))
+            }
+        }
+        v => Some(format!(
+            "cannot call method '{name}' on a value of type {}",
+            glue::type_name(v)
+        )),
     }
 }

@@ -204,6 +204,106 @@ impl Vm {
                 }
             }};
         }
+        macro_rules! divmod {
+            ($dst:expr, $a:expr, $b:expr, $op:expr, $int:ident, $flt:expr) => {{
+                let (x, y) = (&*r!($a), &*r!($b));
+                feedback2!(x, y);
+                match (x, y) {
+                    (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
+                    (Value::Int(x), Value::Int(y)) => set_int!($dst, x.$int(*y)),
+                    (Value::Float(x), Value::Float(y)) => set_float!($dst, $flt(*x, *y)),
+                    // SAFETY: registers of the running frame.
+                    _ => check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) }),
+                }
+            }};
+        }
+        // Superinstructions without new opcodes: after a constant load, if the next
+        // instruction is an arithmetic or comparison op whose right operand is the constant
+        // just loaded (`n - 1`, `i * 3`, `x * 0.5`, `n < 2`), run it here and skip its
+        // dispatch. It is exactly the next instruction, so behaviour (including errors, whose
+        // span is `pc - 1` after the skip) is unchanged. Only in the non-profiling loop,
+        // which records no feedback.
+        macro_rules! fuse_after_const {
+            ($k:expr) => {{
+                // SAFETY: a load is never the last instruction (a return follows).
+                match unsafe { *code.add(pc) } {
+                    Instr::Add { dst, a, b } if b == $k => {
+                        pc += 1;
+                        arith!(dst, a, b, BinOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                    }
+                    Instr::Sub { dst, a, b } if b == $k => {
+                        pc += 1;
+                        arith!(dst, a, b, BinOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                    }
+                    Instr::Mul { dst, a, b } if b == $k => {
+                        pc += 1;
+                        arith!(dst, a, b, BinOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                    }
+                    Instr::Mod { dst, a, b } if b == $k => {
+                        pc += 1;
+                        divmod!(dst, a, b, BinOp::Mod, wrapping_rem, |x: f64, y: f64| x % y)
+                    }
+                    Instr::Lt { dst, a, b } if b == $k => {
+                        pc += 1;
+                        compare!(dst, a, b, BinOp::Lt, <)
+                    }
+                    Instr::Le { dst, a, b } if b == $k => {
+                        pc += 1;
+                        compare!(dst, a, b, BinOp::Le, <=)
+                    }
+                    Instr::Gt { dst, a, b } if b == $k => {
+                        pc += 1;
+                        compare!(dst, a, b, BinOp::Gt, >)
+                    }
+                    Instr::Ge { dst, a, b } if b == $k => {
+                        pc += 1;
+                        compare!(dst, a, b, BinOp::Ge, >=)
+                    }
+                    _ => {}
+                }
+            }};
+        }
+        // One step of a range loop whose state (R[iter] == Int `$next`) is checked.
+        macro_rules! range_next {
+            ($iter:expr, $dst:expr, $exit:expr, $next:expr) => {{
+                let next: i64 = $next;
+                let (stop, step) = match (&*r!($iter + 1), &*r!($iter + 2)) {
+                    (Value::Int(s), Value::Int(t)) => (*s, *t),
+                    _ => unreachable!("range state holds ints"),
+                };
+                let more = if step > 0 { next < stop } else { next > stop };
+                if more {
+                    // Past i64's end the range is over: clamp to `stop`.
+                    set_int!($iter, next.checked_add(step).unwrap_or(stop));
+                    set_int!($dst, next);
+                } else {
+                    pc = $exit as usize;
+                }
+            }};
+        }
+        // `R[obj][R[idx]] = R[src]`, inline for an Array with an Int index.
+        macro_rules! set_index {
+            ($obj:expr, $idx:expr, $src:expr) => {{
+                let (o, i) = (&*r!($obj), &*r!($idx));
+                feedback2!(o, i);
+                if let (Value::Array(arr), Value::Int(i)) = (o, i) {
+                    let v = dup(r!($src));
+                    let mut items = arr.items.borrow_mut();
+                    let n = items.len();
+                    let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };
+                    if (j as u64) < n as u64 {
+                        // The old element is dropped after the borrow ends, so its drop
+                        // cannot observe the array mid-update.
+                        let old = std::mem::replace(&mut items[j as usize], v);
+                        drop(items);
+                        drop(old);
+                        continue;
+                    }
+                }
+                // SAFETY: registers of the running frame.
+                check!(unsafe { self.set_index_slow(regs, $obj, $idx, $src) });
+            }};
+        }
         macro_rules! do_return {
             ($v:expr) => {{
                 let v = $v;
@@ -235,9 +335,29 @@ impl Vm {
             let instr = unsafe { *code.add(pc) };
             pc += 1;
             match instr {
-                Instr::LoadConst { dst, k } => set!(dst, dup(&proto.consts[k as usize])),
-                Instr::LoadInt { dst, v } => set_int!(dst, v as i64),
-                Instr::LoadBool { dst, v } => set_bool!(dst, v),
+                Instr::LoadConst { dst, k } => {
+                    set!(dst, dup(&proto.consts[k as usize]));
+                    if !PROFILE {
+                        fuse_after_const!(dst);
+                    }
+                }
+                Instr::LoadInt { dst, v } => {
+                    set_int!(dst, v as i64);
+                    if !PROFILE {
+                        fuse_after_const!(dst);
+                    }
+                }
+                Instr::LoadBool { dst, v } => {
+                    set_bool!(dst, v);
+                    // `a[i] = true/false` (a sieve's flags): store it in the same dispatch.
+                    // SAFETY: a load is never the last instruction (a return follows).
+                    if let Instr::SetIndex { obj, idx, src } = unsafe { *code.add(pc) } {
+                        if !PROFILE && src == dst {
+                            pc += 1;
+                            set_index!(obj, idx, src);
+                        }
+                    }
+                }
                 Instr::LoadNull { dst } => set!(dst, Value::Null),
                 Instr::Move { dst, src } => set!(dst, dup(r!(src))),
                 Instr::CheckDef { reg, name } => {
@@ -328,26 +448,10 @@ impl Vm {
                     )
                 }
                 Instr::Div { dst, a, b } => {
-                    let (x, y) = (&*r!(a), &*r!(b));
-                    feedback2!(x, y);
-                    match (x, y) {
-                        (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
-                        (Value::Int(x), Value::Int(y)) => set_int!(dst, x.wrapping_div(*y)),
-                        (Value::Float(x), Value::Float(y)) => set_float!(dst, x / y),
-                        // SAFETY: registers of the running frame.
-                        _ => check!(unsafe { self.binary_slow(regs, BinOp::Div, dst, a, b) }),
-                    }
+                    divmod!(dst, a, b, BinOp::Div, wrapping_div, |x: f64, y: f64| x / y)
                 }
                 Instr::Mod { dst, a, b } => {
-                    let (x, y) = (&*r!(a), &*r!(b));
-                    feedback2!(x, y);
-                    match (x, y) {
-                        (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
-                        (Value::Int(x), Value::Int(y)) => set_int!(dst, x.wrapping_rem(*y)),
-                        (Value::Float(x), Value::Float(y)) => set_float!(dst, x % y),
-                        // SAFETY: registers of the running frame.
-                        _ => check!(unsafe { self.binary_slow(regs, BinOp::Mod, dst, a, b) }),
-                    }
+                    divmod!(dst, a, b, BinOp::Mod, wrapping_rem, |x: f64, y: f64| x % y)
                 }
                 Instr::AddImm { dst, a, imm } => {
                     let x = &*r!(a);
@@ -464,6 +568,30 @@ impl Vm {
                         }
                     }
                     pc = target as usize;
+                    if !PROFILE {
+                        // The header of a `for` loop over a range is its `IterNext`: step it
+                        // here and save that dispatch on every iteration.
+                        // The header of a `while` loop is usually its comparison (then the
+                        // fused branch); run that here too.
+                        // SAFETY: `target` is an instruction of `proto`.
+                        match unsafe { *code.add(pc) } {
+                            Instr::IterNext { iter, dst, exit } => {
+                                if let Value::Int(next) = *r!(iter) {
+                                    pc += 1;
+                                    range_next!(iter, dst, exit, next);
+                                }
+                            }
+                            Instr::Lt { dst, a, b } => {
+                                pc += 1;
+                                compare!(dst, a, b, BinOp::Lt, <)
+                            }
+                            Instr::Le { dst, a, b } => {
+                                pc += 1;
+                                compare!(dst, a, b, BinOp::Le, <=)
+                            }
+                            _ => {}
+                        }
+                    }
                 }
                 Instr::JumpIfFalse { cond, target } => {
                     let c = &*r!(cond);
@@ -510,21 +638,7 @@ impl Vm {
                     let state = &*r!(iter);
                     feedback1!(state);
                     match state {
-                        Value::Int(next) => {
-                            let next = *next;
-                            let (stop, step) = match (&*r!(iter + 1), &*r!(iter + 2)) {
-                                (Value::Int(s), Value::Int(t)) => (*s, *t),
-                                _ => unreachable!("range state holds ints"),
-                            };
-                            let more = if step > 0 { next < stop } else { next > stop };
-                            if more {
-                                // Past i64's end the range is over: clamp to `stop`.
-                                set_int!(iter, next.checked_add(step).unwrap_or(stop));
-                                set_int!(dst, next);
-                            } else {
-                                pc = exit as usize;
-                            }
-                        }
+                        Value::Int(next) => range_next!(iter, dst, exit, *next),
                         Value::Array(arr) => {
                             let i = match &*r!(iter + 1) {
                                 Value::Int(i) => *i as usize,
@@ -544,6 +658,68 @@ impl Vm {
                 }
 
                 Instr::Call { base: b, argc } => {
+                    // `push(a, x)` / `append(a, x)` on an array, the usual way to build
+                    // arrays: done here without the builtin call machinery. The result (the
+                    // array) goes to `R[b]` as the builtin would put it; the argument
+                    // registers are temporaries the call consumes, so they are moved from.
+                    if argc == 2 {
+                        if let Value::Builtin(id) = *r!(b) {
+                            if id == builtins::id::PUSH || id == builtins::id::APPEND {
+                                if let Value::Array(arr) = &*r!(b + 1) {
+                                    let v = std::mem::take(r!(b + 2));
+                                    arr.items.borrow_mut().push(v);
+                                    let a = std::mem::take(r!(b + 1));
+                                    set!(b, a);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    if !PROFILE {
+                        // Closure with the right arity and room: push its frame and switch
+                        // the loop's locals to it directly (what `invoke` + `reload!` do,
+                        // minus re-reading the frame). Anything else, errors included, takes
+                        // the general path below.
+                        if let Value::Func(c) = &*r!(b) {
+                            let p: *const FuncProto = std::rc::Rc::as_ptr(&c.proto);
+                            // SAFETY: the closure in `R[b]` keeps its prototype alive; it
+                            // becomes the new frame's `R[-1]`, which the frame never
+                            // overwrites.
+                            let callee: &FuncProto = unsafe { &*p };
+                            let new_base = base + b as usize + 1;
+                            let top = new_base + callee.num_regs as usize;
+                            if callee.arity == argc as u16
+                                && self.ctx.depth < super::MAX_DEPTH
+                                && top <= self.stack_len()
+                            {
+                                if top > self.high_water {
+                                    self.high_water = top;
+                                }
+                                // Locals start unbound; this also releases stale values.
+                                for i in new_base + argc as usize..top {
+                                    // SAFETY: `i < top <= stack_len`, checked above;
+                                    // (UNDEF, 0) is `Value::Undef`.
+                                    unsafe { put_words(stack.add(i), tag::UNDEF as u64, 0) };
+                                }
+                                save_pc!();
+                                self.ctx.depth += 1;
+                                self.frames.push(super::Frame {
+                                    base: new_base,
+                                    pc: 0,
+                                    proto: p,
+                                    counted: true,
+                                    traced: false,
+                                });
+                                base = new_base;
+                                // SAFETY: `new_base < top <= stack_len`.
+                                regs = unsafe { stack.add(base) };
+                                proto = callee;
+                                code = callee.code.as_ptr();
+                                pc = 0;
+                                continue;
+                            }
+                        }
+                    }
                     save_pc!();
                     let res = self.invoke::<PROFILE>(base + b as usize, argc as usize);
                     after_call!(res);
@@ -556,6 +732,13 @@ impl Vm {
                     save_pc!();
                     let res = self.call_method::<PROFILE>(base + b as usize, argc as usize, name);
                     after_call!(res);
+                }
+                Instr::CheckMethod { obj, name } => {
+                    if let Some(msg) =
+                        super::calls::method_lookup_error(r!(obj), &proto.names[name as usize])
+                    {
+                        throw!(msg);
+                    }
                 }
                 Instr::Return { src } => {
                     do_return!(std::mem::take(r!(src)));
@@ -610,26 +793,7 @@ impl Vm {
                     // SAFETY: registers of the running frame.
                     check!(unsafe { self.get_index_slow(regs, dst, obj, idx) });
                 }
-                Instr::SetIndex { obj, idx, src } => {
-                    let (o, i) = (&*r!(obj), &*r!(idx));
-                    feedback2!(o, i);
-                    if let (Value::Array(arr), Value::Int(i)) = (o, i) {
-                        let v = dup(r!(src));
-                        let mut items = arr.items.borrow_mut();
-                        let n = items.len();
-                        let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };
-                        if (j as u64) < n as u64 {
-                            // The old element is dropped after the borrow ends, so its drop
-                            // cannot observe the array mid-update.
-                            let old = std::mem::replace(&mut items[j as usize], v);
-                            drop(items);
-                            drop(old);
-                            continue;
-                        }
-                    }
-                    // SAFETY: registers of the running frame.
-                    check!(unsafe { self.set_index_slow(regs, obj, idx, src) });
-                }
+                Instr::SetIndex { obj, idx, src } => set_index!(obj, idx, src),
                 Instr::GetField { dst, obj, name } => {
                     match glue::get_field(r!(obj), &proto.names[name as usize]) {
                         Ok(v) => *r!(dst) = v,

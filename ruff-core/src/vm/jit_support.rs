@@ -185,6 +185,12 @@ impl Vm {
                 let v = r!(src).clone();
                 glue::set_field(r!(obj), &proto.names[name as usize], v)?
             }
+            Instr::CheckMethod { obj, name } => {
+                let name = &proto.names[name as usize];
+                if let Some(msg) = super::calls::method_lookup_error(r!(obj), name) {
+                    return Err(msg);
+                }
+            }
             other => return Err(format!("internal error: exec_generic on {other:?}")),
         }
         Ok(())
@@ -361,6 +367,27 @@ impl Vm {
             let ok = unsafe { self.range_prep_call(regs, iter, argc) }.is_ok();
             self.frames.truncate(shadow);
             ok
+        }
+    }
+}
+
+impl Vm {
+    /// Compiled code of `proto_id` left for the interpreter at an instruction that had never
+    /// run when it was compiled (no type feedback): drop the code so the function is
+    /// recompiled with the feedback the interpreter now records (on its next call, or by
+    /// OSR once a loop is hot again). Not a failed speculation: nothing is added to the
+    /// no-speculation set, and the deopt itself is still recorded by whoever sees it.
+    pub fn request_recompile(&mut self, proto_id: u32) {
+        let id = proto_id as usize;
+        if let Some(t) = self.tiers.get_mut(id) {
+            if t.entry.is_some() {
+                t.entry = None;
+                t.entry_pcs.clear();
+                t.recompile = true;
+            }
+        }
+        if let Some(p) = self.profiles.get_mut(id) {
+            p.backedges.iter_mut().for_each(|b| *b = 0);
         }
     }
 }

@@ -30,6 +30,97 @@ pub extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32
     unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
 }
 
+/// Baseline arithmetic and comparisons: `packed` = `op | dst << 8 | a << 24 | b << 40`
+/// (op: 0 add, 1 sub, 2 mul, 3 lt, 4 le, 5 gt, 6 ge, 7 eq, 8 ne). Int and Float operands are
+/// handled here with the interpreter's semantics (wrapping Int; IEEE Float); anything else
+/// goes through `exec_generic` at `pc`. 1 = ok, 0 = error pending.
+pub extern "C" fn rt_arith(ctx: *mut JitCtx, regs: *mut Value, pc: u32, packed: u64) -> u32 {
+    let op = packed & 0xff;
+    let at = |shift: u32| regs.wrapping_add(((packed >> shift) & 0xffff) as usize);
+    // SAFETY: the three registers belong to the live frame at `regs` (compiled code packs
+    // the instruction's own operands); the reads end before the write.
+    unsafe {
+        let v = match (&*at(24), &*at(40)) {
+            (Value::Int(x), Value::Int(y)) => {
+                let (x, y) = (*x, *y);
+                match op {
+                    0 => Value::Int(x.wrapping_add(y)),
+                    1 => Value::Int(x.wrapping_sub(y)),
+                    2 => Value::Int(x.wrapping_mul(y)),
+                    3 => Value::Bool(x < y),
+                    4 => Value::Bool(x <= y),
+                    5 => Value::Bool(x > y),
+                    6 => Value::Bool(x >= y),
+                    7 => Value::Bool(x == y),
+                    _ => Value::Bool(x != y),
+                }
+            }
+            (Value::Float(x), Value::Float(y)) => {
+                let (x, y) = (*x, *y);
+                match op {
+                    0 => Value::Float(x + y),
+                    1 => Value::Float(x - y),
+                    2 => Value::Float(x * y),
+                    3 => Value::Bool(x < y),
+                    4 => Value::Bool(x <= y),
+                    5 => Value::Bool(x > y),
+                    6 => Value::Bool(x >= y),
+                    7 => Value::Bool(x == y),
+                    _ => Value::Bool(x != y),
+                }
+            }
+            _ => return vm_of(ctx).exec_generic(regs, pc) as u32,
+        };
+        *at(8) = v;
+    }
+    1
+}
+
+/// Position of Int index `i` in an array of `len` elements (negative counts from the end).
+fn array_pos(i: i64, len: usize) -> Option<usize> {
+    let i = if i < 0 { i.checked_add(len as i64)? } else { i };
+    (0..len as i64).contains(&i).then_some(i as usize)
+}
+
+/// `GetIndex` with `packed` = `obj | idx << 16 | dst << 32`: an Array read at an in-range
+/// Int index is done here; everything else (and every error) by `exec_generic` at `pc`.
+pub extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, packed: u64) -> u32 {
+    let at = |shift: u32| regs.wrapping_add(((packed >> shift) & 0xffff) as usize);
+    // SAFETY: the registers belong to the live frame at `regs`; the element is cloned and
+    // the borrow released before the destination (which may be `obj`) is overwritten.
+    unsafe {
+        if let (Value::Array(arr), Value::Int(i)) = (&*at(0), &*at(16)) {
+            let items = arr.items.borrow();
+            if let Some(p) = array_pos(*i, items.len()) {
+                let v = items[p].clone();
+                drop(items);
+                *at(32) = v;
+                return 1;
+            }
+        }
+        vm_of(ctx).exec_generic(regs, pc) as u32
+    }
+}
+
+/// `SetIndex` with `packed` = `obj | idx << 16 | src << 32`, fast path as `rt_get_index`.
+pub extern "C" fn rt_set_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, packed: u64) -> u32 {
+    let at = |shift: u32| regs.wrapping_add(((packed >> shift) & 0xffff) as usize);
+    // SAFETY: as in `rt_get_index`; the replaced element is dropped after the borrow ends.
+    unsafe {
+        if let (Value::Array(arr), Value::Int(i)) = (&*at(0), &*at(16)) {
+            let mut items = arr.items.borrow_mut();
+            if let Some(p) = array_pos(*i, items.len()) {
+                let v = (*at(32)).clone();
+                let old = std::mem::replace(&mut items[p], v);
+                drop(items);
+                drop(old);
+                return 1;
+            }
+        }
+        vm_of(ctx).exec_generic(regs, pc) as u32
+    }
+}
+
 /// The `RangePrep` at `pc` (builtin `range` or a call of a rebound one); 1 = ok, 0 = error.
 pub extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a `RangePrep`.
@@ -158,6 +249,13 @@ pub extern "C" fn rt_callee_deopt(
         *table.add(proto_id as usize) = vm.compiled_entry(proto_id).map_or(0, |e| e as usize);
         vm.resume_in_interpreter(regs, resume) as u32
     }
+}
+
+/// A side exit at an instruction that never ran before compilation: have the VM drop the
+/// code and recompile it once the interpreter has recorded feedback there.
+pub extern "C" fn rt_trap(ctx: *mut JitCtx, proto_id: u32) {
+    // SAFETY: as in `rt_generic`.
+    unsafe { vm_of(ctx).request_recompile(proto_id) }
 }
 
 /// `--trace-jit`: one line per deopt taken by compiled code.

@@ -36,7 +36,7 @@ pub fn reads(proto: &FuncProto, instr: &Instr) -> Vec<Reg> {
         Move { src, .. } | DefGlobal { src, .. } | SetGlobal { src, .. } | SetUpval { src, .. } => {
             vec![src]
         }
-        CheckDef { reg, .. } | NewCell { reg } => vec![reg],
+        CheckDef { reg, .. } | NewCell { reg } | CheckMethod { obj: reg, .. } => vec![reg],
         GetCell { cell, .. } => vec![cell],
         SetCell { cell, src } => vec![cell, src],
         Add { a, b, .. }

@@ -316,6 +316,14 @@ impl<'a, 'f> Emitter<'a, 'f> {
             }
             let pcv = self.iconst(types::I32, pc as i64);
             self.b.ins().store(flags(), pcv, self.ctx, CTX_RESUME_PC);
+            if let Why::NoFeedback = why {
+                let id = self.iconst(types::I32, self.proto_id() as i64);
+                self.call_helper(
+                    runtime::rt_trap as *const () as usize,
+                    SigKind::Trap,
+                    &[self.ctx, id],
+                );
+            }
             if self.opts.trace {
                 let id = self.iconst(types::I32, self.proto_id() as i64);
                 let w = self.iconst(types::I32, why as i64);
@@ -445,10 +453,12 @@ pub enum SigKind {
     Iter,
     P2R64,
     Box3,
+    P4R32,
+    Trap,
 }
 
 impl SigKind {
-    const COUNT: usize = 9;
+    const COUNT: usize = 11;
 
     fn shape(self) -> (&'static [types::Type], Option<types::Type>) {
         use types::{I32, I64};
@@ -462,6 +472,8 @@ impl SigKind {
             SigKind::Iter => (&[I64, I32, I32], Some(I32)),
             SigKind::P2R64 => (&[I64, I64], Some(I64)),
             SigKind::Box3 => (&[I64, I32, I64], None),
+            SigKind::P4R32 => (&[I64, I64, I32, I64], Some(I32)),
+            SigKind::Trap => (&[I64, I32], None),
         }
     }
 }

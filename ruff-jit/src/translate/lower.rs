@@ -46,6 +46,16 @@ impl Emitter<'_, '_> {
                 let mut s = guarded;
                 self.write_back_where(&mut s, |r| reads.contains(&(r as Reg)));
                 let pcv = self.iconst(types::I32, pc as i64);
+                if let Some((helper, packed)) = fast_helper(&self.planner.proto.code[pc as usize]) {
+                    // Int/Float (or Array[Int]) fast paths in the helper, which checks the
+                    // types itself (no speculation) and falls back to `exec_generic`.
+                    let p = self.iconst(types::I64, packed as i64);
+                    let ok = self
+                        .call_helper(helper, SigKind::P4R32, &[self.ctx, self.regs, pcv, p])
+                        .expect("returns status");
+                    self.check_ok(ok, pc);
+                    return Some(fall);
+                }
                 let helper = match self.planner.proto.code[pc as usize] {
                     ruff_core::bytecode::Instr::RangePrep { .. } => {
                         runtime::rt_range_prep as *const () as usize
@@ -118,6 +128,25 @@ impl Emitter<'_, '_> {
                 self.set(*dst, rty, v);
             }
             Action::GetGlobal { dst, g } => self.emit_get_global(pc, &guarded, *dst, *g),
+            Action::StoreConst { dst, val } => {
+                if !guarded[*dst as usize].scalar {
+                    self.clear_if_heap(*dst);
+                }
+                match *val {
+                    Some(Const::Int(i)) => {
+                        let v = self.iconst(types::I64, i);
+                        self.store_value(self.regs, slot(*dst), Ty::Int, v);
+                    }
+                    Some(Const::Bool(b)) => {
+                        let v = self.iconst(types::I8, b as i64);
+                        self.store_value(self.regs, slot(*dst), Ty::Bool, v);
+                    }
+                    _ => {
+                        let null = self.iconst(types::I8, tag::NULL as i64);
+                        self.b.ins().store(flags(), null, self.regs, slot(*dst));
+                    }
+                }
+            }
             Action::Nop => {}
             Action::Trap => {
                 self.traps.push(pc);
@@ -213,6 +242,14 @@ impl Emitter<'_, '_> {
     /// `R[dst] = G[g]`: copy the 16 bytes and bump the reference count of a heap value; an
     /// unbound global goes to the generic helper, which raises the interpreter's error.
     fn emit_get_global(&mut self, pc: u32, st: &State, dst: Reg, g: u32) {
+        // SAFETY: `globals_cell` is the address of the tier's cache word, alive while the
+        // tier is; nothing writes it concurrently (compiled code runs on this thread).
+        let known_base = unsafe { *(self.opts.globals_cell as *const usize) };
+        if known_base != 0 {
+            // An earlier compiled function already learned where the globals are: bake it in.
+            let base = self.iconst(types::I64, known_base as i64);
+            return self.emit_get_global_at(pc, st, dst, g, base);
+        }
         let cell = self.iconst(types::I64, self.opts.globals_cell as i64);
         let base = self.b.ins().load(types::I64, flags(), cell, 0);
         let known = self.b.ins().icmp_imm_s(IntCC::NotEqual, base, 0);
@@ -236,6 +273,11 @@ impl Emitter<'_, '_> {
         self.b.ins().jump(join, &[BlockArg::Value(fresh)]);
         self.b.switch_to_block(join);
         self.b.seal_block(join);
+        self.emit_get_global_at(pc, st, dst, g, base_p);
+    }
+
+    /// `R[dst] = G[g]` given the address of global slot 0.
+    fn emit_get_global_at(&mut self, pc: u32, st: &State, dst: Reg, g: u32, base_p: Value) {
         let p = self.b.ins().iadd_imm_s(base_p, g as i64 * 16);
         let t = self.b.ins().load(types::I8, flags(), p, 0);
         let unbound = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::UNDEF as i64);
@@ -316,4 +358,39 @@ impl Emitter<'_, '_> {
         self.b.seal_block(join);
         c
     }
+}
+
+/// The fast-path helper for a generic instruction and its packed operand word.
+fn fast_helper(instr: &ruff_core::bytecode::Instr) -> Option<(usize, u64)> {
+    use ruff_core::bytecode::Instr::*;
+    let pack = |a: Reg, b: Reg, c: Reg| a as u64 | (b as u64) << 16 | (c as u64) << 32;
+    match *instr {
+        GetIndex { dst, obj, idx } => {
+            return Some((
+                runtime::rt_get_index as *const () as usize,
+                pack(obj, idx, dst),
+            ))
+        }
+        SetIndex { obj, idx, src } => {
+            return Some((
+                runtime::rt_set_index as *const () as usize,
+                pack(obj, idx, src),
+            ))
+        }
+        _ => {}
+    }
+    let (op, dst, a, b) = match *instr {
+        Add { dst, a, b } => (0, dst, a, b),
+        Sub { dst, a, b } => (1, dst, a, b),
+        Mul { dst, a, b } => (2, dst, a, b),
+        Lt { dst, a, b } => (3, dst, a, b),
+        Le { dst, a, b } => (4, dst, a, b),
+        Gt { dst, a, b } => (5, dst, a, b),
+        Ge { dst, a, b } => (6, dst, a, b),
+        Eq { dst, a, b } => (7, dst, a, b),
+        Ne { dst, a, b } => (8, dst, a, b),
+        _ => return None,
+    };
+    let packed = op | (dst as u64) << 8 | (a as u64) << 24 | (b as u64) << 40;
+    Some((runtime::rt_arith as *const () as usize, packed))
 }

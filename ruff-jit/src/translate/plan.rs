@@ -137,6 +137,11 @@ pub enum Action {
         dst: Reg,
         g: u32,
     },
+    /// Baseline: store a constant scalar (`None`: null) straight into the frame slot.
+    StoreConst {
+        dst: Reg,
+        val: Option<Const>,
+    },
     Nop,
     /// Never executed when the profile was taken (no feedback): leave for the interpreter,
     /// which records feedback; the recompiled code then specializes it.
@@ -219,7 +224,16 @@ impl Planner<'_> {
                 }),
                 _ => generic(),
             },
-            GetGlobal { dst, g } if self.spec => simple(Action::GetGlobal { dst, g }),
+            GetGlobal { dst, g } => simple(Action::GetGlobal { dst, g }),
+            LoadInt { dst, v } => simple(Action::StoreConst {
+                dst,
+                val: Some(Const::Int(v as i64)),
+            }),
+            LoadBool { dst, v } => simple(Action::StoreConst {
+                dst,
+                val: Some(Const::Bool(v)),
+            }),
+            LoadNull { dst } => simple(Action::StoreConst { dst, val: None }),
             Move { dst, src } => match st[src as usize].ty() {
                 Some(ty) => simple(Action::Move { dst, src, ty }),
                 None => generic(),

@@ -96,6 +96,13 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             s[*dst as usize] = RegState::BOXED;
             (s, None)
         }
+        Action::StoreConst { dst, .. } => {
+            s[*dst as usize] = RegState {
+                scalar: true,
+                ..RegState::BOXED
+            };
+            (s, None)
+        }
         Action::Nop => (s, None),
     }
 }
