@@ -159,7 +159,8 @@ fn failures_are_recorded_with_their_status_and_the_run_goes_on() {
     );
 }
 
-/// The real `ruff`, if built into the same target folder (`cargo build -p ruff-jit`).
+/// The real `ruff`, built into the same target folder: `cargo test --workspace` builds it (it
+/// is ruff-jit's binary); alone, run `cargo build -p ruff-jit` first (same profile).
 #[test]
 fn quick_run_with_the_real_ruff() {
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_harness"));
@@ -168,8 +169,11 @@ fn quick_run_with_the_real_ruff() {
         .into_iter()
         .find(|p| p.is_file())
     else {
-        eprintln!("skipped: no ruff binary next to {}", exe.display());
-        return;
+        panic!(
+            "no ruff binary next to {}: run `cargo build -p ruff-jit` with the same profile, \
+             or `cargo test --workspace`",
+            exe.display()
+        );
     };
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

@@ -70,7 +70,8 @@ impl Plot for SpeedupPlot {
             .y_label_formatter(&|v| category_label(&names, *v))
             .disable_y_mesh()
             .x_desc(format!("speedup vs {} (log scale)", self.reference))
-            .x_label_formatter(&|v| format!("{v:.2}x"))
+            .x_labels(20)
+            .x_label_formatter(&|v| log_label(*v))
             .label_style((FONT_FAMILY, 13))
             .draw()
             .map_err(err)?;
@@ -91,7 +92,8 @@ impl Plot for SpeedupPlot {
         let m = drawn.len().max(1);
         for (j, (colour_index, config)) in drawn.into_iter().enumerate() {
             let c = colour(colour_index);
-            let offset = (j as f64 - (m as f64 - 1.0) / 2.0) * (0.7 / m as f64);
+            // First config on top within a benchmark's band, as in the legend.
+            let offset = ((m as f64 - 1.0) / 2.0 - j as f64) * (0.7 / m as f64);
             let rows: Vec<(f64, Estimate)> = self
                 .points
                 .iter()
@@ -131,5 +133,20 @@ impl Plot for SpeedupPlot {
             .draw()
             .map_err(err)?;
         Ok(())
+    }
+}
+
+/// Labels only 1, 2 and 5 times a power of ten: on a log axis plotters offers a key point at
+/// every integer multiple, and their labels collide at the top of each decade.
+fn log_label(v: f64) -> String {
+    let mantissa = v / 10f64.powf(v.log10().floor());
+    if [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-6) {
+        if v < 1.0 {
+            format!("{v:.2}x")
+        } else {
+            format!("{v}x")
+        }
+    } else {
+        String::new()
     }
 }

@@ -114,7 +114,17 @@ fn summary_table(analysis: &RunAnalysis, layout: &Layout) -> String {
         escape(&layout.reference)
     );
     let num = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v * DISPLAY_SCALE));
-    for s in &analysis.summary {
+    let mut rows: Vec<_> = analysis.summary.iter().collect();
+    let rank = |s: &crate::analysis::SummaryRow| {
+        let b = layout
+            .benchmarks
+            .iter()
+            .position(|(su, b)| *su == s.suite && *b == s.benchmark);
+        let c = layout.configs.iter().position(|c| *c == s.config);
+        (b.unwrap_or(usize::MAX), c.unwrap_or(usize::MAX))
+    };
+    rows.sort_by_key(|s| rank(s));
+    for s in rows {
         let (sp, sp_ci) = match (s.speedup, s.speedup_lo, s.speedup_hi) {
             _ if s.config == layout.reference => ("1 (reference)".to_string(), String::new()),
             (Some(p), Some(lo), Some(hi)) => (format!("{p:.2}x"), format!("[{lo:.2}, {hi:.2}]")),

@@ -91,6 +91,36 @@ fn layout(run: &data::RunData) -> Layout {
             configs.push(row.config.clone());
         }
     }
+    // Invocations run in a shuffled order, so first appearance is arbitrary: order as the run
+    // was specified (run.json), so that tables and plots read the same from run to run.
+    if let Some(json) = run.run_json.as_ref() {
+        let rank =
+            |list: &[String], x: &String| list.iter().position(|c| c == x).unwrap_or(usize::MAX);
+        let wanted_configs: Vec<String> = strings(json.get("configs"));
+        configs.sort_by_key(|c| rank(&wanted_configs, c));
+        let wanted_benchmarks: Vec<String> = json
+            .get("suites")
+            .and_then(|s| s.as_array())
+            .into_iter()
+            .flatten()
+            .flat_map(|suite| {
+                let name = suite
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("")
+                    .to_string();
+                let benches = suite
+                    .get("benchmarks")
+                    .and_then(|b| b.as_array())
+                    .cloned()
+                    .unwrap_or_default();
+                benches
+                    .into_iter()
+                    .filter_map(move |b| Some(format!("{name}/{}", b.get("name")?.as_str()?)))
+            })
+            .collect();
+        benchmarks.sort_by_key(|(s, b)| rank(&wanted_benchmarks, &format!("{s}/{b}")));
+    }
     let reference = reference_of(run.run_json.as_ref())
         .filter(|r| configs.contains(r))
         .or_else(|| configs.iter().find(|c| *c == "interp").cloned())
@@ -101,6 +131,15 @@ fn layout(run: &data::RunData) -> Layout {
         configs,
         reference,
     }
+}
+
+/// A JSON array of strings (anything else is skipped).
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
 }
 
 /// The reference config named in `run.json`, wherever the runner put it: `reference`, or the

@@ -30,50 +30,187 @@ pub extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32
     unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
 }
 
-/// Baseline arithmetic and comparisons: `packed` = `op | dst << 8 | a << 24 | b << 40`
-/// (op: 0 add, 1 sub, 2 mul, 3 lt, 4 le, 5 gt, 6 ge, 7 eq, 8 ne). Int and Float operands are
-/// handled here with the interpreter's semantics (wrapping Int; IEEE Float); anything else
-/// goes through `exec_generic` at `pc`. 1 = ok, 0 = error pending.
-pub extern "C" fn rt_arith(ctx: *mut JitCtx, regs: *mut Value, pc: u32, packed: u64) -> u32 {
-    let op = packed & 0xff;
-    let at = |shift: u32| regs.wrapping_add(((packed >> shift) & 0xffff) as usize);
-    // SAFETY: the three registers belong to the live frame at `regs` (compiled code packs
-    // the instruction's own operands); the reads end before the write.
+/// Stores `v` into a frame slot, releasing the old value only if it owns a reference count
+/// (the common case, a scalar overwritten by a scalar, then needs no drop glue at all).
+///
+/// # Safety
+/// `slot` is a register of a live frame holding a valid `Value`, not borrowed elsewhere.
+#[inline(always)]
+unsafe fn put(slot: *mut Value, v: Value) {
+    // SAFETY: the caller's contract; a slot whose tag owns no count needs no drop, so it may
+    // be overwritten without running `Value`'s destructor.
     unsafe {
-        let v = match (&*at(24), &*at(40)) {
-            (Value::Int(x), Value::Int(y)) => {
-                let (x, y) = (*x, *y);
-                match op {
-                    0 => Value::Int(x.wrapping_add(y)),
-                    1 => Value::Int(x.wrapping_sub(y)),
-                    2 => Value::Int(x.wrapping_mul(y)),
-                    3 => Value::Bool(x < y),
-                    4 => Value::Bool(x <= y),
-                    5 => Value::Bool(x > y),
-                    6 => Value::Bool(x >= y),
-                    7 => Value::Bool(x == y),
-                    _ => Value::Bool(x != y),
-                }
-            }
-            (Value::Float(x), Value::Float(y)) => {
-                let (x, y) = (*x, *y);
-                match op {
-                    0 => Value::Float(x + y),
-                    1 => Value::Float(x - y),
-                    2 => Value::Float(x * y),
-                    3 => Value::Bool(x < y),
-                    4 => Value::Bool(x <= y),
-                    5 => Value::Bool(x > y),
-                    6 => Value::Bool(x >= y),
-                    7 => Value::Bool(x == y),
-                    _ => Value::Bool(x != y),
-                }
-            }
-            _ => return vm_of(ctx).exec_generic(regs, pc) as u32,
+        if ruff_core::value::tag::is_heap((*slot).tag()) {
+            *slot = v;
+        } else {
+            std::ptr::write(slot, v);
+        }
+    }
+}
+
+/// Tag byte and payload word of a frame slot, read without forming a `Value` reference.
+///
+/// # Safety
+/// `slot` points at a valid `Value` (layout: tag at byte 0, payload at byte 8).
+#[inline(always)]
+unsafe fn raw(slot: *const Value) -> (u8, u64) {
+    // SAFETY: the caller's contract and the documented layout of `Value`.
+    unsafe {
+        (
+            *(slot as *const u8),
+            *((slot as *const u8).add(8) as *const u64),
+        )
+    }
+}
+
+/// The out-of-line generic path of the fast helpers (kept cold so their fast paths need no
+/// large prologue).
+#[cold]
+#[inline(never)]
+fn slow(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
+    // SAFETY: as in `rt_generic` (the fast helpers pass their own arguments on).
+    unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
+}
+
+/// Writes a scalar (`tag`, payload `bits`) into a frame slot, releasing a heap value the
+/// slot held first.
+///
+/// # Safety
+/// As `put`; `tag` is INT, FLOAT or BOOL and `bits` a valid payload for it.
+#[inline(always)]
+unsafe fn put_raw(slot: *mut Value, t: u8, bits: u64) {
+    // SAFETY: the caller's contract and the documented layout of `Value`.
+    unsafe {
+        if ruff_core::value::tag::is_heap((*slot).tag()) {
+            release(slot);
+        }
+        *(slot as *mut u8) = t;
+        *((slot as *mut u8).add(8) as *mut u64) = bits;
+    }
+}
+
+/// Drops the value in `slot` (leaving Null), out of line: it is the rare case.
+#[cold]
+#[inline(never)]
+unsafe fn release(slot: *mut Value) {
+    // SAFETY: the caller's contract (a live frame slot).
+    unsafe { *slot = Value::Null }
+}
+
+/// The operation codes of `rt_arith` (one monomorphic helper per code).
+pub mod op {
+    pub const ADD: u8 = 0;
+    pub const SUB: u8 = 1;
+    pub const MUL: u8 = 2;
+    pub const LT: u8 = 3;
+    pub const LE: u8 = 4;
+    pub const GT: u8 = 5;
+    pub const GE: u8 = 6;
+    pub const EQ: u8 = 7;
+    pub const NE: u8 = 8;
+    pub const DIV: u8 = 9;
+    pub const MOD: u8 = 10;
+    pub const AND: u8 = 11;
+    pub const OR: u8 = 12;
+    pub const XOR: u8 = 13;
+    pub const SHL: u8 = 14;
+    pub const SHR: u8 = 15;
+    /// `AddImm`: the i16 travels in the `b` field.
+    pub const ADD_IMM: u8 = 16;
+}
+
+/// Baseline arithmetic and comparisons, one instance per operation code `OP` (see `op`), so
+/// the helper does no dispatch of its own: `packed` = `dst | a << 16 | b << 32`. Int and
+/// Float operands are handled here with the interpreter's semantics (wrapping Int; IEEE
+/// Float); anything else, and every error (division by zero, shift counts), goes through
+/// `exec_generic` at `pc`, which raises exactly the interpreter's message. 1 = ok, 0 = error.
+pub extern "C" fn rt_arith<const OP: u8>(
+    ctx: *mut JitCtx,
+    regs: *mut Value,
+    pc: u32,
+    packed: u64,
+) -> u32 {
+    use ruff_core::value::tag;
+    let field = |shift: u32| ((packed >> shift) & 0xffff) as usize;
+    // SAFETY: the registers belong to the live frame at `regs` (compiled code packs the
+    // instruction's own operands); the reads end before the write.
+    unsafe {
+        let (ta, x) = raw(regs.add(field(16)));
+        let (tb, y) = if OP == op::ADD_IMM {
+            (tag::INT, field(32) as u16 as i16 as i64 as u64)
+        } else {
+            raw(regs.add(field(32)))
         };
-        *at(8) = v;
+        let int = |v: i64| (tag::INT, v as u64);
+        let float = |v: f64| (tag::FLOAT, v.to_bits());
+        let boolean = |v: bool| (tag::BOOL, v as u64);
+        let (t, bits) = if ta == tag::INT && tb == tag::INT {
+            let (x, y) = (x as i64, y as i64);
+            match OP {
+                op::ADD | op::ADD_IMM => int(x.wrapping_add(y)),
+                op::SUB => int(x.wrapping_sub(y)),
+                op::MUL => int(x.wrapping_mul(y)),
+                op::LT => boolean(x < y),
+                op::LE => boolean(x <= y),
+                op::GT => boolean(x > y),
+                op::GE => boolean(x >= y),
+                op::EQ => boolean(x == y),
+                op::NE => boolean(x != y),
+                op::DIV if y != 0 => int(x.wrapping_div(y)),
+                op::MOD if y != 0 => int(x.wrapping_rem(y)),
+                op::AND => int(x & y),
+                op::OR => int(x | y),
+                op::XOR => int(x ^ y),
+                op::SHL if (0..=63).contains(&y) => int(x.wrapping_shl(y as u32)),
+                op::SHR if (0..=63).contains(&y) => int(x >> y),
+                _ => return slow(ctx, regs, pc),
+            }
+        } else if ta == tag::FLOAT && tb == tag::FLOAT {
+            let (x, y) = (f64::from_bits(x), f64::from_bits(y));
+            match OP {
+                op::ADD => float(x + y),
+                op::SUB => float(x - y),
+                op::MUL => float(x * y),
+                op::LT => boolean(x < y),
+                op::LE => boolean(x <= y),
+                op::GT => boolean(x > y),
+                op::GE => boolean(x >= y),
+                op::EQ => boolean(x == y),
+                op::NE => boolean(x != y),
+                op::DIV => float(x / y),
+                op::MOD => float(x % y),
+                _ => return slow(ctx, regs, pc),
+            }
+        } else {
+            return slow(ctx, regs, pc);
+        };
+        put_raw(regs.add(field(0)), t, bits);
     }
     1
+}
+
+/// The `rt_arith` instance for operation code `code`.
+pub fn arith_helper(code: u8) -> usize {
+    let f: extern "C" fn(*mut JitCtx, *mut Value, u32, u64) -> u32 = match code {
+        op::ADD => rt_arith::<{ op::ADD }>,
+        op::SUB => rt_arith::<{ op::SUB }>,
+        op::MUL => rt_arith::<{ op::MUL }>,
+        op::LT => rt_arith::<{ op::LT }>,
+        op::LE => rt_arith::<{ op::LE }>,
+        op::GT => rt_arith::<{ op::GT }>,
+        op::GE => rt_arith::<{ op::GE }>,
+        op::EQ => rt_arith::<{ op::EQ }>,
+        op::NE => rt_arith::<{ op::NE }>,
+        op::DIV => rt_arith::<{ op::DIV }>,
+        op::MOD => rt_arith::<{ op::MOD }>,
+        op::AND => rt_arith::<{ op::AND }>,
+        op::OR => rt_arith::<{ op::OR }>,
+        op::XOR => rt_arith::<{ op::XOR }>,
+        op::SHL => rt_arith::<{ op::SHL }>,
+        op::SHR => rt_arith::<{ op::SHR }>,
+        _ => rt_arith::<{ op::ADD_IMM }>,
+    };
+    f as *const () as usize
 }
 
 /// Position of Int index `i` in an array of `len` elements (negative counts from the end).
@@ -94,7 +231,7 @@ pub extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, pack
             if let Some(p) = array_pos(*i, items.len()) {
                 let v = items[p].clone();
                 drop(items);
-                *at(32) = v;
+                put(at(32), v);
                 return 1;
             }
         }
@@ -190,6 +327,24 @@ pub extern "C" fn rt_iter_next(regs: *mut Value, iter: u32, dst: u32) -> u32 {
     // SAFETY: `iter..=iter+2` and `dst` are registers of the live frame at `regs`, prepared
     // by `IterPrep`/`RangePrep`; each is accessed through a short-lived reference.
     unsafe {
+        // Int ranges first, straight from the tag bytes and payload words.
+        let (t0, next) = raw(at(iter));
+        let (t1, stop) = raw(at(iter + 1));
+        let (t2, step) = raw(at(iter + 2));
+        if t0 == ruff_core::value::tag::INT
+            && t1 == ruff_core::value::tag::INT
+            && t2 == ruff_core::value::tag::INT
+        {
+            let (next, stop, step) = (next as i64, stop as i64, step as i64);
+            let more = if step > 0 { next < stop } else { next > stop };
+            if !more {
+                return 0;
+            }
+            // `R[iter]` holds an Int: overwriting it needs no drop.
+            std::ptr::write(at(iter), Value::Int(next.checked_add(step).unwrap_or(stop)));
+            put(at(dst), Value::Int(next));
+            return 1;
+        }
         match &*at(iter) {
             Value::Int(next) => {
                 let next = *next;
@@ -201,8 +356,9 @@ pub extern "C" fn rt_iter_next(regs: *mut Value, iter: u32, dst: u32) -> u32 {
                 if !more {
                     return 0;
                 }
-                *at(iter) = Value::Int(next.checked_add(step).unwrap_or(stop));
-                *at(dst) = Value::Int(next);
+                // `R[iter]` holds an Int: no drop needed.
+                std::ptr::write(at(iter), Value::Int(next.checked_add(step).unwrap_or(stop)));
+                put(at(dst), Value::Int(next));
                 1
             }
             Value::Array(arr) => {

@@ -141,7 +141,11 @@ impl Emitter<'_, '_> {
                         let v = self.iconst(types::I8, b as i64);
                         self.store_value(self.regs, slot(*dst), Ty::Bool, v);
                     }
-                    _ => {
+                    Some(Const::Float(f)) => {
+                        let v = self.b.ins().f64const(f);
+                        self.store_value(self.regs, slot(*dst), Ty::Float, v);
+                    }
+                    None => {
                         let null = self.iconst(types::I8, tag::NULL as i64);
                         self.b.ins().store(flags(), null, self.regs, slot(*dst));
                     }
@@ -389,8 +393,17 @@ fn fast_helper(instr: &ruff_core::bytecode::Instr) -> Option<(usize, u64)> {
         Ge { dst, a, b } => (6, dst, a, b),
         Eq { dst, a, b } => (7, dst, a, b),
         Ne { dst, a, b } => (8, dst, a, b),
+        Div { dst, a, b } => (9, dst, a, b),
+        Mod { dst, a, b } => (10, dst, a, b),
+        BitAnd { dst, a, b } => (11, dst, a, b),
+        BitOr { dst, a, b } => (12, dst, a, b),
+        BitXor { dst, a, b } => (13, dst, a, b),
+        Shl { dst, a, b } => (14, dst, a, b),
+        Shr { dst, a, b } => (15, dst, a, b),
+        // The immediate travels in the `b` field (as its 16 bits).
+        AddImm { dst, a, imm } => (16, dst, a, imm as u16),
         _ => return None,
     };
-    let packed = op | (dst as u64) << 8 | (a as u64) << 24 | (b as u64) << 40;
-    Some((runtime::rt_arith as *const () as usize, packed))
+    let packed = dst as u64 | (a as u64) << 16 | (b as u64) << 32;
+    Some((runtime::arith_helper(op), packed))
 }

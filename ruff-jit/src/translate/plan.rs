@@ -234,6 +234,22 @@ impl Planner<'_> {
                 val: Some(Const::Bool(v)),
             }),
             LoadNull { dst } => simple(Action::StoreConst { dst, val: None }),
+            // Baseline: a scalar constant is stored inline rather than cloned by the helper.
+            LoadConst { dst, k } => match self.proto.consts[k as usize] {
+                Value::Int(i) => simple(Action::StoreConst {
+                    dst,
+                    val: Some(Const::Int(i)),
+                }),
+                Value::Float(f) => simple(Action::StoreConst {
+                    dst,
+                    val: Some(Const::Float(f)),
+                }),
+                Value::Bool(b) => simple(Action::StoreConst {
+                    dst,
+                    val: Some(Const::Bool(b)),
+                }),
+                _ => generic(),
+            },
             Move { dst, src } => match st[src as usize].ty() {
                 Some(ty) => simple(Action::Move { dst, src, ty }),
                 None => generic(),
