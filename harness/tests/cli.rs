@@ -56,6 +56,16 @@ fn setup(dir: &Path, behaviours: &[&str]) -> PathBuf {
     suite
 }
 
+/// The run folder under `out`: these tests start one run per output folder.
+fn only_run(out: &Path) -> PathBuf {
+    std::fs::read_dir(out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -125,12 +135,7 @@ fn failures_are_recorded_with_their_status_and_the_run_goes_on() {
         d,
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let run = std::fs::read_dir(d.join("out"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let run = only_run(&d.join("out"));
     let log = std::fs::read_to_string(run.join("invocations.jsonl")).unwrap();
     for (bench, status) in [
         ("ok", "ok"),
@@ -209,12 +214,7 @@ fn quick_run_with_the_real_ruff() {
         stderr(&o),
         String::from_utf8_lossy(&o.stdout)
     );
-    let run = std::fs::read_dir(d.join("out"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let run = only_run(&d.join("out"));
     let summary = std::fs::read_to_string(run.join("summary.csv")).unwrap();
     assert_eq!(summary.lines().count(), 1 + 4, "{summary}");
 }

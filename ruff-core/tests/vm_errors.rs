@@ -2,23 +2,10 @@
 //! innermost first with the line of each call in progress, truncation after 20 frames), and
 //! program output flushed before the error.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+mod vm_support;
 
 use ruff_core::{Config, Engine};
-
-#[derive(Clone, Default)]
-struct Captured(Rc<RefCell<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use vm_support::Captured;
 
 fn fail(config: &str, src: &str) -> (String, String) {
     let out = Captured::default();

@@ -4,25 +4,10 @@
 
 mod vm_support;
 
-use std::cell::RefCell;
-use std::rc::Rc;
 
 use ruff_core::tier::CompileReason;
 use ruff_core::{Config, Engine, Value};
-use vm_support::{MockKind, MockTier, Request};
-
-#[derive(Clone, Default)]
-struct Captured(Rc<RefCell<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use vm_support::{Captured, MockKind, MockTier, Request};
 
 fn engine(config: &str, tier: MockTier) -> (Engine, Captured) {
     let out = Captured::default();

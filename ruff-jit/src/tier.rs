@@ -61,17 +61,7 @@ impl CraneliftTier {
         // find, so it compiles at the cheapest level; the specializing presets need the
         // mid-end (GVN, LICM, alias analysis) for their unboxed loops.
         let spec = config.preset.specializes();
-        set(
-            &mut flags,
-            "opt_level",
-            if spec { "speed" } else { "none" },
-        )?;
-        if let Ok(ra) = std::env::var("RUFF_JIT_RA_EXPERIMENT") {
-            set(&mut flags, "regalloc_algorithm", &ra)?;
-        }
-        if let Ok(o) = std::env::var("RUFF_JIT_OPT_EXPERIMENT") {
-            set(&mut flags, "opt_level", &o)?;
-        }
+        set(&mut flags, "opt_level", if spec { "speed" } else { "none" })?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
         set(&mut flags, "is_pic", "false")?;
         // The IR verifier costs a large share of compile time; keep it for debug builds.

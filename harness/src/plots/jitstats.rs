@@ -6,7 +6,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{category_label, colour, err, Plot, FONT_FAMILY};
+use super::{category_label, colour, draw_legend, err, Plot, FONT_FAMILY};
 
 /// The counters shown, with panel titles: (results.csv column, title, scale to display).
 pub const COUNTERS: [(&str, &str, f64); 4] = [
@@ -105,14 +105,7 @@ impl JitStatsPlot {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], c.filled()));
         }
         if counter == 0 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .label_font((FONT_FAMILY, 11))
-                .draw()
-                .map_err(err)?;
+            draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 11)?;
         }
         Ok(())
     }

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use anyhow::{anyhow, Result};
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -69,6 +69,23 @@ pub fn render(plot: &impl Plot, dir: &Path, name: &str) -> Result<()> {
 /// Plotters' errors are generic over the backend; the message is all we need.
 pub fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing failed: {e:?}")
+}
+
+/// Draws the series legend at `position` in the style all plots share (a translucent white
+/// box with a thin border), so the figures of one report look alike.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FONT_FAMILY, font_size))
+        .draw()
+        .map_err(err)
 }
 
 /// Colour of series `i`: a colour-blind-safe palette (Okabe & Ito 2008), cycled.

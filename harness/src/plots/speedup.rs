@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use crate::stats::Estimate;
 
-use super::{category_label, colour, err, Plot, FONT_FAMILY};
+use super::{category_label, colour, draw_legend, err, Plot, FONT_FAMILY};
 
 /// One point: config `config` of `benchmark` is `estimate` times faster than the reference.
 #[derive(Clone, Debug)]
@@ -124,14 +124,7 @@ impl Plot for SpeedupPlot {
                 )
                 .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font((FONT_FAMILY, 13))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 13)?;
         Ok(())
     }
 }

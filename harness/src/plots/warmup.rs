@@ -8,7 +8,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{colour, err, padded, Plot, FONT_FAMILY};
+use super::{colour, draw_legend, err, padded, Plot, FONT_FAMILY};
 
 /// One invocation's series (display units) with its changepoints and steady-state start.
 #[derive(Clone, Debug)]
@@ -138,14 +138,7 @@ fn draw_panel<DB: DrawingBackend>(
             .map_err(err)?;
     }
     if panel.curves.len() <= 10 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font((FONT_FAMILY, 11))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 11)?;
     }
     Ok(())
 }

@@ -55,17 +55,19 @@ pub fn compare_numbers(a: &Value, b: &Value) -> Option<Ordering> {
 /// (by code point, which is UTF-8 byte order); anything else is
 /// `cannot compare T and T with 'OP'`.
 pub fn compare(op: BinOp, a: &Value, b: &Value) -> Result<bool, String> {
+    // The same message for an unordered pair of types and for an OP that is not a comparison.
+    let cannot = || {
+        format!(
+            "cannot compare {} and {} with '{}'",
+            type_name(a),
+            type_name(b),
+            op.symbol()
+        )
+    };
     let ord = match (a, b) {
         (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => compare_numbers(a, b),
         (Value::Str(x), Value::Str(y)) => Some(x.text.as_str().cmp(y.text.as_str())),
-        _ => {
-            return Err(format!(
-                "cannot compare {} and {} with '{}'",
-                type_name(a),
-                type_name(b),
-                op.symbol()
-            ))
-        }
+        _ => return Err(cannot()),
     };
     let Some(ord) = ord else {
         return Ok(false);
@@ -77,14 +79,7 @@ pub fn compare(op: BinOp, a: &Value, b: &Value) -> Result<bool, String> {
         BinOp::Ge => ord != Ordering::Less,
         BinOp::Eq => ord == Ordering::Equal,
         BinOp::Ne => ord != Ordering::Equal,
-        _ => {
-            return Err(format!(
-                "cannot compare {} and {} with '{}'",
-                type_name(a),
-                type_name(b),
-                op.symbol()
-            ))
-        }
+        _ => return Err(cannot()),
     })
 }
 

@@ -1,7 +1,8 @@
 #![allow(dead_code)] // each test binary uses part of this shared module
 //! Mock compile tiers for VM tests: they exercise the tiering machinery (compile on the
 //! threshold, OSR entry, compiled calls, deopt and recompilation, errors unwinding through
-//! compiled frames) without a real JIT, using only the public `vm::jit_support` API.
+//! compiled frames) without a real JIT, using only the public `vm::jit_support` API; and
+//! [`Captured`], the program output the VM tests read back.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,6 +34,20 @@ pub fn mock_kind(config: &Config) -> Option<MockKind> {
         Some(MockKind::Deopting)
     } else {
         None
+    }
+}
+
+/// A writer the test can read back after the engine has written to it.
+#[derive(Clone, Default)]
+pub struct Captured(pub Rc<RefCell<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -247,6 +247,13 @@ pub extern "C" fn rt_set_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, pack
         if let (Value::Array(arr), Value::Int(i)) = (&*at(0), &*at(16)) {
             let mut items = arr.items.borrow_mut();
             if let Some(p) = array_pos(*i, items.len()) {
+                let elem = items.as_mut_ptr().add(p);
+                let heap = ruff_core::value::tag::is_heap;
+                if !heap((*at(32)).tag()) && !heap((*elem).tag()) {
+                    // Scalar over scalar: a bitwise copy, no counts to adjust, nothing to drop.
+                    std::ptr::copy_nonoverlapping(at(32), elem, 1);
+                    return 1;
+                }
                 let v = (*at(32)).clone();
                 let old = std::mem::replace(&mut items[p], v);
                 drop(items);

@@ -2,7 +2,7 @@
 //! comparisons and branches on unboxed values, `IterNext` over Int ranges, returns, and the
 //! edges between blocks (write-backs and hoisted guards).
 
-use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Value};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value};
 use ruff_core::bytecode::Reg;
 use ruff_core::tier::STATUS_RETURN;
 use ruff_core::value::tag;
@@ -128,6 +128,18 @@ impl Emitter<'_, '_> {
                 self.set(*dst, rty, v);
             }
             Action::GetGlobal { dst, g } => self.emit_get_global(pc, &guarded, *dst, *g),
+            Action::MoveBoxed { dst, src } => {
+                // `src` is boxed (the slot is the truth) and differs from `dst`, so releasing
+                // `dst`'s old value first cannot free what is copied.
+                if !guarded[*dst as usize].scalar {
+                    self.clear_if_heap(*dst);
+                }
+                let t = self.load_tag(*src);
+                let done = self.b.create_block();
+                self.copy_boxed(self.regs, slot(*src), t, *dst, done);
+                self.b.switch_to_block(done);
+                self.b.seal_block(done);
+            }
             Action::StoreConst { dst, val } => {
                 if !guarded[*dst as usize].scalar {
                     self.clear_if_heap(*dst);
@@ -307,26 +319,33 @@ impl Emitter<'_, '_> {
         if !st[dst as usize].scalar {
             self.clear_if_heap(dst);
         }
+        self.copy_boxed(p, 0, t, dst, done);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+    }
+
+    /// Copies the `Value` at `base + off` (whose tag `t` is already loaded) into `R[dst]`,
+    /// whose slot holds no heap value, bumping the reference count of a heap value, then
+    /// jumps to `done`. The `Rc` payload points at its `RcBox`, strong count first.
+    fn copy_boxed(&mut self, base: Value, off: i32, t: Value, dst: Reg, done: Block) {
         let heap = self.is_heap_tag(t);
         let bump = self.b.create_block();
         let copy = self.b.create_block();
         self.b.ins().brif(heap, bump, &[], copy, &[]);
         self.b.switch_to_block(bump);
         self.b.seal_block(bump);
-        let rc = self.b.ins().load(types::I64, flags(), p, PAYLOAD);
+        let rc = self.b.ins().load(types::I64, flags(), base, off + PAYLOAD);
         let strong = self.b.ins().load(types::I64, flags(), rc, 0);
         let more = self.b.ins().iadd_imm_s(strong, 1);
         self.b.ins().store(flags(), more, rc, 0);
         self.b.ins().jump(copy, &[]);
         self.b.switch_to_block(copy);
         self.b.seal_block(copy);
-        let lo = self.b.ins().load(types::I64, flags(), p, 0);
-        let hi = self.b.ins().load(types::I64, flags(), p, 8);
+        let lo = self.b.ins().load(types::I64, flags(), base, off);
+        let hi = self.b.ins().load(types::I64, flags(), base, off + 8);
         self.b.ins().store(flags(), lo, self.regs, slot(dst));
         self.b.ins().store(flags(), hi, self.regs, slot(dst) + 8);
         self.b.ins().jump(done, &[]);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
     }
 
     /// Truthiness of a boxed register: Bool inline, anything else through the helper.
@@ -367,6 +386,7 @@ impl Emitter<'_, '_> {
 /// The fast-path helper for a generic instruction and its packed operand word.
 fn fast_helper(instr: &ruff_core::bytecode::Instr) -> Option<(usize, u64)> {
     use ruff_core::bytecode::Instr::*;
+    use runtime::op;
     let pack = |a: Reg, b: Reg, c: Reg| a as u64 | (b as u64) << 16 | (c as u64) << 32;
     match *instr {
         GetIndex { dst, obj, idx } => {
@@ -384,24 +404,24 @@ fn fast_helper(instr: &ruff_core::bytecode::Instr) -> Option<(usize, u64)> {
         _ => {}
     }
     let (op, dst, a, b) = match *instr {
-        Add { dst, a, b } => (0, dst, a, b),
-        Sub { dst, a, b } => (1, dst, a, b),
-        Mul { dst, a, b } => (2, dst, a, b),
-        Lt { dst, a, b } => (3, dst, a, b),
-        Le { dst, a, b } => (4, dst, a, b),
-        Gt { dst, a, b } => (5, dst, a, b),
-        Ge { dst, a, b } => (6, dst, a, b),
-        Eq { dst, a, b } => (7, dst, a, b),
-        Ne { dst, a, b } => (8, dst, a, b),
-        Div { dst, a, b } => (9, dst, a, b),
-        Mod { dst, a, b } => (10, dst, a, b),
-        BitAnd { dst, a, b } => (11, dst, a, b),
-        BitOr { dst, a, b } => (12, dst, a, b),
-        BitXor { dst, a, b } => (13, dst, a, b),
-        Shl { dst, a, b } => (14, dst, a, b),
-        Shr { dst, a, b } => (15, dst, a, b),
+        Add { dst, a, b } => (op::ADD, dst, a, b),
+        Sub { dst, a, b } => (op::SUB, dst, a, b),
+        Mul { dst, a, b } => (op::MUL, dst, a, b),
+        Lt { dst, a, b } => (op::LT, dst, a, b),
+        Le { dst, a, b } => (op::LE, dst, a, b),
+        Gt { dst, a, b } => (op::GT, dst, a, b),
+        Ge { dst, a, b } => (op::GE, dst, a, b),
+        Eq { dst, a, b } => (op::EQ, dst, a, b),
+        Ne { dst, a, b } => (op::NE, dst, a, b),
+        Div { dst, a, b } => (op::DIV, dst, a, b),
+        Mod { dst, a, b } => (op::MOD, dst, a, b),
+        BitAnd { dst, a, b } => (op::AND, dst, a, b),
+        BitOr { dst, a, b } => (op::OR, dst, a, b),
+        BitXor { dst, a, b } => (op::XOR, dst, a, b),
+        Shl { dst, a, b } => (op::SHL, dst, a, b),
+        Shr { dst, a, b } => (op::SHR, dst, a, b),
         // The immediate travels in the `b` field (as its 16 bits).
-        AddImm { dst, a, imm } => (16, dst, a, imm as u16),
+        AddImm { dst, a, imm } => (op::ADD_IMM, dst, a, imm as u16),
         _ => return None,
     };
     let packed = dst as u64 | (a as u64) << 16 | (b as u64) << 32;

@@ -137,6 +137,12 @@ pub enum Action {
         dst: Reg,
         g: u32,
     },
+    /// `R[dst] = R[src]` of a boxed value, copied inline (reference count bumped) instead
+    /// of through the generic helper; `dst != src`.
+    MoveBoxed {
+        dst: Reg,
+        src: Reg,
+    },
     /// Baseline: store a constant scalar (`None`: null) straight into the frame slot.
     StoreConst {
         dst: Reg,
@@ -252,6 +258,7 @@ impl Planner<'_> {
             },
             Move { dst, src } => match st[src as usize].ty() {
                 Some(ty) => simple(Action::Move { dst, src, ty }),
+                None if dst != src => simple(Action::MoveBoxed { dst, src }),
                 None => generic(),
             },
             CheckDef { reg, .. } if st[reg as usize].ty().is_some() => simple(Action::Nop),

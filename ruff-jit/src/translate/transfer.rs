@@ -92,7 +92,7 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             (s, Some(exit))
         }
         Action::Return { .. } | Action::ReturnNull | Action::Trap => (s, None),
-        Action::GetGlobal { dst, .. } => {
+        Action::GetGlobal { dst, .. } | Action::MoveBoxed { dst, .. } => {
             s[*dst as usize] = RegState::BOXED;
             (s, None)
         }
