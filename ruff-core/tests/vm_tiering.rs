@@ -4,7 +4,6 @@
 
 mod vm_support;
 
-
 use ruff_core::tier::CompileReason;
 use ruff_core::{Config, Engine, Value};
 use vm_support::{Captured, MockKind, MockTier, Request};

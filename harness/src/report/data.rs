@@ -16,17 +16,10 @@ use anyhow::{bail, Context, Result};
 pub use crate::exec::Measure;
 use crate::output::results::{self, ResultRow};
 
-/// Columns every `results.csv` has, in order (ARCHITECTURE §6).
-pub const REQUIRED_COLUMNS: [&str; 8] = [
-    "run_id",
-    "suite",
-    "benchmark",
-    "config",
-    "invocation",
-    "iteration",
-    "wall_ns",
-    "status",
-];
+/// Columns every `results.csv` has, in order (ARCHITECTURE §6): the leading ones of
+/// [`results::COLUMNS`], taken from there so the writer and the reader cannot disagree; the
+/// rest are the optional measures.
+pub const REQUIRED_COLUMNS: [&str; 8] = *results::COLUMNS.first_chunk::<8>().unwrap();
 
 /// The benchmark × config of a row.
 pub fn key_of(row: &ResultRow) -> Key {

@@ -277,6 +277,28 @@ pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     unsafe { vm_of(ctx).exec_call(regs, pc) as u32 }
 }
 
+/// A two-argument `Call` at `pc` with callee slot `base`: `push(array, v)` (or its alias
+/// `append`) is done here, as `builtins::collections::push` does it, without the VM's general
+/// call path; every other callee and every error goes through `Vm::exec_call`.
+pub extern "C" fn rt_call_push(ctx: *mut JitCtx, regs: *mut Value, pc: u32, base: u64) -> u32 {
+    use ruff_core::builtins::id;
+    let at = |i: u64| regs.wrapping_add(base as usize + i as usize);
+    // SAFETY: `base..=base+2` are registers of the live frame at `regs` (the callee slot and
+    // the call's two arguments). The pushed value is cloned before the array is borrowed,
+    // and the borrow ends before the callee slot (a `Builtin`, which owns nothing, so it is
+    // overwritten without a drop) receives the result.
+    unsafe {
+        if let (Value::Builtin(id::PUSH | id::APPEND), Value::Array(arr)) = (&*at(0), &*at(1)) {
+            let v = (*at(2)).clone();
+            arr.items.borrow_mut().push(v);
+            let result = (*at(1)).clone();
+            std::ptr::write(at(0), result);
+            return 1;
+        }
+        vm_of(ctx).exec_call(regs, pc) as u32
+    }
+}
+
 /// Address of the VM's global slot 0, cached in `cell` for compiled `GetGlobal`s (the
 /// globals never move: the VM allocates one slot per global name up front).
 pub extern "C" fn rt_globals_base(ctx: *mut JitCtx, cell: *mut usize) -> usize {

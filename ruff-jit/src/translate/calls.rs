@@ -31,7 +31,7 @@ impl Emitter<'_, '_> {
         let last = base as usize + argc as usize + usize::from(method);
         self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
         if method || self.opts.call_table == 0 {
-            self.call_through_vm(pc);
+            self.call_through_vm(pc, base, argc, method);
             return;
         }
         let slow = self.b.create_block();
@@ -147,7 +147,7 @@ impl Emitter<'_, '_> {
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
-        self.call_through_vm(pc);
+        self.call_through_vm(pc, base, argc, method);
         self.b.ins().jump(done, &[]);
 
         self.b.switch_to_block(done);
@@ -163,8 +163,21 @@ impl Emitter<'_, '_> {
         self.b.seal_block(next);
     }
 
-    fn call_through_vm(&mut self, pc: u32) {
+    fn call_through_vm(&mut self, pc: u32, base: Reg, argc: u8, method: bool) {
         let pcv = self.iconst(types::I32, pc as i64);
+        if !method && argc == 2 {
+            // Possibly `push(array, v)`: the helper does it without the general call path.
+            let b = self.iconst(types::I64, base as i64);
+            let ok = self
+                .call_helper(
+                    runtime::rt_call_push as *const () as usize,
+                    SigKind::P4R32,
+                    &[self.ctx, self.regs, pcv, b],
+                )
+                .expect("returns");
+            self.check_ok(ok, pc);
+            return;
+        }
         let ok = self
             .call_helper(
                 runtime::rt_call as *const () as usize,
