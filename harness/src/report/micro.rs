@@ -8,6 +8,12 @@
 //! mean time per iteration over a batch of iterations, from `new/sample.json`) become the
 //! iterations of one invocation: criterion runs everything in one process, so there is only
 //! one invocation and no between-process variation to estimate — say so when judging them.
+//!
+//! With `--instructions` it runs `jit_micro_instructions` (gungraun, callgrind) instead and reads
+//! the `summary.json` files gungraun saves (`GUNGRAUN_SAVE_SUMMARY=json`) under TARGET/gungraun:
+//! measure `instructions`, one row per benchmark (the count is exactly repeatable, so one
+//! iteration is the whole sample). Ids map to the criterion ones: group `GROUP_group`, case
+//! `NAME_CONFIG` become benchmark `GROUP/NAME` and config `CONFIG` with `_` read as `-`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +35,10 @@ pub struct MicroArgs {
     /// Do not run `cargo bench`; ingest the results already in TARGET/criterion.
     #[arg(long)]
     pub no_run: bool,
+    /// Count instructions with gungraun (`jit_micro_instructions`) instead of timing with
+    /// criterion; needs valgrind and `gungraun-runner` of the library's version.
+    #[arg(long)]
+    pub instructions: bool,
     /// Folder for run folders.
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
@@ -64,44 +74,71 @@ pub fn micro_command(args: &MicroArgs) -> i32 {
 fn micro(args: &MicroArgs) -> Result<PathBuf> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    let (bench, tool, measure) = if args.instructions {
+        ("jit_micro_instructions", "gungraun", Measure::Instructions)
+    } else {
+        ("jit_micro", "criterion", Measure::Wall)
+    };
     if !args.no_run {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.args(["bench", "-p", "ruff-jit", "--bench", "jit_micro", "--"]);
-        if let Some(f) = &args.filter {
-            cmd.arg(f);
+        cmd.args(["bench", "-p", "ruff-jit", "--bench", bench]);
+        if args.instructions {
+            // gungraun takes no criterion-style filter; the filter is applied when ingesting.
+            cmd.env("GUNGRAUN_SAVE_SUMMARY", "json");
+        } else {
+            cmd.arg("--");
+            if let Some(f) = &args.filter {
+                cmd.arg(f);
+            }
         }
         let status = cmd
             .status()
             .context("running `cargo bench -p ruff-jit` (is cargo on PATH?)")?;
         if !status.success() {
-            bail!("`cargo bench -p ruff-jit --bench jit_micro` failed ({status})");
+            bail!("`cargo bench -p ruff-jit --bench {bench}` failed ({status})");
         }
     }
     let run_id = new_run_id();
-    let rows = criterion_rows(&target.join("criterion"), &run_id, args.filter.as_deref())?;
+    let source = target.join(tool);
+    let rows = if args.instructions {
+        gungraun_rows(&source, &run_id, args.filter.as_deref())?
+    } else {
+        criterion_rows(&source, &run_id, args.filter.as_deref())?
+    };
     let dir = args.out.join(&run_id);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     ResultsWriter::create(&dir.join("results.csv"))?.append(&rows)?;
     let options = AnalysisOptions {
-        measure: Measure::Wall,
+        measure,
         reference: "default".into(),
         seed: 1,
         resamples: DEFAULT_RESAMPLES,
         confidence: DEFAULT_CONFIDENCE,
     };
     summary::write(&dir, &analyse(&rows, &options))?;
+    let (measure_name, note) = if args.instructions {
+        (
+            "instructions",
+            "one invocation per benchmark with one iteration: gungraun runs each once under callgrind and the count (Ir) is exactly repeatable",
+        )
+    } else {
+        (
+            "wall",
+            "one invocation per benchmark (criterion runs in one process); iterations are criterion samples (mean ns per iteration of each batch)",
+        )
+    };
     let run_json = serde_json::json!({
         "schema_version": 1,
         "run_id": run_id,
         "kind": "micro-benchmarks",
-        "tool": "criterion",
-        "source": target.join("criterion").display().to_string(),
+        "tool": tool,
+        "source": source.display().to_string(),
         "method": {
-            "measure": "wall",
+            "measure": measure_name,
             "seed": options.seed,
             "resamples": options.resamples,
             "confidence": options.confidence,
-            "note": "one invocation per benchmark (criterion runs in one process); iterations are criterion samples (mean ns per iteration of each batch)",
+            "note": note,
         },
     });
     std::fs::write(
@@ -163,6 +200,111 @@ pub fn criterion_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result
     Ok(rows)
 }
 
+/// Reads every `summary.json` under `root` (gungraun's saved summaries) into result rows: the
+/// callgrind total `Ir` of each benchmark as its `instructions`.
+pub fn gungraun_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result<Vec<ResultRow>> {
+    let mut found = Vec::new();
+    collect_files(root, "summary.json", &mut found)?;
+    found.sort();
+    let mut rows = Vec::new();
+    for path in found {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+        let (benchmark, config) = gungraun_id(&v)
+            .with_context(|| format!("{}: no module_path in gungraun summary", path.display()))?;
+        let full_id = format!("{benchmark}/{config}");
+        if filter.is_some_and(|f| !full_id.contains(f)) {
+            continue;
+        }
+        let ir = callgrind_ir(&v)
+            .with_context(|| format!("{}: no callgrind Ir total", path.display()))?;
+        rows.push(ResultRow {
+            run_id: run_id.to_string(),
+            suite: "micro".into(),
+            benchmark,
+            config,
+            invocation: 0,
+            iteration: 0,
+            wall_ns: None,
+            status: "ok".into(),
+            instructions: Some(ir),
+            compile_ns: None,
+            deopts: None,
+            guard_failures: None,
+            osr_entries: None,
+            max_rss_kb: None,
+        });
+    }
+    if rows.is_empty() {
+        bail!(
+            "no gungraun summaries under {} (run with GUNGRAUN_SAVE_SUMMARY=json first)",
+            root.display()
+        );
+    }
+    Ok(rows)
+}
+
+/// `(benchmark, config)` from a summary's `module_path` (`file::GROUP_group::function`) and
+/// `id` (`NAME_CONFIG`), matching the criterion ids `GROUP/NAME/CONFIG`.
+fn gungraun_id(v: &serde_json::Value) -> Option<(String, String)> {
+    let module = v.get("module_path")?.as_str()?;
+    let mut parts = module.split("::");
+    let group = parts.nth(1).unwrap_or(module);
+    let group = group.strip_suffix("_group").unwrap_or(group);
+    let function = v.get("function_name").and_then(|f| f.as_str());
+    let id = v.get("id").and_then(|i| i.as_str()).or(function)?;
+    Some(match id.split_once('_') {
+        Some((name, config)) => (format!("{group}/{name}"), config.replace('_', "-")),
+        None => (format!("{group}/{id}"), "default".to_string()),
+    })
+}
+
+/// The new total `Ir` of the callgrind profile. The value is wrapped as `{"new": n}` or
+/// `{"new": n, "old": m}` depending on whether an older run exists, so take the first integer
+/// under a `new` key rather than fix the nesting.
+fn callgrind_ir(v: &serde_json::Value) -> Option<u64> {
+    let profiles = v.get("profiles")?.as_array()?;
+    let callgrind = profiles
+        .iter()
+        .find(|p| p.get("tool").and_then(|t| t.as_str()) == Some("Callgrind"))?;
+    let ir = callgrind.pointer("/data/total/metrics")?.get("Ir")?;
+    first_new_int(ir)
+}
+
+fn first_new_int(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(n) = map
+                .get("new")
+                .and_then(|n| n.as_u64().or_else(|| first_new_int(n)))
+            {
+                return Some(n);
+            }
+            map.values().find_map(first_new_int)
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(first_new_int),
+        _ => None,
+    }
+}
+
+/// Files named `name` anywhere under `dir`.
+fn collect_files(dir: &Path, name: &str, out: &mut Vec<PathBuf>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, name, out)?;
+        } else if path.file_name().is_some_and(|n| n == name) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 /// Directories `.../new/` that hold a `sample.json`.
 fn collect_sample_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -183,4 +325,71 @@ fn collect_sample_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trimmed gungraun 0.20 `summary.json` (fields read here, real nesting and values).
+    const SUMMARY: &str = r#"{
+        "module_path": "jit_micro_instructions::compile_group::compile",
+        "id": "guards_jit_spec_hoist",
+        "function_name": "compile",
+        "group": "compile_group",
+        "profiles": [{
+            "tool": "Callgrind",
+            "data": {"total": {"metrics": {
+                "EstimatedCycles": {"change": null, "values": {"new": 999}},
+                "Ir": {"change": {"diff_pct": "-3.4", "factor": "-1.03"},
+                       "values": {"new": 807977, "old": 837131}}
+            }, "regressions": []}}
+        }]
+    }"#;
+
+    /// The same without an id (a `#[library_benchmark]` with no `#[bench]`) and no old run.
+    const SUMMARY_NO_ID: &str = r#"{
+        "module_path": "jit_micro_instructions::profile_group::record1024",
+        "function_name": "record1024",
+        "profiles": [{"tool": "Callgrind", "data": {"total": {"metrics": {
+            "Ir": {"change": null, "values": {"new": 15387}}
+        }}}}]
+    }"#;
+
+    #[test]
+    fn gungraun_summaries_become_instruction_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir
+            .path()
+            .join("ruff-jit/jit_micro_instructions/compile_group/x");
+        let b = dir
+            .path()
+            .join("ruff-jit/jit_micro_instructions/profile_group/y");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("summary.json"), SUMMARY).unwrap();
+        std::fs::write(b.join("summary.json"), SUMMARY_NO_ID).unwrap();
+        // Other files gungraun writes next to the summary are ignored.
+        std::fs::write(a.join("callgrind.compile.out"), "not json").unwrap();
+
+        let rows = gungraun_rows(dir.path(), "r1", None).unwrap();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.benchmark.as_str(), r.config.as_str(), r.instructions))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("compile/guards", "jit-spec-hoist", Some(807977)),
+                ("profile/record1024", "default", Some(15387)),
+            ]
+        );
+        assert!(rows
+            .iter()
+            .all(|r| r.wall_ns.is_none() && r.suite == "micro"));
+
+        let filtered = gungraun_rows(dir.path(), "r1", Some("hoist")).unwrap();
+        assert_eq!(filtered.len(), 1);
+        assert!(gungraun_rows(dir.path(), "r1", Some("nothing")).is_err());
+    }
 }

@@ -1,5 +1,5 @@
 //! Fixtures shared by the micro-benchmarks (`jit_micro` with criterion for time,
-//! `jit_micro_iai` with gungraun for instruction counts): the same programs, profiles and
+//! `jit_micro_instructions` with gungraun for instruction counts): the same programs, profiles and
 //! compile requests, so the two tools measure the same work.
 //!
 //! Everything is built through the public APIs the VM itself uses — `parser::parse`,
