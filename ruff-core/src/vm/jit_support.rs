@@ -208,17 +208,7 @@ impl Vm {
         // SAFETY: kept alive by the frame's closure.
         let instr = unsafe { (&(*proto).code)[pc as usize] };
         let base = self.slot_of(regs);
-        // A shadow frame stands for the compiled frame while the call runs: call errors take
-        // their position from it, and nested interpreter loops stop above it. Compiled code
-        // traces its own frame, so the shadow is popped without a trace entry.
-        self.frames.push(Frame {
-            base,
-            pc: pc as usize + 1,
-            proto,
-            counted: false,
-            traced: true,
-        });
-        let shadow = self.frames.len() - 1;
+        let shadow = self.push_shadow_frame(base, proto, pc);
         let invoked = match instr {
             Instr::Call { base: b, argc } => self.invoke::<true>(base + b as usize, argc as usize),
             Instr::CallMethod {
@@ -355,14 +345,7 @@ impl Vm {
             }
         } else {
             let base = self.slot_of(regs);
-            self.frames.push(Frame {
-                base,
-                pc: pc as usize + 1,
-                proto,
-                counted: false,
-                traced: true,
-            });
-            let shadow = self.frames.len() - 1;
+            let shadow = self.push_shadow_frame(base, proto, pc);
             // SAFETY: the caller's contract; the shadow frame is the top frame.
             let ok = unsafe { self.range_prep_call(regs, iter, argc) }.is_ok();
             self.frames.truncate(shadow);
@@ -372,6 +355,21 @@ impl Vm {
 }
 
 impl Vm {
+    /// Pushes a shadow frame standing for a compiled frame (at value-stack slot `base`,
+    /// paused at `pc`) while it calls out: call errors take their position from it, and
+    /// nested interpreter loops stop above it. Compiled code traces its own frame, so the
+    /// shadow is popped (truncate to the returned index) without a trace entry.
+    fn push_shadow_frame(&mut self, base: usize, proto: *const FuncProto, pc: u32) -> usize {
+        self.frames.push(Frame {
+            base,
+            pc: pc as usize + 1,
+            proto,
+            counted: false,
+            traced: true,
+        });
+        self.frames.len() - 1
+    }
+
     /// Compiled code of `proto_id` left for the interpreter at an instruction that had never
     /// run when it was compiled (no type feedback): drop the code so the function is
     /// recompiled with the feedback the interpreter now records (on its next call, or by
