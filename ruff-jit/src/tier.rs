@@ -117,6 +117,10 @@ impl CraneliftTier {
     fn compile_inner(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
         let started = Instant::now();
         self.sync_program(req.program);
+        if !req.globals.is_null() {
+            // Compiled code then reads globals at a constant address (see `emit_get_global`).
+            *self.globals_cell = req.globals as usize;
+        }
         let call_conv = self.module.isa().default_call_conv();
         self.module.clear_context(&mut self.ctx);
         self.ctx.func.signature = entry_signature(call_conv);

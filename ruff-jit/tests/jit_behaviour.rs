@@ -200,3 +200,30 @@ print(down(10000))
 "#,
     );
 }
+
+#[test]
+fn a_rebound_global_callee_takes_the_checked_slow_path() {
+    // `step` is compiled while `g` holds `inc`, so its call site expects `inc`'s prototype;
+    // rebinding `g` to another function of the same arity, to a builtin and finally to a
+    // non-function must call what `g` holds now (or raise the interpreter's error).
+    let src = r#"
+func inc(x) { return x + 1 }
+func dbl(x) { return x * 2 }
+g := inc
+func step(x) { return g(x) }
+s := 0
+for i in range(300) { s = step(s) % 1000 }
+print(s)
+g = dbl
+for i in range(300) { s = step(s + 1) % 1000 }
+print(s)
+g = abs
+print(step(-7))
+g = 5
+print(step(1))
+"#;
+    assert_same_as_interp(src);
+    let (out, stats) = run(src, "jit-spec:threshold=10");
+    assert!(out.stdout.starts_with("300\n"), "{out:?}");
+    assert!(stats.functions_compiled >= 2, "{stats:?}");
+}

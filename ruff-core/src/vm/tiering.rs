@@ -70,6 +70,7 @@ impl Vm {
             config: &self.config,
             no_speculation_at: &self.tiers[id].no_spec,
             reason,
+            globals: self.globals.as_ptr(),
         };
         let started = std::time::Instant::now();
         let result = tier.compile(&req);

@@ -128,6 +128,7 @@ impl Compile {
             config: &self.config,
             no_speculation_at: &[],
             reason: CompileReason::Call,
+            globals: std::ptr::null(),
         };
         self.tier
             .compile(&req)

@@ -19,7 +19,9 @@ use ruff_core::vm::MAX_DEPTH;
 use super::emit::{flags, slot, Emitter, SigKind};
 use super::state::State;
 use super::DIRECT_ENTRY;
-use crate::runtime::layout::{CLOSURE_PROTO, CTX_DEPTH, CTX_RET, PAYLOAD, PROTO_ARITY, PROTO_ID};
+use crate::runtime::layout::{
+    CLOSURE_PROTO, CTX_DEPTH, CTX_RET, PAYLOAD, PROTO_ARITY, PROTO_ID, RC_VALUE,
+};
 use crate::runtime::{self};
 
 impl Emitter<'_, '_> {
@@ -46,21 +48,39 @@ impl Emitter<'_, '_> {
             .ins()
             .load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
         let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
-        let arity = self
-            .b
-            .ins()
-            .uload16(types::I32, flags(), proto, PROTO_ARITY);
-        // ... of the right arity ...
-        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, arity, argc as i64);
-        self.next_check(ok, slow);
-        // ... whose prototype is compiled ...
-        // `uload32` zero-extends the u32 id to i64.
-        let id64 = self.b.ins().uload32(flags(), proto, PROTO_ID);
-        let id = self.b.ins().ireduce(types::I32, id64);
-        let off = self.b.ins().ishl_imm_s(id64, 3);
         let table = self.iconst(types::I64, self.opts.call_table as i64);
-        let at = self.b.ins().iadd(table, off);
-        let entry = self.b.ins().load(types::I64, flags(), at, 0);
+        let (entry, id) = match self.expected_callee(pc, base, argc) {
+            // ... of the prototype the global it was read from held at compile time (its
+            // arity and id are then known: one comparison instead of two loads and a check;
+            // the program keeps the prototype alive, so its address cannot be reused) ...
+            Some((known, known_id)) => {
+                let k = self.iconst(types::I64, known as i64);
+                let same = self.b.ins().icmp(IntCC::Equal, proto, k);
+                self.next_check(same, slow);
+                let at = self.iconst(
+                    types::I64,
+                    (self.opts.call_table + 8 * known_id as usize) as i64,
+                );
+                let entry = self.b.ins().load(types::I64, flags(), at, 0);
+                (entry, self.iconst(types::I32, known_id as i64))
+            }
+            // ... or of any prototype with the right arity ...
+            None => {
+                let arity = self
+                    .b
+                    .ins()
+                    .uload16(types::I32, flags(), proto, PROTO_ARITY);
+                let ok = self.b.ins().icmp_imm_s(IntCC::Equal, arity, argc as i64);
+                self.next_check(ok, slow);
+                // `uload32` zero-extends the u32 id to i64.
+                let id64 = self.b.ins().uload32(flags(), proto, PROTO_ID);
+                let id = self.b.ins().ireduce(types::I32, id64);
+                let off = self.b.ins().ishl_imm_s(id64, 3);
+                let at = self.b.ins().iadd(table, off);
+                (self.b.ins().load(types::I64, flags(), at, 0), id)
+            }
+        };
+        // ... whose prototype is compiled ...
         let compiled = self.b.ins().icmp_imm_s(IntCC::NotEqual, entry, 0);
         self.next_check(compiled, slow);
         // ... and a call that stays within the depth limit?
@@ -76,19 +96,27 @@ impl Emitter<'_, '_> {
         let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
         let how = self.iconst(types::I32, DIRECT_ENTRY as i64);
         let status = self.call_entry(entry, &[self.ctx, callee_regs, how]);
+        self.b.ins().store(flags(), depth, self.ctx, CTX_DEPTH);
 
-        // The outcome block gets the final status (0 return, 2 error) as a parameter.
-        let outcome = self.b.create_block();
-        let fin = self.b.append_block_param(outcome, types::I32);
-        let deopt = self.b.create_block();
+        // Anything but `STATUS_RETURN` (0) leaves the hot path: a deopt is finished in the
+        // interpreter (then the result is in `ctx.ret` as after a return), an error fails.
+        let returned = self.b.create_block();
+        let unusual = self.b.create_block();
+        self.b.ins().brif(status, unusual, &[], returned, &[]);
+        self.b.switch_to_block(unusual);
+        self.b.seal_block(unusual);
+        self.b.set_cold_block(unusual);
         let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, status, 1);
+        let deopt = self.b.create_block();
+        let err = self.error_block();
+        let pcv = self.iconst(types::I32, pc as i64);
         self.b
             .ins()
-            .brif(is_deopt, deopt, &[], outcome, &[BlockArg::Value(status)]);
-
+            .brif(is_deopt, deopt, &[], err, &[BlockArg::Value(pcv)]);
         self.b.switch_to_block(deopt);
         self.b.seal_block(deopt);
-        self.b.set_cold_block(deopt);
+        // The interpreter finishes the callee's frame, which the depth still counts.
+        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
         let resumed = self
             .call_helper(
                 runtime::rt_callee_deopt as *const () as usize,
@@ -96,19 +124,12 @@ impl Emitter<'_, '_> {
                 &[self.ctx, callee_regs, table, id, entry],
             )
             .expect("returns");
-        let zero = self.iconst(types::I32, 0);
-        let two = self.iconst(types::I32, 2);
-        let st2 = self.b.ins().select(resumed, zero, two);
-        self.b.ins().jump(outcome, &[BlockArg::Value(st2)]);
-
-        self.b.switch_to_block(outcome);
-        self.b.seal_block(outcome);
         self.b.ins().store(flags(), depth, self.ctx, CTX_DEPTH);
-        let returned = self.b.ins().icmp_imm_s(IntCC::Equal, fin, 0);
-        let one = self.iconst(types::I32, 1);
-        let zero = self.iconst(types::I32, 0);
-        let ok32 = self.b.ins().select(returned, one, zero);
-        self.check_ok(ok32, pc);
+        self.b
+            .ins()
+            .brif(resumed, returned, &[], err, &[BlockArg::Value(pcv)]);
+        self.b.switch_to_block(returned);
+        self.b.seal_block(returned);
 
         // Release the closure reference in R[base] (inline unless it is the last one),
         // then move the result in.
@@ -152,6 +173,38 @@ impl Emitter<'_, '_> {
 
         self.b.switch_to_block(done);
         self.b.seal_block(done);
+    }
+
+    /// The prototype (its `Rc` allocation's address, as a closure stores it) and id of the
+    /// callee a `Call` at `pc` most likely calls: when `R[base]` was last written by a
+    /// `GetGlobal` whose global holds, at compile time, a closure of arity `argc`. Only a
+    /// hint: the call checks the prototype before relying on it.
+    fn expected_callee(&self, pc: u32, base: Reg, argc: u8) -> Option<(usize, u32)> {
+        use ruff_core::bytecode::Instr;
+        let code = &self.planner.proto.code;
+        let writer = (0..pc as usize)
+            .rev()
+            .take(32)
+            .find(|&q| super::cfg::kills(&code[q]).contains(&base))?;
+        let Instr::GetGlobal { g, .. } = code[writer] else {
+            return None;
+        };
+        // SAFETY: `globals_cell` is the tier's cache word; once non-zero it holds the address
+        // of the running VM's global slot 0, and the VM (alive while it compiles) has a slot
+        // for every global index the compiler emitted. Compilation runs on the VM's thread.
+        let base_addr = unsafe { *(self.opts.globals_cell as *const usize) };
+        if base_addr == 0 {
+            return None;
+        }
+        // SAFETY: as above; the value is only inspected, not moved.
+        let global = unsafe { &*(base_addr as *const ruff_core::value::Value).add(g as usize) };
+        match global {
+            ruff_core::value::Value::Func(c) if c.proto.arity as usize == argc as usize => {
+                let addr = std::rc::Rc::as_ptr(&c.proto) as usize - RC_VALUE as usize;
+                Some((addr, c.proto.id))
+            }
+            _ => None,
+        }
     }
 
     /// Continues in a new block if `ok`, else goes to `fail` (whose predecessors are only

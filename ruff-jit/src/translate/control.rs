@@ -22,11 +22,16 @@ impl Emitter<'_, '_> {
     ) {
         let next = self.get(iter, Ty::Int);
         let stop = self.get(iter + 1, Ty::Int);
-        let step = self.get(iter + 2, Ty::Int);
-        let up = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
-        let below = self.b.ins().icmp(IntCC::SignedLessThan, next, stop);
-        let above = self.b.ins().icmp(IntCC::SignedGreaterThan, next, stop);
-        let more = self.b.ins().select(up, below, above);
+        let unit = self.unit_step(iter);
+        let more = if unit {
+            self.b.ins().icmp(IntCC::SignedLessThan, next, stop)
+        } else {
+            let step = self.get(iter + 2, Ty::Int);
+            let up = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
+            let below = self.b.ins().icmp(IntCC::SignedLessThan, next, stop);
+            let above = self.b.ins().icmp(IntCC::SignedGreaterThan, next, stop);
+            self.b.ins().select(up, below, above)
+        };
         let body = self.b.create_block();
         let exit_state = branch.expect("exit state");
         let exit_blk = self.edge_target(&exit_state, exit);
@@ -38,12 +43,28 @@ impl Emitter<'_, '_> {
         }
         self.b.switch_to_block(body);
         self.b.seal_block(body);
-        // Past i64's end the range is over: clamp to `stop`, as the interpreter does.
-        let (sum, of) = self.b.ins().sadd_overflow(next, step);
-        let advanced = self.b.ins().select(of, stop, sum);
+        let advanced = if unit {
+            // `next < stop <= i64::MAX`, so `next + 1` cannot overflow.
+            self.b.ins().iadd_imm_s(next, 1)
+        } else {
+            // Past i64's end the range is over: clamp to `stop`, as the interpreter does.
+            let step = self.get(iter + 2, Ty::Int);
+            let (sum, of) = self.b.ins().sadd_overflow(next, step);
+            self.b.ins().select(of, stop, sum)
+        };
         self.set(iter, Ty::Int, advanced);
         self.set(dst, Ty::Int, next);
         self.jump_edge(fall, pc + 1);
+    }
+
+    /// True if every Int-range state in `R[iter]` steps by 1: only a three-argument
+    /// `range(start, stop, step)` sets another step (`IterPrep` over an Int and a rebound
+    /// `range` whose result is an Int both step by 1; every other iterable's state is not an
+    /// Int range at all). Loop state registers are written only by these preparations.
+    fn unit_step(&self, iter: Reg) -> bool {
+        !self.planner.proto.code.iter().any(|i| {
+            matches!(*i, ruff_core::bytecode::Instr::RangePrep { iter: r, argc } if r == iter && argc >= 3)
+        })
     }
 
     /// Does the edge from `from` into the block at `pc` need code of its own?

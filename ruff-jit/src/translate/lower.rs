@@ -296,6 +296,25 @@ impl Emitter<'_, '_> {
     fn emit_get_global_at(&mut self, pc: u32, st: &State, dst: Reg, g: u32, base_p: Value) {
         let p = self.b.ins().iadd_imm_s(base_p, g as i64 * 16);
         let t = self.b.ins().load(types::I8, flags(), p, 0);
+        if self.opts.spec {
+            // An unbound global ends the program with an error: leave for the interpreter,
+            // which raises it. A side exit (not a helper call) keeps the unboxed values of
+            // hot loops out of call-crossing live ranges, which the register allocator
+            // would otherwise spill.
+            let bound = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::NotEqual, t, tag::UNDEF as i64);
+            self.deopt_unless(bound, st, pc, Why::Guard);
+            if !st[dst as usize].scalar {
+                self.clear_if_heap(dst);
+            }
+            let done = self.b.create_block();
+            self.copy_boxed(p, 0, t, dst, done);
+            self.b.switch_to_block(done);
+            self.b.seal_block(done);
+            return;
+        }
         let unbound = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::UNDEF as i64);
         let slow = self.b.create_block();
         let fast = self.b.create_block();
