@@ -16,13 +16,23 @@ use ruff_core::bytecode::Reg;
 use ruff_core::value::tag;
 use ruff_core::vm::MAX_DEPTH;
 
-use super::emit::{flags, slot, Emitter, SigKind};
+use super::emit::{flags, slot, Emitter, SigKind, Why};
 use super::state::State;
 use super::DIRECT_ENTRY;
 use crate::runtime::layout::{
     CLOSURE_PROTO, CTX_DEPTH, CTX_RET, PAYLOAD, PROTO_ARITY, PROTO_ID, RC_VALUE,
 };
 use crate::runtime::{self};
+
+/// What a `GetGlobal` that speculated on its callee tells the `Call` at `call_pc`: `R[base]`
+/// holds the closure `clo`, whose prototype has id `id` (and the call's arity).
+#[derive(Clone, Copy)]
+pub struct KnownCallee {
+    pub call_pc: u32,
+    pub base: Reg,
+    pub clo: cranelift_codegen::ir::Value,
+    pub id: u32,
+}
 
 impl Emitter<'_, '_> {
     pub fn emit_call(&mut self, pc: u32, base: Reg, argc: u8, method: bool, st: &State) {
@@ -38,6 +48,21 @@ impl Emitter<'_, '_> {
         }
         let slow = self.b.create_block();
         let done = self.b.create_block();
+        if let Some(k) = self
+            .known_callee
+            .take()
+            .filter(|k| k.call_pc == pc && k.base == base)
+        {
+            // The `GetGlobal` that filled R[base] checked the closure's prototype already.
+            let at = self.iconst(
+                types::I64,
+                (self.opts.call_table + 8 * k.id as usize) as i64,
+            );
+            let entry = self.b.ins().load(types::I64, flags(), at, 0);
+            let id = self.iconst(types::I32, k.id as i64);
+            self.finish_direct_call(pc, base, argc, k.clo, entry, id, slow, done);
+            return;
+        }
 
         // Is R[base] a closure...
         let t = self.load_tag(base);
@@ -80,6 +105,24 @@ impl Emitter<'_, '_> {
                 (self.b.ins().load(types::I64, flags(), at, 0), id)
             }
         };
+        self.finish_direct_call(pc, base, argc, clo, entry, id, slow, done);
+    }
+
+    /// The rest of a direct call once the callee closure `clo` and its code `entry` (0 if
+    /// none) and prototype `id` are known: `slow` is the general path, `done` the join.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_direct_call(
+        &mut self,
+        pc: u32,
+        base: Reg,
+        argc: u8,
+        clo: cranelift_codegen::ir::Value,
+        entry: cranelift_codegen::ir::Value,
+        id: cranelift_codegen::ir::Value,
+        slow: cranelift_codegen::ir::Block,
+        done: cranelift_codegen::ir::Block,
+    ) {
+        let table = self.iconst(types::I64, self.opts.call_table as i64);
         // ... whose prototype is compiled ...
         let compiled = self.b.ins().icmp_imm_s(IntCC::NotEqual, entry, 0);
         self.next_check(compiled, slow);
@@ -168,11 +211,86 @@ impl Emitter<'_, '_> {
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
-        self.call_through_vm(pc, base, argc, method);
+        self.call_through_vm(pc, base, argc, false);
         self.b.ins().jump(done, &[]);
 
         self.b.switch_to_block(done);
         self.b.seal_block(done);
+    }
+
+    /// `R[dst] = G[g]` (slot address `p`, tag `t` loaded) when the value is next used as the
+    /// callee of a `Call` in this block and, at compile time, `G[g]` holds a closure of the
+    /// call's arity: speculates that it still holds a closure of that prototype (a side exit
+    /// at this pc otherwise — also for an unbound global, whose error the interpreter
+    /// raises) and tells the `Call` (`known_callee`), which then needs no checks of its own.
+    /// Returns false (nothing emitted) when the speculation does not apply.
+    pub fn speculate_callee(
+        &mut self,
+        pc: u32,
+        st: &State,
+        dst: Reg,
+        g: u32,
+        p: cranelift_codegen::ir::Value,
+        t: cranelift_codegen::ir::Value,
+    ) -> bool {
+        if self.opts.call_table == 0 || !self.planner.may_speculate(pc) {
+            return false;
+        }
+        let Some((call_pc, argc)) = self.call_using(pc, dst) else {
+            return false;
+        };
+        let Some((known, id)) = self.global_closure(g, argc) else {
+            return false;
+        };
+        self.guards += 1;
+        let is_fn = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::FUNC as i64);
+        self.deopt_unless(is_fn, st, pc, Why::Guard);
+        let clo = self.b.ins().load(types::I64, flags(), p, PAYLOAD);
+        let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
+        let k = self.iconst(types::I64, known as i64);
+        let same = self.b.ins().icmp(IntCC::Equal, proto, k);
+        self.deopt_unless(same, st, pc, Why::Guard);
+        if !st[dst as usize].scalar {
+            self.clear_if_heap(dst);
+        }
+        let strong = self.b.ins().load(types::I64, flags(), clo, 0);
+        let more = self.b.ins().iadd_imm_s(strong, 1);
+        self.b.ins().store(flags(), more, clo, 0);
+        let f = self.iconst(types::I8, tag::FUNC as i64);
+        self.b.ins().store(flags(), f, self.regs, slot(dst));
+        self.b
+            .ins()
+            .store(flags(), clo, self.regs, slot(dst) + PAYLOAD);
+        self.known_callee = Some(KnownCallee {
+            call_pc,
+            base: dst,
+            clo,
+            id,
+        });
+        true
+    }
+
+    /// The `Call` (its pc and argc) whose callee register is `dst` and which uses it before
+    /// anything else reads or writes it, in the same basic block as `pc`.
+    fn call_using(&self, pc: u32, dst: Reg) -> Option<(u32, u8)> {
+        use ruff_core::bytecode::Instr;
+        let proto = self.planner.proto;
+        for q in pc as usize + 1..proto.code.len() {
+            if self.cfg.block_at[q] != usize::MAX {
+                return None;
+            }
+            match proto.code[q] {
+                Instr::Call { base, argc } if base == dst => return Some((q as u32, argc)),
+                ref i => {
+                    if super::cfg::reads(proto, i).contains(&dst)
+                        || super::cfg::kills(i).contains(&dst)
+                    {
+                        return None;
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// The prototype (its `Rc` allocation's address, as a closure stores it) and id of the
@@ -189,6 +307,12 @@ impl Emitter<'_, '_> {
         let Instr::GetGlobal { g, .. } = code[writer] else {
             return None;
         };
+        self.global_closure(g, argc)
+    }
+
+    /// The prototype (address and id) of the closure of arity `argc` that global `g` holds
+    /// at compile time, if it holds one.
+    fn global_closure(&self, g: u32, argc: u8) -> Option<(usize, u32)> {
         // SAFETY: `globals_cell` is the tier's cache word; once non-zero it holds the address
         // of the running VM's global slot 0, and the VM (alive while it compiles) has a slot
         // for every global index the compiler emitted. Compilation runs on the VM's thread.

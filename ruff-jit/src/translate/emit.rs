@@ -56,6 +56,8 @@ pub struct Emitter<'a, 'f> {
     pub guards: u32,
     /// Pcs left to the interpreter for lack of feedback (`Action::Trap`).
     pub traps: Vec<u32>,
+    /// The callee a `GetGlobal` of this block speculated on, for its `Call` (calls.rs).
+    pub known_callee: Option<super::calls::KnownCallee>,
 }
 
 /// Memory flags for frame and context accesses: always aligned, never trapping.
@@ -102,6 +104,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
             pending_exits: Vec::new(),
             guards: 0,
             traps: Vec::new(),
+            known_callee: None,
         }
     }
 

@@ -20,6 +20,7 @@ impl Emitter<'_, '_> {
         let (_, blk) = self.block_of(start);
         self.b.switch_to_block(blk);
         let mut st = self.states[i].clone().expect("reachable block");
+        self.known_callee = None;
         for pc in start..end {
             let plan = self.planner.plan(pc, &st);
             match self.emit_instr(pc, &plan, &st) {
@@ -296,6 +297,9 @@ impl Emitter<'_, '_> {
     fn emit_get_global_at(&mut self, pc: u32, st: &State, dst: Reg, g: u32, base_p: Value) {
         let p = self.b.ins().iadd_imm_s(base_p, g as i64 * 16);
         let t = self.b.ins().load(types::I8, flags(), p, 0);
+        if self.speculate_callee(pc, st, dst, g, p, t) {
+            return;
+        }
         if self.opts.spec {
             // An unbound global ends the program with an error: leave for the interpreter,
             // which raises it. A side exit (not a helper call) keeps the unboxed values of
