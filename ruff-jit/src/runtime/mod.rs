@@ -278,20 +278,22 @@ pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
 }
 
 /// A two-argument `Call` at `pc` with callee slot `base`: `push(array, v)` (or its alias
-/// `append`) is done here, as `builtins::collections::push` does it, without the VM's general
-/// call path; every other callee and every error goes through `Vm::exec_call`.
+/// `append`) is done here, as the interpreter's own fast path does it, without the VM's
+/// general call path; every other callee and every error goes through `Vm::exec_call`. As in
+/// the interpreter, the argument registers are temporaries the call consumes, so they are
+/// moved from (left Null) instead of cloned: no reference count changes.
 pub extern "C" fn rt_call_push(ctx: *mut JitCtx, regs: *mut Value, pc: u32, base: u64) -> u32 {
     use ruff_core::builtins::id;
     let at = |i: u64| regs.wrapping_add(base as usize + i as usize);
     // SAFETY: `base..=base+2` are registers of the live frame at `regs` (the callee slot and
-    // the call's two arguments). The pushed value is cloned before the array is borrowed,
-    // and the borrow ends before the callee slot (a `Builtin`, which owns nothing, so it is
-    // overwritten without a drop) receives the result.
+    // the call's two arguments). The pushed value is moved out before the array is borrowed,
+    // the borrow ends before the array is moved out of its register, and the callee slot (a
+    // `Builtin`, which owns nothing, so it is overwritten without a drop) receives it.
     unsafe {
         if let (Value::Builtin(id::PUSH | id::APPEND), Value::Array(arr)) = (&*at(0), &*at(1)) {
-            let v = (*at(2)).clone();
+            let v = std::mem::take(&mut *at(2));
             arr.items.borrow_mut().push(v);
-            let result = (*at(1)).clone();
+            let result = std::mem::take(&mut *at(1));
             std::ptr::write(at(0), result);
             return 1;
         }

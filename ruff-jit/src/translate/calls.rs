@@ -341,6 +341,9 @@ impl Emitter<'_, '_> {
     }
 
     fn call_through_vm(&mut self, pc: u32, base: Reg, argc: u8, method: bool) {
+        if !method && argc == 2 && self.emit_push(pc, base) {
+            return;
+        }
         let pcv = self.iconst(types::I32, pc as i64);
         if !method && argc == 2 {
             // Possibly `push(array, v)`: the helper does it without the general call path.

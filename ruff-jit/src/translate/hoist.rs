@@ -74,7 +74,7 @@ fn invariant_type(planner: &Planner<'_>, r: Reg, from: u32, to: u32) -> Option<T
 
 /// Types the feedback of the instruction predicts for its reads of `r` (`None` entries:
 /// `r` is read with an unknown or non-scalar type).
-fn operand_types(proto: &FuncProto, instr: &Instr, fb: u32, r: Reg) -> Vec<Option<Ty>> {
+pub(super) fn operand_types(proto: &FuncProto, instr: &Instr, fb: u32, r: Reg) -> Vec<Option<Ty>> {
     let mono = |s: Seen| match s {
         Seen::Mono(t) => Ty::from_tag(t),
         _ => None,

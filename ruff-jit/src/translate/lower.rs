@@ -165,6 +165,7 @@ impl Emitter<'_, '_> {
                 }
             }
             Action::Nop => {}
+            Action::Index(op) => self.emit_index(pc, op, &guarded, &fall),
             Action::Trap => {
                 self.traps.push(pc);
                 let exit = self.side_exit(st, pc, Why::NoFeedback);

@@ -19,6 +19,7 @@ mod cfg;
 mod control;
 mod emit;
 mod hoist;
+mod index;
 mod lower;
 mod plan;
 mod state;

@@ -149,6 +149,8 @@ pub enum Action {
         val: Option<Const>,
     },
     Nop,
+    /// `GetIndex`/`SetIndex` on an Array with an Int index, inline (see `index.rs`).
+    Index(super::index::IndexOp),
     /// Never executed when the profile was taken (no feedback): leave for the interpreter,
     /// which records feedback; the recompiled code then specializes it.
     Trap,
@@ -387,6 +389,9 @@ impl Planner<'_> {
             }),
             Return { src } => simple(Action::Return { src }),
             ReturnNull => simple(Action::ReturnNull),
+            GetIndex { .. } | SetIndex { .. } => {
+                super::index::plan_index(self, pc, st, allow).unwrap_or_else(generic)
+            }
             _ => generic(),
         }
     }

@@ -104,5 +104,9 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             (s, None)
         }
         Action::Nop => (s, None),
+        Action::Index(op) => {
+            super::index::transfer(op, &mut s);
+            (s, None)
+        }
     }
 }
