@@ -1,6 +1,8 @@
 //! The dispatch loop, generic over `PROFILE`: `interp` runs the copy without any profiling
-//! code; the other presets run the copy that records feedback, counts back-edges (calls are
-//! counted in `invoke`) and enters OSR-compiled code.
+//! code; the other presets run the copy that records feedback, counts back-edges and calls
+//! (closure calls on the inline `Call` path, the rest in `enter_closure`) and enters
+//! compiled code. Both copies fuse the same instruction pairs; a fused instruction records
+//! the feedback it would record on its own, at its own pc.
 //!
 //! The loop keeps the running frame in locals (`regs`, `code`, `pc`) and writes `pc` back to
 //! the frame only before anything that can look at frames (calls, errors, OSR). Int/Float
@@ -16,6 +18,10 @@ use crate::builtins;
 use crate::bytecode::{FuncProto, Instr};
 use crate::profile::{lhs_bit, rhs_bit};
 use crate::value::{tag, Value};
+
+/// Feedback of an instruction whose two operands are Ints, or Floats.
+const INT_INT: u32 = lhs_bit(tag::INT) | rhs_bit(tag::INT);
+const FLOAT_FLOAT: u32 = lhs_bit(tag::FLOAT) | rhs_bit(tag::FLOAT);
 
 /// Outcome of reaching a hot `LoopBack` (see `tiering`).
 pub(crate) enum OsrExit {
@@ -43,10 +49,33 @@ impl Vm {
         let mut proto: &FuncProto = unsafe { &*top.proto };
         let mut code: *const Instr = proto.code.as_ptr();
         let mut pc = top.pc;
+        // The running function's feedback words and back-edge counters (profiling loop only).
         let mut fb: *mut u32 = std::ptr::null_mut();
-        if PROFILE {
-            fb = self.profiles[proto.id as usize].feedback.as_mut_ptr();
+        let mut be: *mut u32 = std::ptr::null_mut();
+
+        // Points `fb` and `be` at the profile of `proto`. Redone whenever the running
+        // function changes, and after anything that may have reset the counters through a
+        // reference of its own (a call that returned in place, OSR), so the pointers are
+        // never used across such an access.
+        macro_rules! load_profile {
+            () => {
+                if PROFILE {
+                    let p = &mut self.profiles[proto.id as usize];
+                    fb = p.feedback.as_mut_ptr();
+                    be = p.backedges.as_mut_ptr();
+                }
+            };
         }
+        load_profile!();
+        // Loop-invariant parts of the tiering checks, read once: the tier and the config do
+        // not change while the VM runs. `osr_at` is the back-edge count at which a `LoopBack`
+        // tries OSR (never, without a tier); `tiering` says whether a call can compile.
+        let osr_at: u64 = if self.tier.is_some() {
+            self.config.osr_threshold as u64
+        } else {
+            u64::MAX
+        };
+        let tiering = self.tier.is_some() && self.config.preset.compiles();
 
         // Reloads the locals from the top frame after a call or return changed it.
         macro_rules! reload {
@@ -59,9 +88,7 @@ impl Vm {
                 proto = unsafe { &*f.proto };
                 code = proto.code.as_ptr();
                 pc = f.pc;
-                if PROFILE {
-                    fb = self.profiles[proto.id as usize].feedback.as_mut_ptr();
-                }
+                load_profile!();
             }};
         }
         macro_rules! save_pc {
@@ -124,31 +151,43 @@ impl Vm {
                 unsafe { put_words(slot!($i), tag::BOOL as u64, x as u64) }
             }};
         }
-        macro_rules! feedback2 {
-            ($x:expr, $y:expr) => {
+        // Adds `$bits` to the feedback of the instruction being executed. The fast paths,
+        // which already know the operand tags, pass constants (one `or` to memory); the
+        // others compute them with `feedback2`/`feedback1`. Either way the word gets the
+        // tag of each operand, as `profile.rs` defines it.
+        macro_rules! record {
+            ($bits:expr) => {
                 if PROFILE {
                     // SAFETY: `fb` has one word per instruction of `proto`, and `pc - 1` is
                     // the instruction being executed.
-                    unsafe { *fb.add(pc - 1) |= lhs_bit($x.tag()) | rhs_bit($y.tag()) }
+                    unsafe { *fb.add(pc - 1) |= $bits }
                 }
+            };
+        }
+        macro_rules! feedback2 {
+            ($x:expr, $y:expr) => {
+                record!(lhs_bit($x.tag()) | rhs_bit($y.tag()))
             };
         }
         macro_rules! feedback1 {
             ($x:expr) => {
-                if PROFILE {
-                    // SAFETY: as in `feedback2`.
-                    unsafe { *fb.add(pc - 1) |= lhs_bit($x.tag()) }
-                }
+                record!(lhs_bit($x.tag()))
             };
         }
         macro_rules! arith {
             ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr, $flt:expr) => {{
                 let (x, y) = (&*r!($a), &*r!($b));
-                feedback2!(x, y);
                 match (x, y) {
-                    (Value::Int(x), Value::Int(y)) => set_int!($dst, $int(*x, *y)),
-                    (Value::Float(x), Value::Float(y)) => set_float!($dst, $flt(*x, *y)),
+                    (Value::Int(x), Value::Int(y)) => {
+                        record!(INT_INT);
+                        set_int!($dst, $int(*x, *y))
+                    }
+                    (Value::Float(x), Value::Float(y)) => {
+                        record!(FLOAT_FLOAT);
+                        set_float!($dst, $flt(*x, *y))
+                    }
                     _ => {
+                        feedback2!(x, y);
                         // SAFETY: registers of the running frame.
                         check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
                     }
@@ -158,10 +197,11 @@ impl Vm {
         macro_rules! int_only {
             ($dst:expr, $a:expr, $b:expr, $op:expr, $int:expr) => {{
                 let (x, y) = (&*r!($a), &*r!($b));
-                feedback2!(x, y);
                 if let (Value::Int(x), Value::Int(y)) = (x, y) {
+                    record!(INT_INT);
                     set_int!($dst, $int(*x, *y));
                 } else {
+                    feedback2!(x, y);
                     // SAFETY: registers of the running frame.
                     check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
                 }
@@ -170,11 +210,17 @@ impl Vm {
         macro_rules! compare {
             ($dst:expr, $a:expr, $b:expr, $op:expr, $cmp:tt) => {{
                 let (x, y) = (&*r!($a), &*r!($b));
-                feedback2!(x, y);
                 let v = match (x, y) {
-                    (Value::Int(x), Value::Int(y)) => x $cmp y,
-                    (Value::Float(x), Value::Float(y)) => x $cmp y,
+                    (Value::Int(x), Value::Int(y)) => {
+                        record!(INT_INT);
+                        x $cmp y
+                    }
+                    (Value::Float(x), Value::Float(y)) => {
+                        record!(FLOAT_FLOAT);
+                        x $cmp y
+                    }
                     _ => {
+                        feedback2!(x, y);
                         // SAFETY: registers of the running frame.
                         check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
                         continue;
@@ -207,13 +253,24 @@ impl Vm {
         macro_rules! divmod {
             ($dst:expr, $a:expr, $b:expr, $op:expr, $int:ident, $flt:expr) => {{
                 let (x, y) = (&*r!($a), &*r!($b));
-                feedback2!(x, y);
                 match (x, y) {
-                    (Value::Int(_), Value::Int(0)) => throw!("division by zero".to_string()),
-                    (Value::Int(x), Value::Int(y)) => set_int!($dst, x.$int(*y)),
-                    (Value::Float(x), Value::Float(y)) => set_float!($dst, $flt(*x, *y)),
-                    // SAFETY: registers of the running frame.
-                    _ => check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) }),
+                    (Value::Int(_), Value::Int(0)) => {
+                        record!(INT_INT);
+                        throw!("division by zero".to_string())
+                    }
+                    (Value::Int(x), Value::Int(y)) => {
+                        record!(INT_INT);
+                        set_int!($dst, x.$int(*y))
+                    }
+                    (Value::Float(x), Value::Float(y)) => {
+                        record!(FLOAT_FLOAT);
+                        set_float!($dst, $flt(*x, *y))
+                    }
+                    _ => {
+                        feedback2!(x, y);
+                        // SAFETY: registers of the running frame.
+                        check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) })
+                    }
                 }
             }};
         }
@@ -221,8 +278,8 @@ impl Vm {
         // instruction is an arithmetic or comparison op whose right operand is the constant
         // just loaded (`n - 1`, `i * 3`, `x * 0.5`, `n < 2`), run it here and skip its
         // dispatch. It is exactly the next instruction, so behaviour (including errors, whose
-        // span is `pc - 1` after the skip) is unchanged. Only in the non-profiling loop,
-        // which records no feedback.
+        // span is `pc - 1` after the skip) is unchanged; so is its feedback, which the macros
+        // record at `pc - 1`, the fused instruction's own pc.
         macro_rules! fuse_after_const {
             ($k:expr) => {{
                 // SAFETY: a load is never the last instruction (a return follows).
@@ -322,7 +379,7 @@ impl Vm {
         macro_rules! after_call {
             ($res:expr) => {
                 match $res {
-                    Ok(Invoked::Done) => {}
+                    Ok(Invoked::Done) => load_profile!(),
                     Ok(Invoked::Pushed) => reload!(),
                     Err(Raised) => return Err(self.unwind(entry)),
                 }
@@ -337,22 +394,18 @@ impl Vm {
             match instr {
                 Instr::LoadConst { dst, k } => {
                     set!(dst, dup(&proto.consts[k as usize]));
-                    if !PROFILE {
-                        fuse_after_const!(dst);
-                    }
+                    fuse_after_const!(dst);
                 }
                 Instr::LoadInt { dst, v } => {
                     set_int!(dst, v as i64);
-                    if !PROFILE {
-                        fuse_after_const!(dst);
-                    }
+                    fuse_after_const!(dst);
                 }
                 Instr::LoadBool { dst, v } => {
                     set_bool!(dst, v);
                     // `a[i] = true/false` (a sieve's flags): store it in the same dispatch.
                     // SAFETY: a load is never the last instruction (a return follows).
                     if let Instr::SetIndex { obj, idx, src } = unsafe { *code.add(pc) } {
-                        if !PROFILE && src == dst {
+                        if src == dst {
                             pc += 1;
                             set_index!(obj, idx, src);
                         }
@@ -455,17 +508,23 @@ impl Vm {
                 }
                 Instr::AddImm { dst, a, imm } => {
                     let x = &*r!(a);
-                    if PROFILE {
-                        // SAFETY: as in `feedback2`.
-                        unsafe { *fb.add(pc - 1) |= lhs_bit(x.tag()) | rhs_bit(tag::INT) }
-                    }
+                    // The immediate counts as an Int right operand.
                     match x {
-                        Value::Int(x) => set_int!(dst, x.wrapping_add(imm as i64)),
-                        Value::Float(x) => set_float!(dst, x + imm as f64),
-                        x => match glue::binary(BinOp::Add, x, &Value::Int(imm as i64)) {
-                            Ok(v) => set!(dst, v),
-                            Err(msg) => throw!(msg),
-                        },
+                        Value::Int(x) => {
+                            record!(INT_INT);
+                            set_int!(dst, x.wrapping_add(imm as i64))
+                        }
+                        Value::Float(x) => {
+                            record!(lhs_bit(tag::FLOAT) | rhs_bit(tag::INT));
+                            set_float!(dst, x + imm as f64)
+                        }
+                        x => {
+                            record!(lhs_bit(x.tag()) | rhs_bit(tag::INT));
+                            match glue::binary(BinOp::Add, x, &Value::Int(imm as i64)) {
+                                Ok(v) => set!(dst, v),
+                                Err(msg) => throw!(msg),
+                            }
+                        }
                     }
                 }
                 Instr::BitAnd { dst, a, b } => int_only!(dst, a, b, BinOp::BitAnd, |x, y| x & y),
@@ -542,15 +601,20 @@ impl Vm {
                 Instr::Jump { target } => pc = target as usize,
                 Instr::LoopBack { target } => {
                     if PROFILE {
-                        let count = {
-                            let c = &mut self.profiles[proto.id as usize].backedges[pc - 1];
-                            *c = c.wrapping_add(1);
+                        // SAFETY: `be` has one counter per instruction of `proto`, and
+                        // `pc - 1` is this `LoopBack`.
+                        let count = unsafe {
+                            let c = be.add(pc - 1);
+                            *c = (*c).wrapping_add(1);
                             *c
                         };
-                        if count == self.config.osr_threshold && self.tier.is_some() {
+                        if count as u64 == osr_at {
                             save_pc!();
                             // SAFETY: `regs` is the running frame (the top frame).
-                            match unsafe { self.try_osr(regs, proto, target) } {
+                            let exit = unsafe { self.try_osr(regs, proto, target) };
+                            // Compiling or deoptimizing may have reset the counters.
+                            load_profile!();
+                            match exit {
                                 OsrExit::NotEntered => {}
                                 OsrExit::Returned(v) => {
                                     do_return!(v);
@@ -568,37 +632,42 @@ impl Vm {
                         }
                     }
                     pc = target as usize;
-                    if !PROFILE {
-                        // The header of a `for` loop over a range is its `IterNext`: step it
-                        // here and save that dispatch on every iteration.
-                        // The header of a `while` loop is usually its comparison (then the
-                        // fused branch); run that here too.
-                        // SAFETY: `target` is an instruction of `proto`.
-                        match unsafe { *code.add(pc) } {
-                            Instr::IterNext { iter, dst, exit } => {
-                                if let Value::Int(next) = *r!(iter) {
-                                    pc += 1;
-                                    range_next!(iter, dst, exit, next);
-                                }
-                            }
-                            Instr::Lt { dst, a, b } => {
+                    // The header of a `for` loop over a range is its `IterNext`: step it
+                    // here and save that dispatch on every iteration.
+                    // The header of a `while` loop is usually its comparison (then the
+                    // fused branch); run that here too.
+                    // Each records its feedback at its own pc, as when dispatched alone.
+                    // SAFETY: `target` is an instruction of `proto`.
+                    match unsafe { *code.add(pc) } {
+                        Instr::IterNext { iter, dst, exit } => {
+                            if let Value::Int(next) = *r!(iter) {
                                 pc += 1;
-                                compare!(dst, a, b, BinOp::Lt, <)
+                                record!(lhs_bit(tag::INT));
+                                range_next!(iter, dst, exit, next);
                             }
-                            Instr::Le { dst, a, b } => {
-                                pc += 1;
-                                compare!(dst, a, b, BinOp::Le, <=)
-                            }
-                            _ => {}
                         }
+                        Instr::Lt { dst, a, b } => {
+                            pc += 1;
+                            compare!(dst, a, b, BinOp::Lt, <)
+                        }
+                        Instr::Le { dst, a, b } => {
+                            pc += 1;
+                            compare!(dst, a, b, BinOp::Le, <=)
+                        }
+                        _ => {}
                     }
                 }
                 Instr::JumpIfFalse { cond, target } => {
                     let c = &*r!(cond);
-                    feedback1!(c);
                     let t = match c {
-                        Value::Bool(b) => *b,
-                        c => glue::truthy(c),
+                        Value::Bool(b) => {
+                            record!(lhs_bit(tag::BOOL));
+                            *b
+                        }
+                        c => {
+                            feedback1!(c);
+                            glue::truthy(c)
+                        }
                     };
                     if !t {
                         pc = target as usize;
@@ -606,10 +675,15 @@ impl Vm {
                 }
                 Instr::JumpIfTrue { cond, target } => {
                     let c = &*r!(cond);
-                    feedback1!(c);
                     let t = match c {
-                        Value::Bool(b) => *b,
-                        c => glue::truthy(c),
+                        Value::Bool(b) => {
+                            record!(lhs_bit(tag::BOOL));
+                            *b
+                        }
+                        c => {
+                            feedback1!(c);
+                            glue::truthy(c)
+                        }
                     };
                     if t {
                         pc = target as usize;
@@ -636,10 +710,13 @@ impl Vm {
                 }
                 Instr::IterNext { iter, dst, exit } => {
                     let state = &*r!(iter);
-                    feedback1!(state);
                     match state {
-                        Value::Int(next) => range_next!(iter, dst, exit, *next),
+                        Value::Int(next) => {
+                            record!(lhs_bit(tag::INT));
+                            range_next!(iter, dst, exit, *next)
+                        }
                         Value::Array(arr) => {
+                            record!(lhs_bit(tag::ARRAY));
                             let i = match &*r!(iter + 1) {
                                 Value::Int(i) => *i as usize,
                                 _ => unreachable!("array iteration state holds an int"),
@@ -675,49 +752,71 @@ impl Vm {
                             }
                         }
                     }
-                    if !PROFILE {
-                        // Closure with the right arity and room: push its frame and switch
-                        // the loop's locals to it directly (what `invoke` + `reload!` do,
-                        // minus re-reading the frame). Anything else, errors included, takes
-                        // the general path below.
-                        if let Value::Func(c) = &*r!(b) {
-                            let p: *const FuncProto = std::rc::Rc::as_ptr(&c.proto);
-                            // SAFETY: the closure in `R[b]` keeps its prototype alive; it
-                            // becomes the new frame's `R[-1]`, which the frame never
-                            // overwrites.
-                            let callee: &FuncProto = unsafe { &*p };
-                            let new_base = base + b as usize + 1;
-                            let top = new_base + callee.num_regs as usize;
-                            if callee.arity == argc as u16
-                                && self.ctx.depth < super::MAX_DEPTH
-                                && top <= self.stack_len()
-                            {
-                                if top > self.high_water {
-                                    self.high_water = top;
-                                }
-                                // Locals start unbound; this also releases stale values.
-                                for i in new_base + argc as usize..top {
-                                    // SAFETY: `i < top <= stack_len`, checked above;
-                                    // (UNDEF, 0) is `Value::Undef`.
-                                    unsafe { put_words(stack.add(i), tag::UNDEF as u64, 0) };
-                                }
-                                save_pc!();
-                                self.ctx.depth += 1;
-                                self.frames.push(super::Frame {
-                                    base: new_base,
-                                    pc: 0,
-                                    proto: p,
-                                    counted: true,
-                                    traced: false,
-                                });
-                                base = new_base;
-                                // SAFETY: `new_base < top <= stack_len`.
-                                regs = unsafe { stack.add(base) };
-                                proto = callee;
-                                code = callee.code.as_ptr();
-                                pc = 0;
-                                continue;
+                    // Closure with the right arity and room: push its frame and switch the
+                    // loop's locals to it directly (what `invoke` + `reload!` do, minus
+                    // re-reading the frame). Anything else, errors included, takes the
+                    // general path below. The profiling loop counts the call and may run
+                    // compiled code instead, exactly as `enter_closure` does.
+                    if let Value::Func(c) = &*r!(b) {
+                        let p: *const FuncProto = std::rc::Rc::as_ptr(&c.proto);
+                        // SAFETY: the closure in `R[b]` keeps its prototype alive; it becomes
+                        // the new frame's `R[-1]`, which the frame never overwrites.
+                        let callee: &FuncProto = unsafe { &*p };
+                        let new_base = base + b as usize + 1;
+                        let top = new_base + callee.num_regs as usize;
+                        if callee.arity == argc as u16
+                            && self.ctx.depth < super::MAX_DEPTH
+                            && top <= self.stack_len()
+                        {
+                            if top > self.high_water {
+                                self.high_water = top;
                             }
+                            // Locals start unbound; this also releases stale values.
+                            for i in new_base + argc as usize..top {
+                                // SAFETY: `i < top <= stack_len`, checked above;
+                                // (UNDEF, 0) is `Value::Undef`.
+                                unsafe { put_words(stack.add(i), tag::UNDEF as u64, 0) };
+                            }
+                            save_pc!();
+                            if PROFILE {
+                                // What `compiled_entry_for_call` does, with its common case
+                                // inline: no code, and this call does not make the function
+                                // hot (or nothing can compile): count it and go on.
+                                let id = callee.id as usize;
+                                let t = &self.tiers[id];
+                                let prof = &mut self.profiles[id];
+                                let calls = prof.calls.saturating_add(1);
+                                if t.entry.is_none()
+                                    && (!tiering || (calls < self.config.threshold && !t.recompile))
+                                {
+                                    prof.calls = calls;
+                                } else if let Some(jit) = self.entry_for_hot_call(callee) {
+                                    let res = self.call_compiled(new_base - 1, callee, jit);
+                                    after_call!(res);
+                                    continue;
+                                }
+                                self.stats.interpreted_calls += 1;
+                                // The callee's profile, for the frame about to be pushed
+                                // (what `load_profile!` does once `proto` is the callee).
+                                let prof = &mut self.profiles[id];
+                                fb = prof.feedback.as_mut_ptr();
+                                be = prof.backedges.as_mut_ptr();
+                            }
+                            self.ctx.depth += 1;
+                            self.frames.push(super::Frame {
+                                base: new_base,
+                                pc: 0,
+                                proto: p,
+                                counted: true,
+                                traced: false,
+                            });
+                            base = new_base;
+                            // SAFETY: `new_base < top <= stack_len`.
+                            regs = unsafe { stack.add(base) };
+                            proto = callee;
+                            code = callee.code.as_ptr();
+                            pc = 0;
+                            continue;
                         }
                     }
                     save_pc!();
@@ -777,8 +876,8 @@ impl Vm {
 
                 Instr::GetIndex { dst, obj, idx } => {
                     let (o, i) = (&*r!(obj), &*r!(idx));
-                    feedback2!(o, i);
                     if let (Value::Array(arr), Value::Int(i)) = (o, i) {
+                        record!(lhs_bit(tag::ARRAY) | rhs_bit(tag::INT));
                         let items = arr.items.borrow();
                         let n = items.len();
                         let j = if *i < 0 { i.wrapping_add(n as i64) } else { *i };
@@ -790,6 +889,7 @@ impl Vm {
                             continue;
                         }
                     }
+                    feedback2!(o, i);
                     // SAFETY: registers of the running frame.
                     check!(unsafe { self.get_index_slow(regs, dst, obj, idx) });
                 }
@@ -806,6 +906,16 @@ impl Vm {
                 }
             }
         }
+    }
+}
+
+impl Vm {
+    /// `compiled_entry_for_call` out of line, for the calls of the profiling loop's fast
+    /// path that may find or make compiled code.
+    #[cold]
+    #[inline(never)]
+    fn entry_for_hot_call(&mut self, p: &FuncProto) -> Option<crate::tier::JitEntry> {
+        self.compiled_entry_for_call(p)
     }
 }
 
