@@ -52,6 +52,9 @@ pub struct CraneliftTier {
 
 impl CraneliftTier {
     pub fn new(config: &Config, options: JitOptions) -> Result<CraneliftTier, String> {
+        // One-time setup (flags, host ISA, JIT module) happens here, not in the first
+        // compile: `compile_ns` counts per-function work only; `--trace-jit` reports this.
+        let started = Instant::now();
         let mut flags = settings::builder();
         let set = |f: &mut settings::Builder, k: &str, v: &str| {
             f.set(k, v)
@@ -77,6 +80,10 @@ impl CraneliftTier {
             .map_err(|e| format!("cranelift isa: {e}"))?;
         let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
         let module = JITModule::new(builder);
+        if options.trace {
+            let us = started.elapsed().as_micros();
+            eprintln!("[jit] tier: setup (flags, ISA, JIT module) {us} us");
+        }
         Ok(CraneliftTier {
             ctx: module.make_context(),
             module,

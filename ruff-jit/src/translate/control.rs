@@ -68,7 +68,7 @@ impl Emitter<'_, '_> {
     }
 
     /// Does the edge from `from` into the block at `pc` need code of its own?
-    fn edge_needs_code(&self, from: &State, pc: u32) -> bool {
+    pub(super) fn edge_needs_code(&self, from: &State, pc: u32) -> bool {
         let (bi, _) = self.block_of(pc);
         let target = self.states[bi].as_ref().expect("reachable target");
         target.iter().zip(from).any(|(t, f)| match t.kind {

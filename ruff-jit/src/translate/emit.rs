@@ -363,6 +363,13 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// 1 (i8) if the tag `t` owns a reference count.
     pub fn is_heap_tag(&mut self, t: Value) -> Value {
+        let bit = self.heap_bit(t);
+        self.b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0)
+    }
+
+    /// 1 (i64) if the tag `t` owns a reference count, else 0: a bit test that a branch can
+    /// use as is (two instructions fewer than `is_heap_tag`, for code that only branches).
+    fn heap_bit(&mut self, t: Value) -> Value {
         let mask: i64 = (0..tag::COUNT)
             .filter(|&x| tag::is_heap(x))
             .map(|x| 1i64 << x)
@@ -370,14 +377,13 @@ impl<'a, 'f> Emitter<'a, 'f> {
         let t64 = self.b.ins().uextend(types::I64, t);
         let m = self.iconst(types::I64, mask);
         let bits = self.b.ins().ushr(m, t64);
-        let bit = self.b.ins().band_imm_s(bits, 1);
-        self.b.ins().icmp_imm_s(IntCC::NotEqual, bit, 0)
+        self.b.ins().band_imm_s(bits, 1)
     }
 
     /// Releases a heap value in `r`'s slot (it becomes Null) so scalars can be stored there.
     pub fn clear_if_heap(&mut self, r: Reg) {
         let t = self.load_tag(r);
-        let heap = self.is_heap_tag(t);
+        let heap = self.heap_bit(t);
         let clear = self.b.create_block();
         let cont = self.b.create_block();
         self.b.ins().brif(heap, clear, &[], cont, &[]);
@@ -395,9 +401,25 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.seal_block(cont);
     }
 
+    /// The block the entry dispatch jumps to for pc 0: a new block for the entry edge (to
+    /// be filled by `emit_function_entry`) if that edge has code, else pc 0's own block.
+    pub fn entry_block(&mut self, entry: &State) -> Block {
+        if self.edge_needs_code(entry, 0) {
+            self.b.create_block()
+        } else {
+            self.block_of(0).1
+        }
+    }
+
     /// Function entry: the edge into pc 0 (which may carry guards hoisted to the entry).
     pub fn emit_function_entry(&mut self, entry: &State) {
         self.jump_edge(entry.clone(), 0);
+    }
+
+    /// Does the direct-call entry have locals to unbind (else it is the function entry)?
+    pub fn direct_entry_has_code(&self) -> bool {
+        let proto = self.planner.proto;
+        (proto.arity..proto.num_regs).any(|r| self.cfg.live_in[0][r as usize])
     }
 
     /// Entry of a frame set up by a direct call: live locals start unbound.
@@ -433,7 +455,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
                 Kind::Boxed if s.scalar => {
                     self.guards += 1;
                     let t = self.load_tag(r);
-                    let heap = self.is_heap_tag(t);
+                    let heap = self.heap_bit(t);
                     let ok = self.b.ins().bxor_imm_s(heap, 1);
                     self.deopt_unless(ok, &boxed, h, Why::Osr);
                 }

@@ -25,9 +25,11 @@ mod plan;
 mod state;
 mod transfer;
 
-use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, AbiParam, Block, Function, InstBuilder, Signature,
+};
 use cranelift_codegen::isa::CallConv;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Switch};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use ruff_core::bytecode::FuncProto;
 use ruff_core::tier::CompileRequest;
 
@@ -195,34 +197,59 @@ pub fn translate(
     let params = e.b.block_params(entry_block).to_vec();
     e.set_frame(params[0], params[1]);
 
-    // Entry dispatch: a jump table on `entry_pc` (0 or an OSR header).
-    // `DIRECT_ENTRY` is a fresh frame set up by a direct call from compiled code: its locals
-    // are made unbound first, as the VM's `enter_closure` does for the calls it makes.
-    let mut switch = Switch::new();
-    let start = e.b.create_block();
-    let direct = e.b.create_block();
-    switch.set_entry(0, start);
-    switch.set_entry(DIRECT_ENTRY as u128, direct);
+    // Entry dispatch on `entry_pc`: 0 starts the function, `DIRECT_ENTRY` is a fresh frame
+    // set up by a direct call from compiled code (its locals are made unbound first, as the
+    // VM's `enter_closure` does for the calls it makes), anything else is an OSR header.
+    // A chain of compares rather than `Switch`: there are few entries (usually one or two),
+    // and `Switch` adds a range check and jump-only blocks that every compile then pays for
+    // in the optimizer and register allocator. An unknown `entry_pc` starts the function,
+    // as `Switch`'s default did.
+    //
+    // For the same reason the function entry edge gets a block of its own only if it has
+    // code (hoisted guards), else the dispatch and the direct entry go straight to pc 0's
+    // block; and the direct entry gets a case only if it has locals to unbind (else it is
+    // the function entry).
+    let start = e.entry_block(&entry);
+    let direct = e.direct_entry_has_code().then(|| e.b.create_block());
     let mut entry_pcs = vec![0u32];
-    let mut osr = vec![];
+    let mut cases: Vec<(u32, Block)> = direct.map(|d| (DIRECT_ENTRY, d)).into_iter().collect();
     for &(h, _) in &cfg.loops {
         let hb = cfg.block_at[h as usize];
         if h != 0 && states[hb].is_some() {
             let blk = e.b.create_block();
-            switch.set_entry(h as u128, blk);
             entry_pcs.push(h);
-            osr.push((h, blk));
+            cases.push((h, blk));
         }
     }
-    switch.emit(e.b, params[2], start);
+    for (i, &(pc, blk)) in cases.iter().enumerate() {
+        let is =
+            e.b.ins()
+                .icmp_imm_s(IntCC::Equal, params[2], pc as i32 as i64);
+        if i + 1 == cases.len() {
+            e.b.ins().brif(is, blk, &[], start, &[]);
+        } else {
+            let next = e.b.create_block();
+            e.b.ins().brif(is, blk, &[], next, &[]);
+            // `next` has one predecessor, this compare: seal it at once.
+            e.b.switch_to_block(next);
+            e.b.seal_block(next);
+        }
+    }
+    if cases.is_empty() {
+        e.b.ins().jump(start, &[]);
+    }
 
-    // `start` is not sealed yet: the direct-call entry jumps to it too.
-    e.b.switch_to_block(start);
-    e.emit_function_entry(&entry);
-    e.b.switch_to_block(direct);
-    e.b.seal_block(direct);
-    e.emit_direct_entry(start);
-    for (h, blk) in osr {
+    // `start` is not sealed yet: the direct-call entry may jump to it too.
+    if start != e.block_of(0).1 {
+        e.b.switch_to_block(start);
+        e.emit_function_entry(&entry);
+    }
+    if let Some(direct) = direct {
+        e.b.switch_to_block(direct);
+        e.b.seal_block(direct);
+        e.emit_direct_entry(start);
+    }
+    for &(h, blk) in &cases[direct.is_some() as usize..] {
         e.b.switch_to_block(blk);
         e.b.seal_block(blk);
         e.emit_osr_entry(h);
