@@ -238,6 +238,41 @@ impl Vm {
         ok
     }
 
+    /// For the `CallMethod` at `pc` of the compiled frame at `regs`: when the receiver is a
+    /// struct instance whose method of that name takes the receiver plus the call's
+    /// arguments and has compiled code, stores the method in the callee slot (as
+    /// `call_method` does) and returns the code's address, so compiled code can call it
+    /// directly. Otherwise returns 0 and changes nothing: the call then goes through
+    /// `exec_call`, which also raises every lookup and arity error.
+    ///
+    /// # Safety
+    /// As `exec_generic`, and the instruction at `pc` is a `CallMethod`.
+    pub unsafe fn method_target(&mut self, regs: *mut Value, pc: u32) -> usize {
+        // SAFETY: the caller's contract.
+        let proto: &FuncProto = unsafe { &frame_closure(regs).proto };
+        let Instr::CallMethod { base, argc, name } = proto.code[pc as usize] else {
+            return 0;
+        };
+        // SAFETY: the receiver is a register of the frame.
+        let Value::Struct(inst) = (unsafe { &*reg(regs, base + 1) }) else {
+            return 0;
+        };
+        let Some(method) = inst.def.method(&proto.names[name as usize]) else {
+            return 0;
+        };
+        if method.proto.arity as usize != argc as usize + 1 {
+            return 0;
+        }
+        let Some(entry) = self.compiled_entry(method.proto.id) else {
+            return 0;
+        };
+        let callee = Value::Func(method.clone());
+        // SAFETY: `base` is a register of the frame, distinct from the receiver's (which
+        // keeps the instance, and so the method, alive while the old value is dropped).
+        unsafe { *reg(regs, base) = callee };
+        entry as usize
+    }
+
     /// Finishes a frame whose compiled code deoptimized: interprets from `resume_pc` until
     /// it returns; the result is stored in `ctx.ret`. On false the error is pending and this
     /// frame's trace entry is already pushed. Does not count a deopt (see `note_deopt`).

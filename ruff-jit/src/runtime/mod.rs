@@ -271,6 +271,13 @@ pub extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> 
     unsafe { vm_of(ctx).exec_range_prep(regs, pc) as u32 }
 }
 
+/// The compiled code a `CallMethod` at `pc` can call directly (the method is then in the
+/// callee slot), or 0 (see `Vm::method_target`).
+pub extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> usize {
+    // SAFETY: as in `rt_generic`; the instruction at `pc` is a `CallMethod`.
+    unsafe { vm_of(ctx).method_target(regs, pc) }
+}
+
 /// The `Call`/`CallMethod` at `pc` through the VM; 1 = ok, 0 = error pending.
 pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.

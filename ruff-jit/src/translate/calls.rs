@@ -42,12 +42,35 @@ impl Emitter<'_, '_> {
         let mut s = st.clone();
         let last = base as usize + argc as usize + usize::from(method);
         self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
-        if method || self.opts.call_table == 0 {
+        if self.opts.call_table == 0 {
             self.call_through_vm(pc, base, argc, method);
             return;
         }
         let slow = self.b.create_block();
         let done = self.b.create_block();
+        if method {
+            // The VM looks the method up (and stores it in R[base]); its compiled code is
+            // then called directly on the window that starts with the receiver.
+            let pcv = self.iconst(types::I32, pc as i64);
+            let entry = self
+                .call_helper(
+                    runtime::rt_method_target as *const () as usize,
+                    SigKind::P3R64,
+                    &[self.ctx, self.regs, pcv],
+                )
+                .expect("returns");
+            let found = self.b.ins().icmp_imm_s(IntCC::NotEqual, entry, 0);
+            self.next_check(found, slow);
+            let clo = self
+                .b
+                .ins()
+                .load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
+            let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
+            let id64 = self.b.ins().uload32(flags(), proto, PROTO_ID);
+            let id = self.b.ins().ireduce(types::I32, id64);
+            self.finish_direct_call(pc, base, argc, true, clo, entry, id, slow, done);
+            return;
+        }
         if let Some(k) = self
             .known_callee
             .take()
@@ -60,7 +83,7 @@ impl Emitter<'_, '_> {
             );
             let entry = self.b.ins().load(types::I64, flags(), at, 0);
             let id = self.iconst(types::I32, k.id as i64);
-            self.finish_direct_call(pc, base, argc, k.clo, entry, id, slow, done);
+            self.finish_direct_call(pc, base, argc, false, k.clo, entry, id, slow, done);
             return;
         }
 
@@ -105,7 +128,7 @@ impl Emitter<'_, '_> {
                 (self.b.ins().load(types::I64, flags(), at, 0), id)
             }
         };
-        self.finish_direct_call(pc, base, argc, clo, entry, id, slow, done);
+        self.finish_direct_call(pc, base, argc, false, clo, entry, id, slow, done);
     }
 
     /// The rest of a direct call once the callee closure `clo` and its code `entry` (0 if
@@ -116,6 +139,7 @@ impl Emitter<'_, '_> {
         pc: u32,
         base: Reg,
         argc: u8,
+        method: bool,
         clo: cranelift_codegen::ir::Value,
         entry: cranelift_codegen::ir::Value,
         id: cranelift_codegen::ir::Value,
@@ -211,7 +235,7 @@ impl Emitter<'_, '_> {
 
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
-        self.call_through_vm(pc, base, argc, false);
+        self.call_through_vm(pc, base, argc, method);
         self.b.ins().jump(done, &[]);
 
         self.b.switch_to_block(done);

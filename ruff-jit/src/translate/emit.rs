@@ -480,10 +480,11 @@ pub enum SigKind {
     Box3,
     P4R32,
     Trap,
+    P3R64,
 }
 
 impl SigKind {
-    const COUNT: usize = 11;
+    const COUNT: usize = 12;
 
     fn shape(self) -> (&'static [types::Type], Option<types::Type>) {
         use types::{I32, I64};
@@ -499,6 +500,7 @@ impl SigKind {
             SigKind::Box3 => (&[I64, I32, I64], None),
             SigKind::P4R32 => (&[I64, I64, I32, I64], Some(I32)),
             SigKind::Trap => (&[I64, I32], None),
+            SigKind::P3R64 => (&[I64, I64, I32], Some(I64)),
         }
     }
 }
