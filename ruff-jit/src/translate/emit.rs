@@ -51,8 +51,8 @@ pub struct Emitter<'a, 'f> {
     /// Helper signatures imported so far, by `SigKind`.
     sigs: [Option<SigRef>; SigKind::COUNT],
     entry_sig: Option<SigRef>,
-    /// Side exits created but not yet filled: (block, state at the guard, resume pc, why).
-    pending_exits: Vec<(Block, State, u32, Why)>,
+    /// Side exits created but not yet filled: (block, what they write back, why).
+    pending_exits: Vec<(Block, ExitKey, Why)>,
     pub guards: u32,
     /// Pcs left to the interpreter for lack of feedback (`Action::Trap`).
     pub traps: Vec<u32>,
@@ -270,46 +270,46 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.seal_block(cont);
     }
 
-    /// Emits a cold side exit block for the state `st`, resuming at `pc`.
-    pub fn side_exit(&mut self, st: &State, pc: u32, why: Why) -> Block {
-        // Guards of one instruction share the exit: same resume pc, same state.
+    /// The cold side exit for the state `st` (resume pc passed as the block's argument:
+    /// `deopt_unless` and `Trap` jump with `[pc]`). Exits that write back the same registers
+    /// the same way share one block, whatever their pc: much less IR for Cranelift to
+    /// optimize and allocate (a loop body's guards usually share one dirty set).
+    pub fn side_exit(&mut self, st: &State, why: Why) -> Block {
+        let key = exit_key(st);
         if let Some((blk, ..)) = self
             .pending_exits
             .iter()
-            .rev()
-            .take(4)
-            .find(|(_, s, p, w)| *p == pc && *w as u8 == why as u8 && s == st)
+            .find(|(_, k, w)| *w as u8 == why as u8 && *k == key)
         {
             return *blk;
         }
         let exit = self.b.create_block();
-        self.pending_exits.push((exit, st.clone(), pc, why));
+        self.b.append_block_param(exit, types::I32);
+        self.pending_exits.push((exit, key, why));
         exit
     }
 
     /// Fills the side-exit blocks created so far.
     pub fn finish_side_exits(&mut self) {
-        for (exit, st, pc, why) in std::mem::take(&mut self.pending_exits) {
+        for (exit, key, why) in std::mem::take(&mut self.pending_exits) {
             self.b.switch_to_block(exit);
             self.b.seal_block(exit);
             self.b.set_cold_block(exit);
+            let pcv = self.b.block_params(exit)[0];
             // Cold code: a slot that may hold a heap value is boxed by a helper call rather
             // than by an inline check, which keeps exits to one block each.
-            for (r, s) in st.iter().enumerate() {
-                let (Kind::Unboxed(ty), true) = (s.kind, s.dirty) else {
-                    continue;
-                };
-                if s.scalar {
-                    self.write_back(r as Reg, ty, true);
+            for &(r, ty, scalar) in &key {
+                if scalar {
+                    self.write_back(r, ty, true);
                     continue;
                 }
-                let v = self.get(r as Reg, ty);
+                let v = self.get(r, ty);
                 let bits = match ty {
                     Ty::Int => v,
                     Ty::Float => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
                     Ty::Bool => self.b.ins().uextend(types::I64, v),
                 };
-                let addr = self.slot_addr(r as Reg);
+                let addr = self.slot_addr(r);
                 let t = self.iconst(types::I32, ty.tag() as i64);
                 self.call_helper(
                     runtime::rt_box as *const () as usize,
@@ -317,7 +317,6 @@ impl<'a, 'f> Emitter<'a, 'f> {
                     &[addr, t, bits],
                 );
             }
-            let pcv = self.iconst(types::I32, pc as i64);
             self.b.ins().store(flags(), pcv, self.ctx, CTX_RESUME_PC);
             if let Why::NoFeedback = why {
                 let id = self.iconst(types::I32, self.proto_id() as i64);
@@ -344,9 +343,12 @@ impl<'a, 'f> Emitter<'a, 'f> {
     /// Leaves for a side exit (state `st`, resume at `pc`) unless `ok`; continues in a new
     /// block.
     pub fn deopt_unless(&mut self, ok: Value, st: &State, pc: u32, why: Why) {
-        let exit = self.side_exit(st, pc, why);
+        let exit = self.side_exit(st, why);
         let cont = self.b.create_block();
-        self.b.ins().brif(ok, cont, &[], exit, &[]);
+        let pcv = self.iconst(types::I32, pc as i64);
+        self.b
+            .ins()
+            .brif(ok, cont, &[], exit, &[BlockArg::Value(pcv)]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
@@ -503,4 +505,18 @@ impl SigKind {
             SigKind::P3R64 => (&[I64, I64, I32], Some(I64)),
         }
     }
+}
+
+/// What a side exit writes back: each dirty unboxed register with its type, and whether its
+/// slot is known to hold no heap value.
+type ExitKey = Vec<(Reg, Ty, bool)>;
+
+fn exit_key(st: &State) -> ExitKey {
+    st.iter()
+        .enumerate()
+        .filter_map(|(r, s)| match (s.kind, s.dirty) {
+            (Kind::Unboxed(ty), true) => Some((r as Reg, ty, s.scalar)),
+            _ => None,
+        })
+        .collect()
 }

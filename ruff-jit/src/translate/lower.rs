@@ -168,8 +168,9 @@ impl Emitter<'_, '_> {
             Action::Index(op) => self.emit_index(pc, op, &guarded, &fall),
             Action::Trap => {
                 self.traps.push(pc);
-                let exit = self.side_exit(st, pc, Why::NoFeedback);
-                self.b.ins().jump(exit, &[]);
+                let exit = self.side_exit(st, Why::NoFeedback);
+                let pcv = self.iconst(types::I32, pc as i64);
+                self.b.ins().jump(exit, &[BlockArg::Value(pcv)]);
                 return None;
             }
             Action::Jump { target } => {
