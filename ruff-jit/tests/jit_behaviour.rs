@@ -262,3 +262,37 @@ print(total([Sq { s: 3 }, 7]))
     assert!(stats.functions_compiled >= 3, "{stats:?}");
     assert!(stats.compiled_calls < 600, "{stats:?}");
 }
+
+#[test]
+fn inlined_numeric_builtins_match_the_interpreter_and_survive_rebinding() {
+    // `sqrt`, `floor`, `ceil`, `abs` and `to_float` on unboxed arguments become machine
+    // instructions; the results (including wrap-around `abs`, negative zero, NaN from a
+    // negative square root and huge Ints converted to Float) must equal the builtins', and
+    // rebinding `sqrt` in the middle of the hot loop must deoptimize to the new function.
+    let src = r#"
+func f(i, x) {
+  a := abs(i) + abs(0 - i)
+  b := sqrt(abs(x)) + floor(x) + ceil(x) + abs(x) + to_float(i)
+  return [a, b]
+}
+func g(x) { return sqrt(x) + floor(x) - ceil(x) }
+t := 0
+u := 0.0
+for i in range(-300, 300) {
+  r := f(i * 1000003, to_float(i) * 0.37)
+  t = t + r[0]
+  u = u + r[1]
+}
+print(t, u)
+print(f(-9223372036854775807 - 1, -0.0))
+print(g(-2.5), g(1e300), abs(-0.0))
+print(to_float(9007199254740993), floor(-0.5), ceil(-0.5))
+k := 0.0
+for i in range(400) {
+  if i == 350 { sqrt = func(v) { return v * 2.0 } }
+  k = k + sqrt(to_float(i))
+}
+print(k)
+"#;
+    assert_same_as_interp(src);
+}

@@ -297,24 +297,11 @@ impl Emitter<'_, '_> {
     /// The `Call` (its pc and argc) whose callee register is `dst` and which uses it before
     /// anything else reads or writes it, in the same basic block as `pc`.
     fn call_using(&self, pc: u32, dst: Reg) -> Option<(u32, u8)> {
-        use ruff_core::bytecode::Instr;
-        let proto = self.planner.proto;
-        for q in pc as usize + 1..proto.code.len() {
-            if self.cfg.block_at[q] != usize::MAX {
-                return None;
-            }
-            match proto.code[q] {
-                Instr::Call { base, argc } if base == dst => return Some((q as u32, argc)),
-                ref i => {
-                    if super::cfg::reads(proto, i).contains(&dst)
-                        || super::cfg::kills(i).contains(&dst)
-                    {
-                        return None;
-                    }
-                }
-            }
+        let q = self.planner.call_using(pc, dst)?;
+        match self.planner.proto.code[q as usize] {
+            ruff_core::bytecode::Instr::Call { argc, .. } => Some((q, argc)),
+            _ => None,
         }
-        None
     }
 
     /// The prototype (its `Rc` allocation's address, as a closure stores it) and id of the

@@ -129,6 +129,8 @@ impl Emitter<'_, '_> {
                 self.set(*dst, rty, v);
             }
             Action::GetGlobal { dst, g } => self.emit_get_global(pc, &guarded, *dst, *g),
+            Action::GetBuiltin { dst, g, id } => self.emit_get_builtin(pc, &guarded, *dst, *g, *id),
+            Action::Intrinsic { id, base, arg, res } => self.emit_intrinsic(*id, *base, *arg, *res),
             Action::MoveBoxed { dst, src } => {
                 // `src` is boxed (the slot is the truth) and differs from `dst`, so releasing
                 // `dst`'s old value first cannot free what is copied.

@@ -20,6 +20,7 @@ mod control;
 mod emit;
 mod hoist;
 mod index;
+mod intrinsics;
 mod lower;
 mod plan;
 mod state;
@@ -180,6 +181,9 @@ pub fn translate(
         feedback: &req.profile.feedback,
         spec: opts.spec,
         no_spec,
+        // SAFETY: `globals_cell` is the tier's cache word, alive while the tier is.
+        globals: unsafe { *(opts.globals_cell as *const usize) },
+        block_at: &cfg.block_at,
     };
     let hoisted = hoist::hoisted_types(&planner, &cfg, opts.spec && opts.hoist);
     let entry = entry_state(proto, &cfg);

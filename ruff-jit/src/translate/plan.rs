@@ -132,6 +132,19 @@ pub enum Action {
         src: Reg,
     },
     ReturnNull,
+    /// `R[dst] = G[g]` speculating that the global holds builtin `id` (intrinsics.rs).
+    GetBuiltin {
+        dst: Reg,
+        g: u32,
+        id: u8,
+    },
+    /// A call of builtin `id` on the unboxed argument `R[base + 1]` (intrinsics.rs).
+    Intrinsic {
+        id: u8,
+        base: Reg,
+        arg: Ty,
+        res: Ty,
+    },
     /// `R[dst] = G[g]` inline (the interpreter's helper raises the unbound-global error).
     GetGlobal {
         dst: Reg,
@@ -169,6 +182,10 @@ pub struct Planner<'a> {
     /// The preset specializes (`jit-spec`, `jit-spec-hoist`).
     pub spec: bool,
     pub no_spec: &'a [u32],
+    /// Address of the VM's global slot 0 at compile time (0: unknown).
+    pub globals: usize,
+    /// `Cfg::block_at`: the block index at each block-start pc, `usize::MAX` elsewhere.
+    pub block_at: &'a [usize],
 }
 
 impl Planner<'_> {
@@ -232,7 +249,10 @@ impl Planner<'_> {
                 }),
                 _ => generic(),
             },
-            GetGlobal { dst, g } => simple(Action::GetGlobal { dst, g }),
+            GetGlobal { dst, g } => match self.builtin_at(pc, dst, g) {
+                Some(id) => simple(Action::GetBuiltin { dst, g, id }),
+                None => simple(Action::GetGlobal { dst, g }),
+            },
             LoadInt { dst, v } => simple(Action::StoreConst {
                 dst,
                 val: Some(Const::Int(v as i64)),
@@ -376,6 +396,10 @@ impl Planner<'_> {
                     }
                 }
                 p
+            }
+            Call { base, argc } if self.intrinsic(pc, st, base, argc).is_some() => {
+                let (id, arg, res) = self.intrinsic(pc, st, base, argc).expect("checked");
+                simple(Action::Intrinsic { id, base, arg, res })
             }
             Call { base, argc } => simple(Action::Call {
                 base,

@@ -104,6 +104,18 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             (s, None)
         }
         Action::Nop => (s, None),
+        Action::GetBuiltin { dst, .. } => {
+            // The slot holds a builtin, which owns nothing.
+            s[*dst as usize] = RegState {
+                scalar: true,
+                ..RegState::BOXED
+            };
+            (s, None)
+        }
+        Action::Intrinsic { base, res, .. } => {
+            def(&mut s, *base, *res);
+            (s, None)
+        }
         Action::Index(op) => {
             super::index::transfer(op, &mut s);
             (s, None)
