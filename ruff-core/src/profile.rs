@@ -76,6 +76,19 @@ impl FuncProfile {
         }
     }
 
+    /// Zeroes the back-edge counters (so loops can trigger OSR again).
+    ///
+    /// Writes through `as_mut_ptr` rather than a `&mut` to the counters: the profiling
+    /// interpreter keeps raw pointers into `feedback` and `backedges` for as long as a frame
+    /// of the function is live, and materializing a mutable reference to the buffer would
+    /// invalidate them. Nothing that can run while frames are live may do that.
+    pub fn reset_backedges(&mut self) {
+        let n = self.backedges.len();
+        // SAFETY: `as_mut_ptr` points at `n` initialised `u32`s owned by the vector, which
+        // is not resized here; zero is a valid `u32`.
+        unsafe { std::ptr::write_bytes(self.backedges.as_mut_ptr(), 0, n) };
+    }
+
     /// Records the tags of an instruction's operands.
     #[inline]
     pub fn record(&mut self, pc: usize, lhs: u8, rhs: u8) {

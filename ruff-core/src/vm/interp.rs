@@ -54,13 +54,17 @@ impl Vm {
         let mut be: *mut u32 = std::ptr::null_mut();
 
         // Points `fb` and `be` at the profile of `proto`. Redone whenever the running
-        // function changes, and after anything that may have reset the counters through a
-        // reference of its own (a call that returned in place, OSR), so the pointers are
-        // never used across such an access.
+        // function changes (and only then). The pointers stay valid across calls, compiles
+        // and deopts: the profile vectors are allocated once (`Vm::new`) and never resized,
+        // and everything else writes them through raw pointers too
+        // (`FuncProfile::reset_backedges`) or only reads them, so no `&mut` to the buffers
+        // is made while they are in use.
         macro_rules! load_profile {
             () => {
                 if PROFILE {
-                    let p = &mut self.profiles[proto.id as usize];
+                    // SAFETY: see `Vm::profile_unchecked`; `proto` is a prototype of the
+                    // program.
+                    let p = unsafe { self.profile_unchecked(proto.id) };
                     fb = p.feedback.as_mut_ptr();
                     be = p.backedges.as_mut_ptr();
                 }
@@ -84,11 +88,16 @@ impl Vm {
                 base = f.base;
                 // SAFETY: as at entry.
                 regs = unsafe { stack.add(base) };
+                let same = std::ptr::eq(f.proto, proto);
                 // SAFETY: as at entry.
                 proto = unsafe { &*f.proto };
                 code = proto.code.as_ptr();
                 pc = f.pc;
-                load_profile!();
+                // Same function as before (a recursive call returned): `fb` and `be` already
+                // point at its profile.
+                if !same {
+                    load_profile!();
+                }
             }};
         }
         macro_rules! save_pc {
@@ -379,7 +388,9 @@ impl Vm {
         macro_rules! after_call {
             ($res:expr) => {
                 match $res {
-                    Ok(Invoked::Done) => load_profile!(),
+                    // Returned in place: the same function runs on, `fb` and `be` still
+                    // point at its profile.
+                    Ok(Invoked::Done) => {}
                     Ok(Invoked::Pushed) => reload!(),
                     Err(Raised) => return Err(self.unwind(entry)),
                 }
@@ -612,7 +623,8 @@ impl Vm {
                             save_pc!();
                             // SAFETY: `regs` is the running frame (the top frame).
                             let exit = unsafe { self.try_osr(regs, proto, target) };
-                            // Compiling or deoptimizing may have reset the counters.
+                            // Not needed for validity (see `load_profile!`), but this cold
+                            // reload measurably helps LLVM's register allocation of the loop.
                             load_profile!();
                             match exit {
                                 OsrExit::NotEntered => {}
@@ -783,24 +795,45 @@ impl Vm {
                                 // inline: no code, and this call does not make the function
                                 // hot (or nothing can compile): count it and go on.
                                 let id = callee.id as usize;
-                                let t = &self.tiers[id];
-                                let prof = &mut self.profiles[id];
-                                let calls = prof.calls.saturating_add(1);
-                                if t.entry.is_none()
-                                    && (!tiering || (calls < self.config.threshold && !t.recompile))
-                                {
-                                    prof.calls = calls;
-                                } else if let Some(jit) = self.entry_for_hot_call(callee) {
-                                    let res = self.call_compiled(new_base - 1, callee, jit);
-                                    after_call!(res);
-                                    continue;
+                                debug_assert!(id < self.tiers.len() && id < self.profiles.len());
+                                // SAFETY: `callee` is a prototype of the program, and
+                                // `tiers` and (in the profiling configs) `profiles` have one
+                                // entry per prototype, indexed by id (see
+                                // `Vm::profile_unchecked`).
+                                let (t, prof) = unsafe {
+                                    (
+                                        self.tiers.get_unchecked(id),
+                                        self.profiles.get_unchecked_mut(id),
+                                    )
+                                };
+                                // Without tiering only cached code (none, in practice) can
+                                // divert the call: test that first, so `interp-prof` skips
+                                // the threshold checks.
+                                let quiet = if tiering {
+                                    t.entry.is_none()
+                                        && !t.recompile
+                                        && prof.calls.saturating_add(1) < self.config.threshold
+                                } else {
+                                    t.entry.is_none()
+                                };
+                                if quiet {
+                                    prof.calls = prof.calls.saturating_add(1);
+                                    // The callee's profile, for the frame about to be pushed
+                                    // (what `load_profile!` does once `proto` is the callee).
+                                    fb = prof.feedback.as_mut_ptr();
+                                    be = prof.backedges.as_mut_ptr();
+                                } else {
+                                    if let Some(jit) = self.entry_for_hot_call(callee) {
+                                        let res = self.call_compiled(new_base - 1, callee, jit);
+                                        after_call!(res);
+                                        continue;
+                                    }
+                                    // SAFETY: as above.
+                                    let prof = unsafe { self.profile_unchecked(callee.id) };
+                                    fb = prof.feedback.as_mut_ptr();
+                                    be = prof.backedges.as_mut_ptr();
                                 }
                                 self.stats.interpreted_calls += 1;
-                                // The callee's profile, for the frame about to be pushed
-                                // (what `load_profile!` does once `proto` is the callee).
-                                let prof = &mut self.profiles[id];
-                                fb = prof.feedback.as_mut_ptr();
-                                be = prof.backedges.as_mut_ptr();
                             }
                             self.ctx.depth += 1;
                             self.frames.push(super::Frame {
@@ -910,6 +943,20 @@ impl Vm {
 }
 
 impl Vm {
+    /// The profile of prototype `id`, without the bounds check of `profiles[id]` (the
+    /// profiling loop looks it up on every call and return).
+    ///
+    /// # Safety
+    /// `id` must be the id of a prototype of the running program, and the config must
+    /// profile: `Vm::new` then creates one profile per prototype, in id order, and the list
+    /// never shrinks.
+    #[inline(always)]
+    unsafe fn profile_unchecked(&mut self, id: u32) -> &mut crate::profile::FuncProfile {
+        debug_assert!((id as usize) < self.profiles.len());
+        // SAFETY: the caller guarantees `id < profiles.len()`.
+        unsafe { self.profiles.get_unchecked_mut(id as usize) }
+    }
+
     /// `compiled_entry_for_call` out of line, for the calls of the profiling loop's fast
     /// path that may find or make compiled code.
     #[cold]

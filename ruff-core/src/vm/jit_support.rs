@@ -420,7 +420,7 @@ impl Vm {
             }
         }
         if let Some(p) = self.profiles.get_mut(id) {
-            p.backedges.iter_mut().for_each(|b| *b = 0);
+            p.reset_backedges();
         }
     }
 }

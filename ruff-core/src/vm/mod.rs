@@ -134,6 +134,16 @@ impl Vm {
             *g = Value::Builtin(i as u8);
         }
         let n = program.protos.len();
+        // The profiling loop indexes `profiles` and `tiers` by prototype id without a bounds
+        // check (`Vm::profile_unchecked`): ids must be the prototypes' positions.
+        assert!(
+            program
+                .protos
+                .iter()
+                .enumerate()
+                .all(|(i, p)| p.id as usize == i),
+            "prototype ids are their indices"
+        );
         let profiles = if config.preset.profiles() {
             program
                 .protos

@@ -230,7 +230,7 @@ impl Vm {
                 }
             }
             // Loops of the function may be entered by OSR again once it is recompiled.
-            prof.backedges.iter_mut().for_each(|b| *b = 0);
+            prof.reset_backedges();
         }
         if t.no_spec.len() == before {
             // Nothing new to stop speculating on: stay interpreted rather than loop.
