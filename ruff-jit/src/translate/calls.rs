@@ -200,28 +200,7 @@ impl Emitter<'_, '_> {
 
         // Release the closure reference in R[base] (inline unless it is the last one),
         // then move the result in.
-        let strong = self.b.ins().load(types::I64, flags(), clo, 0);
-        let last = self.b.ins().icmp_imm_s(IntCC::Equal, strong, 1);
-        let drop_blk = self.b.create_block();
-        let dec_blk = self.b.create_block();
-        let moved = self.b.create_block();
-        self.b.ins().brif(last, drop_blk, &[], dec_blk, &[]);
-        self.b.switch_to_block(drop_blk);
-        self.b.seal_block(drop_blk);
-        let addr = self.slot_addr(base);
-        self.call_helper(
-            runtime::rt_clear_slot as *const () as usize,
-            SigKind::P1Void,
-            &[addr],
-        );
-        self.b.ins().jump(moved, &[]);
-        self.b.switch_to_block(dec_blk);
-        self.b.seal_block(dec_blk);
-        let fewer = self.b.ins().iadd_imm_s(strong, -1);
-        self.b.ins().store(flags(), fewer, clo, 0);
-        self.b.ins().jump(moved, &[]);
-        self.b.switch_to_block(moved);
-        self.b.seal_block(moved);
+        self.release_slot_ref(base, clo);
         let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
         let hi = self
             .b

@@ -382,6 +382,36 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.ins().band_imm_s(bits, 1)
     }
 
+    /// Releases the reference `r`'s slot holds to the heap object at `rc`: an inline
+    /// decrement, unless it is the last reference (then the helper drops the object and the
+    /// slot becomes Null). On the inline path the slot keeps its bits: the caller overwrites
+    /// them.
+    pub fn release_slot_ref(&mut self, r: Reg, rc: Value) {
+        let strong = self.b.ins().load(types::I64, flags(), rc, 0);
+        let last = self.b.ins().icmp_imm_s(IntCC::Equal, strong, 1);
+        let free = self.b.create_block();
+        let dec = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(last, free, &[], dec, &[]);
+        self.b.switch_to_block(free);
+        self.b.seal_block(free);
+        self.b.set_cold_block(free);
+        let addr = self.slot_addr(r);
+        self.call_helper(
+            runtime::rt_clear_slot as *const () as usize,
+            SigKind::P1Void,
+            &[addr],
+        );
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(dec);
+        self.b.seal_block(dec);
+        let fewer = self.b.ins().iadd_imm_s(strong, -1);
+        self.b.ins().store(flags(), fewer, rc, 0);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
     /// Releases a heap value in `r`'s slot (it becomes Null) so scalars can be stored there.
     pub fn clear_if_heap(&mut self, r: Reg) {
         let t = self.load_tag(r);

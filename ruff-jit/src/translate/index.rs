@@ -404,26 +404,8 @@ impl Emitter<'_, '_> {
             self.b.ins().jump(done, &[]);
         } else {
             self.b.ins().store(flags(), null, self.regs, slot(base));
-            // Drop the argument's reference: inline unless it is the last one.
-            let strong = self.b.ins().load(types::I64, flags(), rc, 0);
-            let last = self.b.ins().icmp_imm_s(IntCC::Equal, strong, 1);
-            let free = self.b.create_block();
-            let dec = self.b.create_block();
-            self.b.ins().brif(last, free, &[], dec, &[]);
-            self.b.switch_to_block(free);
-            self.b.seal_block(free);
-            self.b.set_cold_block(free);
-            let addr = self.slot_addr(arr);
-            self.call_helper(
-                runtime::rt_clear_slot as *const () as usize,
-                SigKind::P1Void,
-                &[addr],
-            );
-            self.b.ins().jump(done, &[]);
-            self.b.switch_to_block(dec);
-            self.b.seal_block(dec);
-            let fewer = self.b.ins().iadd_imm_s(strong, -1);
-            self.b.ins().store(flags(), fewer, rc, 0);
+            // Drop the argument's reference (the slot ends Null either way).
+            self.release_slot_ref(arr, rc);
             self.b.ins().store(flags(), null, self.regs, slot(arr));
             self.b.ins().jump(done, &[]);
         }
