@@ -25,12 +25,11 @@ use crate::runtime::layout::{
 use crate::runtime::{self};
 
 /// What a `GetGlobal` that speculated on its callee tells the `Call` at `call_pc`: `R[base]`
-/// holds the closure `clo`, whose prototype has id `id` (and the call's arity).
+/// holds a closure whose prototype has id `id` (and the call's arity).
 #[derive(Clone, Copy)]
 pub struct KnownCallee {
     pub call_pc: u32,
     pub base: Reg,
-    pub clo: cranelift_codegen::ir::Value,
     pub id: u32,
 }
 
@@ -68,7 +67,7 @@ impl Emitter<'_, '_> {
             let proto = self.b.ins().load(types::I64, flags(), clo, CLOSURE_PROTO);
             let id64 = self.b.ins().uload32(flags(), proto, PROTO_ID);
             let id = self.b.ins().ireduce(types::I32, id64);
-            self.finish_direct_call(pc, base, argc, true, clo, entry, id, slow, done);
+            self.finish_direct_call(pc, base, argc, true, entry, id, slow, done);
             return;
         }
         if let Some(k) = self
@@ -83,7 +82,7 @@ impl Emitter<'_, '_> {
             );
             let entry = self.b.ins().load(types::I64, flags(), at, 0);
             let id = self.iconst(types::I32, k.id as i64);
-            self.finish_direct_call(pc, base, argc, false, k.clo, entry, id, slow, done);
+            self.finish_direct_call(pc, base, argc, false, entry, id, slow, done);
             return;
         }
 
@@ -128,11 +127,12 @@ impl Emitter<'_, '_> {
                 (self.b.ins().load(types::I64, flags(), at, 0), id)
             }
         };
-        self.finish_direct_call(pc, base, argc, false, clo, entry, id, slow, done);
+        self.finish_direct_call(pc, base, argc, false, entry, id, slow, done);
     }
 
-    /// The rest of a direct call once the callee closure `clo` and its code `entry` (0 if
-    /// none) and prototype `id` are known: `slow` is the general path, `done` the join.
+    /// The rest of a direct call once the callee closure is in `R[base]` and its code
+    /// `entry` (0 if none) and prototype `id` are known: `slow` is the general path, `done`
+    /// the join.
     #[allow(clippy::too_many_arguments)]
     fn finish_direct_call(
         &mut self,
@@ -140,13 +140,11 @@ impl Emitter<'_, '_> {
         base: Reg,
         argc: u8,
         method: bool,
-        clo: cranelift_codegen::ir::Value,
         entry: cranelift_codegen::ir::Value,
         id: cranelift_codegen::ir::Value,
         slow: cranelift_codegen::ir::Block,
         done: cranelift_codegen::ir::Block,
     ) {
-        let table = self.iconst(types::I64, self.opts.call_table as i64);
         // ... whose prototype is compiled ...
         let compiled = self.b.ins().icmp_imm_s(IntCC::NotEqual, entry, 0);
         self.next_check(compiled, slow);
@@ -163,7 +161,10 @@ impl Emitter<'_, '_> {
         let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
         let how = self.iconst(types::I32, DIRECT_ENTRY as i64);
         let status = self.call_entry(entry, &[self.ctx, callee_regs, how]);
-        self.b.ins().store(flags(), depth, self.ctx, CTX_DEPTH);
+        // Values needed after the call are reloaded or recomputed rather than kept: each
+        // one kept alive across the call costs a callee-saved register, saved and restored
+        // by every call of this function (leaves included).
+        self.adjust_depth(-1);
 
         // Anything but `STATUS_RETURN` (0) leaves the hot path: a deopt is finished in the
         // interpreter (then the result is in `ctx.ret` as after a return), an error fails.
@@ -183,7 +184,9 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(deopt);
         self.b.seal_block(deopt);
         // The interpreter finishes the callee's frame, which the depth still counts.
-        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
+        self.adjust_depth(1);
+        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let table = self.iconst(types::I64, self.opts.call_table as i64);
         let resumed = self
             .call_helper(
                 runtime::rt_callee_deopt as *const () as usize,
@@ -191,7 +194,7 @@ impl Emitter<'_, '_> {
                 &[self.ctx, callee_regs, table, id, entry],
             )
             .expect("returns");
-        self.b.ins().store(flags(), depth, self.ctx, CTX_DEPTH);
+        self.adjust_depth(-1);
         self.b
             .ins()
             .brif(resumed, returned, &[], err, &[BlockArg::Value(pcv)]);
@@ -200,6 +203,11 @@ impl Emitter<'_, '_> {
 
         // Release the closure reference in R[base] (inline unless it is the last one),
         // then move the result in.
+        // R[base] still holds the closure (a callee never writes its `R[-1]`).
+        let clo = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
         self.release_slot_ref(base, clo);
         let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
         let hi = self
@@ -267,7 +275,6 @@ impl Emitter<'_, '_> {
         self.known_callee = Some(KnownCallee {
             call_pc,
             base: dst,
-            clo,
             id,
         });
         true
@@ -319,6 +326,13 @@ impl Emitter<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    /// Adds `by` to `ctx.depth`.
+    fn adjust_depth(&mut self, by: i64) {
+        let d = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
+        let d = self.b.ins().iadd_imm_s(d, by);
+        self.b.ins().store(flags(), d, self.ctx, CTX_DEPTH);
     }
 
     /// Continues in a new block if `ok`, else goes to `fail` (whose predecessors are only
