@@ -344,8 +344,38 @@ impl Emitter<'_, '_> {
         self.b.seal_block(next);
     }
 
+    /// A call of the builtin `id`, which the `GetGlobal` that filled `R[base]` checked:
+    /// `push`/`append` inline (`clears`: see `Action::CallBuiltin`), others through the VM.
+    pub fn emit_call_builtin(
+        &mut self,
+        pc: u32,
+        base: Reg,
+        argc: u8,
+        id: u8,
+        clears: bool,
+        st: &State,
+    ) {
+        let mut s = st.clone();
+        let last = base as usize + argc as usize;
+        self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
+        use ruff_core::builtins::id::{APPEND, PUSH};
+        if argc == 2 && matches!(id, PUSH | APPEND) && self.emit_push(pc, base, true, clears) {
+            return;
+        }
+        assert!(!clears, "only an inlined push clears its registers");
+        let pcv = self.iconst(types::I32, pc as i64);
+        let ok = self
+            .call_helper(
+                runtime::rt_call as *const () as usize,
+                SigKind::P3R32,
+                &[self.ctx, self.regs, pcv],
+            )
+            .expect("returns");
+        self.check_ok(ok, pc);
+    }
+
     fn call_through_vm(&mut self, pc: u32, base: Reg, argc: u8, method: bool) {
-        if !method && argc == 2 && self.emit_push(pc, base) {
+        if !method && argc == 2 && self.emit_push(pc, base, false, false) {
             return;
         }
         let pcv = self.iconst(types::I32, pc as i64);

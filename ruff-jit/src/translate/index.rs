@@ -19,7 +19,7 @@ use ruff_core::bytecode::{Instr, Reg};
 use ruff_core::profile::{seen_lhs, seen_rhs, Seen};
 use ruff_core::value::tag;
 
-use super::cfg::{kills, reads, successors};
+use super::cfg::{kills, reads};
 use super::emit::{flags, slot, Emitter, SigKind, Why};
 use super::plan::{Action, Plan, Planner};
 use super::state::{Kind, RegState, State, Ty};
@@ -326,32 +326,39 @@ impl Emitter<'_, '_> {
     /// call's result is never read, the array reference is dropped instead of being stored
     /// in `R[base]`, so the next write of `R[base]` has nothing to release. Every other case
     /// goes through `rt_call_push`, which falls back to the VM's general call.
-    pub(super) fn emit_push(&mut self, pc: u32, base: Reg) -> bool {
+    ///
+    /// `known`: the callee register certainly holds `push` or `append` (checked by the
+    /// `GetGlobal` that filled it), so it is not checked again. `clears`: the result is
+    /// unused and the slow path also leaves `R[base..=base+2]` Null, as the fast path does,
+    /// so the registers are known to hold no heap value afterwards (`Action::CallBuiltin`).
+    pub(super) fn emit_push(&mut self, pc: u32, base: Reg, known: bool, clears: bool) -> bool {
         let Some(l) = array_layout() else {
             return false;
         };
         if !self.planner.spec {
             return false;
         }
-        let result_used = self.live_after(pc, base);
+        let result_used = self.planner.live_after(pc, base);
         let slow = self.b.create_block();
         let done = self.b.create_block();
-        let t = self.load_tag(base);
-        let not_builtin = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::NotEqual, t, tag::BUILTIN as i64);
-        self.fail_if(not_builtin, slow);
-        let id = self
-            .b
-            .ins()
-            .load(types::I8, flags(), self.regs, slot(base) + PAYLOAD);
-        // The two ids are consecutive: one subtraction and one unsigned compare.
-        use ruff_core::builtins::id::{APPEND, PUSH};
-        const _: () = assert!(APPEND == PUSH + 1);
-        let rel = self.b.ins().iadd_imm_s(id, -(PUSH as i64));
-        let neither = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, rel, 1);
-        self.fail_if(neither, slow);
+        if !known {
+            let t = self.load_tag(base);
+            let not_builtin = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::NotEqual, t, tag::BUILTIN as i64);
+            self.fail_if(not_builtin, slow);
+            let id = self
+                .b
+                .ins()
+                .load(types::I8, flags(), self.regs, slot(base) + PAYLOAD);
+            // The two ids are consecutive: one subtraction and one unsigned compare.
+            use ruff_core::builtins::id::{APPEND, PUSH};
+            const _: () = assert!(APPEND == PUSH + 1);
+            let rel = self.b.ins().iadd_imm_s(id, -(PUSH as i64));
+            let neither = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, rel, 1);
+            self.fail_if(neither, slow);
+        }
         let arr = base + 1;
         let val = base + 2;
         let t = self.load_tag(arr);
@@ -423,37 +430,21 @@ impl Emitter<'_, '_> {
             )
             .expect("returns");
         self.check_ok(ok, pc);
+        if clears {
+            debug_assert!(!result_used);
+            for r in base..=base + 2 {
+                let addr = self.slot_addr(r);
+                self.call_helper(
+                    runtime::rt_clear_slot as *const () as usize,
+                    SigKind::P1Void,
+                    &[addr],
+                );
+            }
+        }
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
         true
-    }
-
-    /// May register `r` be read after the instruction at `pc` before being overwritten?
-    /// (Conservative, like the block liveness it ends in.)
-    fn live_after(&self, pc: u32, r: Reg) -> bool {
-        let proto = self.planner.proto;
-        let Some(block) = self.cfg.blocks.iter().find(|b| b.start <= pc && pc < b.end) else {
-            return true;
-        };
-        for q in pc + 1..block.end {
-            let instr = &proto.code[q as usize];
-            if reads(proto, instr).contains(&r) {
-                return true;
-            }
-            if kills(instr).contains(&r) {
-                return false;
-            }
-        }
-        let last = block.end - 1;
-        let (fall, target) = successors(&proto.code[last as usize], last);
-        [fall, target]
-            .into_iter()
-            .flatten()
-            .any(|s| match self.cfg.block_at.get(s as usize) {
-                Some(&b) if b != usize::MAX => self.cfg.live_in[b][r as usize],
-                _ => true,
-            })
     }
 }
 

@@ -17,7 +17,7 @@ use ruff_core::builtins::id;
 use ruff_core::bytecode::{Instr, Reg};
 use ruff_core::value::{tag, Value};
 
-use super::cfg::{kills, reads};
+use super::cfg::{kills, reads, successors};
 use super::emit::{flags, slot, Emitter, Why};
 use super::plan::Planner;
 use super::state::{State, Ty};
@@ -76,12 +76,49 @@ impl Planner<'_> {
         Some((b, arg, res))
     }
 
+    /// True if the `Call` at `pc` of builtin `id` is a `push`/`append` whose result is
+    /// never read and whose array access compiled code inlines (see `emit_push`).
+    pub fn push_clears(&self, pc: u32, base: Reg, argc: u8, id: u8) -> bool {
+        argc == 2
+            && matches!(id, id::PUSH | id::APPEND)
+            && crate::runtime::layout::array_layout().is_some()
+            && !self.live_after(pc, base)
+    }
+
+    /// May register `r` be read after the instruction at `pc` before being overwritten?
+    /// (Conservative, like the block liveness it ends in.)
+    pub fn live_after(&self, pc: u32, r: Reg) -> bool {
+        let proto = self.proto;
+        let cfg = self.cfg;
+        let Some(block) = cfg.blocks.iter().find(|b| b.start <= pc && pc < b.end) else {
+            return true;
+        };
+        for q in pc + 1..block.end {
+            let instr = &proto.code[q as usize];
+            if reads(proto, instr).contains(&r) {
+                return true;
+            }
+            if kills(instr).contains(&r) {
+                return false;
+            }
+        }
+        let last = block.end - 1;
+        let (fall, target) = successors(&proto.code[last as usize], last);
+        [fall, target]
+            .into_iter()
+            .flatten()
+            .any(|s| match cfg.block_at.get(s as usize) {
+                Some(&b) if b != usize::MAX => cfg.live_in[b][r as usize],
+                _ => true,
+            })
+    }
+
     /// The pc of the `Call` whose callee register is `dst` and which uses it before
     /// anything else reads or writes it, with no block boundary in between.
     pub fn call_using(&self, pc: u32, dst: Reg) -> Option<u32> {
         let after = pc as usize + 1;
         let rest = self.proto.code.get(after..)?.iter();
-        for (q, (instr, &starts)) in rest.zip(&self.block_at[after..]).enumerate() {
+        for (q, (instr, &starts)) in rest.zip(&self.cfg.block_at[after..]).enumerate() {
             if starts != usize::MAX {
                 return None;
             }

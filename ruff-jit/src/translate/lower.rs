@@ -90,6 +90,12 @@ impl Emitter<'_, '_> {
                     }
                 }
             }
+            Action::CallBuiltin {
+                base,
+                argc,
+                id,
+                clears,
+            } => self.emit_call_builtin(pc, *base, *argc, *id, *clears, &guarded),
             Action::Call { base, argc, method } => {
                 self.emit_call(pc, *base, *argc, *method, &guarded);
             }

@@ -183,7 +183,7 @@ pub fn translate(
         no_spec,
         // SAFETY: `globals_cell` is the tier's cache word, alive while the tier is.
         globals: unsafe { *(opts.globals_cell as *const usize) },
-        block_at: &cfg.block_at,
+        cfg: &cfg,
     };
     let hoisted = hoist::hoisted_types(&planner, &cfg, opts.spec && opts.hoist);
     let entry = entry_state(proto, &cfg);

@@ -138,6 +138,15 @@ pub enum Action {
         g: u32,
         id: u8,
     },
+    /// A `Call` whose callee register certainly holds builtin `id` (a speculated
+    /// `GetGlobal`, intrinsics.rs): no closure call path. `clears`: `push`/`append` whose
+    /// result is unused; both of its paths leave `R[base..=base+2]` Null.
+    CallBuiltin {
+        base: Reg,
+        argc: u8,
+        id: u8,
+        clears: bool,
+    },
     /// A call of builtin `id` on the unboxed argument `R[base + 1]` (intrinsics.rs).
     Intrinsic {
         id: u8,
@@ -184,8 +193,8 @@ pub struct Planner<'a> {
     pub no_spec: &'a [u32],
     /// Address of the VM's global slot 0 at compile time (0: unknown).
     pub globals: usize,
-    /// `Cfg::block_at`: the block index at each block-start pc, `usize::MAX` elsewhere.
-    pub block_at: &'a [usize],
+    /// The function's basic blocks and liveness.
+    pub cfg: &'a super::cfg::Cfg,
 }
 
 impl Planner<'_> {
@@ -400,6 +409,16 @@ impl Planner<'_> {
             Call { base, argc } if self.intrinsic(pc, st, base, argc).is_some() => {
                 let (id, arg, res) = self.intrinsic(pc, st, base, argc).expect("checked");
                 simple(Action::Intrinsic { id, base, arg, res })
+            }
+            Call { base, argc } if self.builtin_callee(pc, base).is_some() => {
+                let id = self.builtin_callee(pc, base).expect("checked");
+                let clears = self.push_clears(pc, base, argc, id);
+                simple(Action::CallBuiltin {
+                    base,
+                    argc,
+                    id,
+                    clears,
+                })
             }
             Call { base, argc } => simple(Action::Call {
                 base,

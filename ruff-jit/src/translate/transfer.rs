@@ -42,6 +42,19 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             }
             (s, None)
         }
+        Action::CallBuiltin {
+            base, argc, clears, ..
+        } => {
+            for x in s.iter_mut().skip(*base as usize) {
+                *x = RegState::BOXED;
+            }
+            if *clears {
+                for r in *base..=*base + *argc as Reg {
+                    s[r as usize].scalar = true;
+                }
+            }
+            (s, None)
+        }
         Action::Call { base, .. } => {
             for x in s.iter_mut().skip(*base as usize) {
                 *x = RegState::BOXED;
