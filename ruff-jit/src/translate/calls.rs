@@ -363,15 +363,7 @@ impl Emitter<'_, '_> {
             return;
         }
         assert!(!clears, "only an inlined push clears its registers");
-        let pcv = self.iconst(types::I32, pc as i64);
-        let ok = self
-            .call_helper(
-                runtime::rt_call as *const () as usize,
-                SigKind::P3R32,
-                &[self.ctx, self.regs, pcv],
-            )
-            .expect("returns");
-        self.check_ok(ok, pc);
+        self.call_frame_helper(runtime::rt_call as *const () as usize, pc);
     }
 
     fn call_through_vm(&mut self, pc: u32, base: Reg, argc: u8, method: bool) {
@@ -392,13 +384,6 @@ impl Emitter<'_, '_> {
             self.check_ok(ok, pc);
             return;
         }
-        let ok = self
-            .call_helper(
-                runtime::rt_call as *const () as usize,
-                SigKind::P3R32,
-                &[self.ctx, self.regs, pcv],
-            )
-            .expect("returns");
-        self.check_ok(ok, pc);
+        self.call_frame_helper(runtime::rt_call as *const () as usize, pc);
     }
 }

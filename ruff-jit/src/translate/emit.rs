@@ -396,12 +396,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.switch_to_block(free);
         self.b.seal_block(free);
         self.b.set_cold_block(free);
-        let addr = self.slot_addr(r);
-        self.call_helper(
-            runtime::rt_clear_slot as *const () as usize,
-            SigKind::P1Void,
-            &[addr],
-        );
+        self.call_clear_slot(r);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(dec);
         self.b.seal_block(dec);
@@ -410,6 +405,26 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+    }
+
+    /// Drops whatever `r`'s slot holds (it becomes Null), through the helper.
+    pub fn call_clear_slot(&mut self, r: Reg) {
+        let addr = self.slot_addr(r);
+        self.call_helper(
+            runtime::rt_clear_slot as *const () as usize,
+            SigKind::P1Void,
+            &[addr],
+        );
+    }
+
+    /// Calls `helper(ctx, regs, pc)` (the frame helpers' shape: 1 = ok, 0 = error pending)
+    /// and leaves for the error exit on failure.
+    pub fn call_frame_helper(&mut self, helper: usize, pc: u32) {
+        let pcv = self.iconst(types::I32, pc as i64);
+        let ok = self
+            .call_helper(helper, SigKind::P3R32, &[self.ctx, self.regs, pcv])
+            .expect("returns status");
+        self.check_ok(ok, pc);
     }
 
     /// Releases a heap value in `r`'s slot (it becomes Null) so scalars can be stored there.
@@ -422,12 +437,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.switch_to_block(clear);
         self.b.seal_block(clear);
         self.b.set_cold_block(clear);
-        let addr = self.slot_addr(r);
-        self.call_helper(
-            runtime::rt_clear_slot as *const () as usize,
-            SigKind::P1Void,
-            &[addr],
-        );
+        self.call_clear_slot(r);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);

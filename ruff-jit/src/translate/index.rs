@@ -433,12 +433,7 @@ impl Emitter<'_, '_> {
         if clears {
             debug_assert!(!result_used);
             for r in base..=base + 2 {
-                let addr = self.slot_addr(r);
-                self.call_helper(
-                    runtime::rt_clear_slot as *const () as usize,
-                    SigKind::P1Void,
-                    &[addr],
-                );
+                self.call_clear_slot(r);
             }
         }
         self.b.ins().jump(done, &[]);

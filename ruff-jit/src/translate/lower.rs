@@ -63,10 +63,7 @@ impl Emitter<'_, '_> {
                     }
                     _ => runtime::rt_generic as *const () as usize,
                 };
-                let ok = self
-                    .call_helper(helper, SigKind::P3R32, &[self.ctx, self.regs, pcv])
-                    .expect("returns status");
-                self.check_ok(ok, pc);
+                self.call_frame_helper(helper, pc);
                 // Post guards run after the instruction: resume after it on failure.
                 let mut after = fall.clone();
                 for &(r, _) in post {
@@ -337,15 +334,7 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
         self.b.set_cold_block(slow);
-        let pcv = self.iconst(types::I32, pc as i64);
-        let ok = self
-            .call_helper(
-                runtime::rt_generic as *const () as usize,
-                SigKind::P3R32,
-                &[self.ctx, self.regs, pcv],
-            )
-            .expect("returns");
-        self.check_ok(ok, pc);
+        self.call_frame_helper(runtime::rt_generic as *const () as usize, pc);
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(fast);
         self.b.seal_block(fast);
