@@ -335,6 +335,21 @@ impl Emitter<'_, '_> {
         self.b.ins().store(flags(), d, self.ctx, CTX_DEPTH);
     }
 
+    /// The two-argument `Call` at `pc` through `rt_call_push` (a `push` done there, anything
+    /// else by the VM's general call).
+    pub fn call_push_helper(&mut self, pc: u32, base: Reg) {
+        let pcv = self.iconst(types::I32, pc as i64);
+        let b = self.iconst(types::I64, base as i64);
+        let ok = self
+            .call_helper(
+                runtime::rt_call_push as *const () as usize,
+                SigKind::P4R32,
+                &[self.ctx, self.regs, pcv, b],
+            )
+            .expect("returns");
+        self.check_ok(ok, pc);
+    }
+
     /// Continues in a new block if `ok`, else goes to `fail` (whose predecessors are only
     /// known at the end, so it is sealed by the caller).
     fn next_check(&mut self, ok: cranelift_codegen::ir::Value, fail: cranelift_codegen::ir::Block) {
@@ -370,18 +385,9 @@ impl Emitter<'_, '_> {
         if !method && argc == 2 && self.emit_push(pc, base, false, false) {
             return;
         }
-        let pcv = self.iconst(types::I32, pc as i64);
         if !method && argc == 2 {
             // Possibly `push(array, v)`: the helper does it without the general call path.
-            let b = self.iconst(types::I64, base as i64);
-            let ok = self
-                .call_helper(
-                    runtime::rt_call_push as *const () as usize,
-                    SigKind::P4R32,
-                    &[self.ctx, self.regs, pcv, b],
-                )
-                .expect("returns");
-            self.check_ok(ok, pc);
+            self.call_push_helper(pc, base);
             return;
         }
         self.call_frame_helper(runtime::rt_call as *const () as usize, pc);

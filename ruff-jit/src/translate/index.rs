@@ -250,17 +250,7 @@ impl Emitter<'_, '_> {
         write: bool,
         slow: Block,
     ) -> Value {
-        let t = self.load_tag(obj);
-        let not_array = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::NotEqual, t, tag::ARRAY as i64);
-        self.fail_if(not_array, slow);
-        let rc = self
-            .b
-            .ins()
-            .load(types::I64, flags(), self.regs, slot(obj) + PAYLOAD);
-        self.check_borrow(l, rc, write, slow);
+        let rc = self.unborrowed_array(l, obj, write, slow);
         let len = self.b.ins().load(types::I64, flags(), rc, l.len);
         let i = self.get(idx, Ty::Int);
         let out = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, len);
@@ -271,6 +261,23 @@ impl Emitter<'_, '_> {
             .ins()
             .ishl_imm_s(i, VALUE_SIZE.trailing_zeros() as i64);
         self.b.ins().iadd(data, off)
+    }
+
+    /// The `Rc` pointer of the Array in register `r`, branching to `slow` unless `r` holds an
+    /// Array that may be read (`write`: written) now.
+    fn unborrowed_array(&mut self, l: &ArrayLayout, r: Reg, write: bool, slow: Block) -> Value {
+        let t = self.load_tag(r);
+        let not_array = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, t, tag::ARRAY as i64);
+        self.fail_if(not_array, slow);
+        let rc = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.regs, slot(r) + PAYLOAD);
+        self.check_borrow(l, rc, write, slow);
+        rc
     }
 
     /// Branches to `slow` unless the array at `rc` may be accessed (see `element_addr`).
@@ -361,17 +368,7 @@ impl Emitter<'_, '_> {
         }
         let arr = base + 1;
         let val = base + 2;
-        let t = self.load_tag(arr);
-        let not_array = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::NotEqual, t, tag::ARRAY as i64);
-        self.fail_if(not_array, slow);
-        let rc = self
-            .b
-            .ins()
-            .load(types::I64, flags(), self.regs, slot(arr) + PAYLOAD);
-        self.check_borrow(&l, rc, true, slow);
+        let rc = self.unborrowed_array(&l, arr, true, slow);
         let len = self.b.ins().load(types::I64, flags(), rc, l.len);
         let cap = self.b.ins().load(types::I64, flags(), rc, l.cap);
         // A full Vec grows in the helper (Vec::push reallocates).
@@ -420,16 +417,7 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
         self.b.set_cold_block(slow);
-        let pcv = self.iconst(types::I32, pc as i64);
-        let b = self.iconst(types::I64, base as i64);
-        let ok = self
-            .call_helper(
-                runtime::rt_call_push as *const () as usize,
-                SigKind::P4R32,
-                &[self.ctx, self.regs, pcv, b],
-            )
-            .expect("returns");
-        self.check_ok(ok, pc);
+        self.call_push_helper(pc, base);
         if clears {
             debug_assert!(!result_used);
             for r in base..=base + 2 {
