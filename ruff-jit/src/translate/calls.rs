@@ -295,15 +295,7 @@ impl Emitter<'_, '_> {
     /// `GetGlobal` whose global holds, at compile time, a closure of arity `argc`. Only a
     /// hint: the call checks the prototype before relying on it.
     fn expected_callee(&self, pc: u32, base: Reg, argc: u8) -> Option<(usize, u32)> {
-        use ruff_core::bytecode::Instr;
-        let code = &self.planner.proto.code;
-        let writer = (0..pc as usize)
-            .rev()
-            .take(32)
-            .find(|&q| super::cfg::kills(&code[q]).contains(&base))?;
-        let Instr::GetGlobal { g, .. } = code[writer] else {
-            return None;
-        };
+        let (_, g) = self.planner.global_feeding(pc, base)?;
         self.global_closure(g, argc)
     }
 

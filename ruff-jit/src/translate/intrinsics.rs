@@ -45,26 +45,30 @@ impl Planner<'_> {
     /// The builtin a `Call` with callee register `base` certainly calls if it runs: the
     /// register was filled by a `GetGlobal` of this block planned as `GetBuiltin`.
     pub fn builtin_callee(&self, pc: u32, base: Reg) -> Option<u8> {
+        let (q, g) = self.global_feeding(pc, base)?;
+        if self.call_using(q, base) != Some(pc) {
+            return None;
+        }
+        self.builtin_at(q, base, g)
+    }
+
+    /// The `GetGlobal` (its pc and global) that last wrote `r` before `pc`, if the last
+    /// instruction writing `r` is one (looking back at most 32 instructions).
+    pub fn global_feeding(&self, pc: u32, r: Reg) -> Option<(u32, u32)> {
         let code = &self.proto.code;
         let q = (0..pc as usize)
             .rev()
-            .find(|&q| kills(&code[q]).contains(&base))?;
-        let Instr::GetGlobal { dst, g } = code[q] else {
-            return None;
-        };
-        if self.call_using(q as u32, dst) != Some(pc) {
-            return None;
+            .take(32)
+            .find(|&q| kills(&code[q]).contains(&r))?;
+        match code[q] {
+            Instr::GetGlobal { g, .. } => Some((q as u32, g)),
+            _ => None,
         }
-        self.builtin_at(q as u32, dst, g)
     }
 
-    /// `(builtin, argument type, result type)` when the `Call` at `pc` is inlined.
-    pub fn intrinsic(&self, pc: u32, st: &State, base: Reg, argc: u8) -> Option<(u8, Ty, Ty)> {
-        if argc != 1 || !self.may_speculate(pc) {
-            return None;
-        }
-        let b = self.builtin_callee(pc, base)?;
-        if !INLINED.contains(&b) {
+    /// `(argument type, result type)` when the `Call` at `pc` of builtin `b` is inlined.
+    pub fn intrinsic(&self, pc: u32, st: &State, base: Reg, argc: u8, b: u8) -> Option<(Ty, Ty)> {
+        if argc != 1 || !self.may_speculate(pc) || !INLINED.contains(&b) {
             return None;
         }
         let arg = st[base as usize + 1].ty()?;
@@ -73,7 +77,7 @@ impl Planner<'_> {
             (id::ABS, t) => t,
             _ => Ty::Float,
         };
-        Some((b, arg, res))
+        Some((arg, res))
     }
 
     /// True if the `Call` at `pc` of builtin `id` is a `push`/`append` whose result is

@@ -406,18 +406,16 @@ impl Planner<'_> {
                 }
                 p
             }
-            Call { base, argc } if self.intrinsic(pc, st, base, argc).is_some() => {
-                let (id, arg, res) = self.intrinsic(pc, st, base, argc).expect("checked");
-                simple(Action::Intrinsic { id, base, arg, res })
-            }
             Call { base, argc } if self.builtin_callee(pc, base).is_some() => {
                 let id = self.builtin_callee(pc, base).expect("checked");
-                let clears = self.push_clears(pc, base, argc, id);
-                simple(Action::CallBuiltin {
-                    base,
-                    argc,
-                    id,
-                    clears,
+                simple(match self.intrinsic(pc, st, base, argc, id) {
+                    Some((arg, res)) => Action::Intrinsic { id, base, arg, res },
+                    None => Action::CallBuiltin {
+                        base,
+                        argc,
+                        id,
+                        clears: self.push_clears(pc, base, argc, id),
+                    },
                 })
             }
             Call { base, argc } => simple(Action::Call {
