@@ -34,7 +34,7 @@ pub enum Command {
     /// Compare a run against a baseline: exit 0 no regression, 1 regression, 2 error.
     Compare(crate::gate::CompareArgs),
     /// Run the JIT micro-benchmarks (cargo bench -p ruff-jit) and write them as a run folder.
-    Micro(crate::report::micro::MicroArgs),
+    Micro(crate::micro::MicroArgs),
 }
 
 /// How invocations are executed.

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod configs;
 pub mod exec;
 pub mod manifest;
+pub mod micro;
 pub mod output;
 pub mod plan;
 pub mod runner;

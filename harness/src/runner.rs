@@ -29,13 +29,13 @@ pub struct RunReport {
     pub analysis: Analysis,
     pub options: AnalysisOptions,
     /// Invocations per status, this session and before a resume.
-    pub status_counts: BTreeMap<String, usize>,
+    pub status_counts: BTreeMap<Status, usize>,
     pub failures: Vec<String>,
 }
 
 impl RunReport {
     pub fn all_ok(&self) -> bool {
-        self.status_counts.keys().all(|k| k == "ok")
+        self.status_counts.keys().all(|k| k.is_ok())
     }
 }
 
@@ -105,20 +105,16 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
             benchmark: benchmark.name.clone(),
             config: task.config.clone(),
             invocation: task.invocation,
-            status: outcome.status.name().to_string(),
+            status: outcome.status,
             iterations: outcome.iterations.len() as u32,
             elapsed_ns: outcome.elapsed_ns,
             max_rss_kb: outcome.max_rss_kb,
             message: outcome.message.clone(),
         })?;
-        if outcome.status != Status::Ok {
+        if !outcome.status.is_ok() {
             let line = format!(
                 "{} {} #{}: {}: {}",
-                benchmark.name,
-                task.config,
-                task.invocation,
-                outcome.status.name(),
-                outcome.message
+                benchmark.name, task.config, task.invocation, outcome.status, outcome.message
             );
             if bar.is_hidden() {
                 eprintln!("{line}");

@@ -105,9 +105,9 @@ fn a_mock_run_writes_rows_summary_and_finds_the_planted_speedup() {
         31 * 12 + 1,
         "31 ok invocations of 12 rows, 1 crash row"
     );
-    assert!(rows
-        .iter()
-        .any(|r| r.status == "crash" && r.benchmark == "sieve" && r.invocation == 3));
+    assert!(rows.iter().any(|r| r.status == harness::exec::Status::Crash
+        && r.benchmark == "sieve"
+        && r.invocation == 3));
 
     let fib = report
         .analysis

@@ -140,11 +140,7 @@ fn run_invocation(
             wall_ns,
             stdout_bytes: Some((out.0.borrow().len() - bytes_before) as u64),
             instructions: None,
-            counters: delta
-                .fields()
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
+            engine: delta,
         });
     }
     raw.stdout = std::mem::take(&mut *out.0.borrow_mut());

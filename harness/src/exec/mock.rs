@@ -88,7 +88,10 @@ impl Executor for MockExecutor {
                 wall_ns: (self.time)(request, i),
                 stdout_bytes: Some(text.len() as u64),
                 instructions: None,
-                counters: [("deopts".to_string(), u64::from(i == 0))].into(),
+                engine: ruff_core::Stats {
+                    deopts: u64::from(i == 0),
+                    ..Default::default()
+                },
             });
             stdout.extend_from_slice(text.as_bytes());
         }

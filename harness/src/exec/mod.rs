@@ -9,13 +9,13 @@
 //! how it was produced. A benchmark failing is an `Ok(RawOutcome)`; `Err` means the harness
 //! itself cannot go on (e.g. the `ruff` binary cannot be started) and aborts the run.
 
+pub mod cargo_bench;
 pub mod inprocess;
 pub mod mock;
 pub mod records;
 pub mod subprocess;
 pub mod verify;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -64,8 +64,9 @@ pub struct Iteration {
     pub stdout_bytes: Option<u64>,
     /// Instructions of this iteration (instruction mode only).
     pub instructions: Option<u64>,
-    /// Every other numeric field of the record: the engine's `Stats` deltas.
-    pub counters: BTreeMap<String, u64>,
+    /// The engine's counters over this iteration (`Stats` deltas; fields the record did not
+    /// carry are 0).
+    pub engine: ruff_core::Stats,
 }
 
 /// What an executor observed, before verification.
@@ -82,8 +83,13 @@ pub struct RawOutcome {
     pub note: Option<String>,
 }
 
-/// The status column of `results.csv` (ARCHITECTURE §6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The status column of `results.csv` (ARCHITECTURE §6): how an invocation ended. It is this
+/// type from the executor to every file and table (serialized as its [`Status::name`]), so no
+/// code compares status text.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
     Ok,
     WrongOutput,
@@ -113,6 +119,16 @@ impl Status {
 
     pub fn from_name(name: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn is_ok(self) -> bool {
+        self == Status::Ok
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

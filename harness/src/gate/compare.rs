@@ -18,9 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
 
-use crate::report::analysis::analyse_run;
+use crate::analysis::recorded::analyse_run;
 use crate::report::data::{Key, Measure, RunData};
-use crate::stats::{median, ratio_ci, rng_for, Estimate, Statistic};
+use crate::stats::{median, ratio_ci, rng_for, Estimate, Sample, Statistic};
 
 /// The outcome for one benchmark × config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,15 +87,24 @@ pub fn verdict(change: &Estimate, threshold: f64) -> Verdict {
 
 /// Change of `current` against `baseline` (invocation values) with its bootstrap CI.
 pub fn change_ci(baseline: &[f64], current: &[f64], opts: &CompareOptions, key: &str) -> Estimate {
-    let mut rng = rng_for(opts.seed, &format!("compare/{key}"));
-    let ratio = ratio_ci(
-        current,
-        baseline,
-        Statistic::Median,
-        opts.resamples,
-        opts.confidence,
-        &mut rng,
-    );
+    let ratio = match (Sample::new(current), Sample::new(baseline)) {
+        (Some(current), Some(baseline)) => {
+            let mut rng = rng_for(opts.seed, &format!("compare/{key}"));
+            ratio_ci(
+                &current,
+                &baseline,
+                Statistic::Median,
+                opts.resamples,
+                opts.confidence,
+                &mut rng,
+            )
+        }
+        // A single invocation on a side: nothing to resample.
+        _ => {
+            let point = median(current).zip(median(baseline)).map(|(c, b)| c / b);
+            Estimate::point_only(point.unwrap_or(1.0), opts.confidence)
+        }
+    };
     Estimate {
         point: ratio.point - 1.0,
         lower: ratio.lower - 1.0,
@@ -143,8 +152,8 @@ pub fn compare(
         };
         out.push(Comparison {
             key: key.clone(),
-            baseline: b.map(|v| median(v)),
-            current: c.map(|v| median(v)),
+            baseline: b.and_then(|v| median(v)),
+            current: c.and_then(|v| median(v)),
             change,
             verdict,
         });
@@ -190,7 +199,7 @@ fn check_measure(
             run.dir.display()
         );
     }
-    let any_ok = run.rows.iter().any(|r| r.status == "ok");
+    let any_ok = run.rows.iter().any(|r| r.status.is_ok());
     if analysed.is_empty() && any_ok && measure == Measure::Instructions {
         bail!(
             "the {what} {} has no `instructions` values: record it with `harness run --measure instructions`",

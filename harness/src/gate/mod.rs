@@ -7,13 +7,13 @@
 
 pub mod baseline;
 pub mod compare;
-pub mod table;
+pub mod verdict_table;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::report::analysis::options_for;
+use crate::analysis::recorded::options_for;
 use crate::report::data::{load_run, Measure};
 
 use compare::{compare, has_regression, CompareOptions, Verdict};
@@ -145,7 +145,7 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
     };
     let rows = compare(&base, &run, &opts)?;
 
-    print!("{}", table::terminal(&rows, args.measure));
+    print!("{}", verdict_table::terminal(&rows, args.measure));
     let warnings: Vec<String> = if args.measure == Measure::Wall {
         [("baseline", &base), ("run", &run)]
             .iter()
@@ -158,7 +158,7 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
         eprintln!("warning: {w}");
     }
     if let Some(path) = &args.markdown {
-        let mut md = table::markdown(&rows, args.measure, threshold, &args.baseline);
+        let mut md = verdict_table::markdown(&rows, args.measure, threshold, &args.baseline);
         for w in &warnings {
             md.push_str(&format!("\n> **Warning:** {w}\n"));
         }

@@ -16,6 +16,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::exec::Status;
+
 pub const FILE: &str = "invocations.jsonl";
 
 /// One line of `invocations.jsonl`.
@@ -25,7 +27,7 @@ pub struct InvocationLog {
     pub benchmark: String,
     pub config: String,
     pub invocation: u32,
-    pub status: String,
+    pub status: Status,
     pub iterations: u32,
     pub elapsed_ns: u64,
     pub max_rss_kb: Option<u64>,

@@ -32,7 +32,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::exec::{Outcome, Request};
+use crate::exec::{Outcome, Request, Status};
 
 /// The file name inside a run folder.
 pub const FILE: &str = "results.csv";
@@ -65,7 +65,7 @@ pub struct ResultRow {
     pub invocation: u32,
     pub iteration: u32,
     pub wall_ns: Option<u64>,
-    pub status: String,
+    pub status: Status,
     pub instructions: Option<u64>,
     pub compile_ns: Option<u64>,
     pub deopts: Option<u64>,
@@ -85,7 +85,7 @@ impl ResultRow {
             invocation: request.invocation,
             iteration,
             wall_ns: None,
-            status: outcome.status.name().to_string(),
+            status: outcome.status,
             instructions: None,
             compile_ns: None,
             deopts: None,
@@ -102,10 +102,10 @@ impl ResultRow {
             .map(|it| ResultRow {
                 wall_ns: Some(it.wall_ns),
                 instructions: it.instructions,
-                compile_ns: it.counters.get("compile_ns").copied(),
-                deopts: it.counters.get("deopts").copied(),
-                guard_failures: it.counters.get("guard_failures").copied(),
-                osr_entries: it.counters.get("osr_entries").copied(),
+                compile_ns: Some(it.engine.compile_ns),
+                deopts: Some(it.engine.deopts),
+                guard_failures: Some(it.engine.guard_failures),
+                osr_entries: Some(it.engine.osr_entries),
                 ..row(it.iteration)
             })
             .collect()

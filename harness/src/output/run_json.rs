@@ -121,7 +121,7 @@ pub struct RunInfo {
     pub parameters: serde_json::Value,
     pub resolved: serde_json::Value,
     pub method: serde_json::Value,
-    pub status_counts: BTreeMap<String, usize>,
+    pub status_counts: BTreeMap<crate::exec::Status, usize>,
 }
 
 impl RunInfo {

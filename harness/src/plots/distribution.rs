@@ -66,12 +66,11 @@ impl Plot for DistributionPlot {
         for (i, group) in self.groups.iter().enumerate() {
             let c = colour(i);
             let x = i as f64;
-            if group.iterations.is_empty() {
-                continue;
-            }
-            let q1 = quantile(&group.iterations, 0.25);
-            let q2 = quantile(&group.iterations, 0.5);
-            let q3 = quantile(&group.iterations, 0.75);
+            let quartile = |q| quantile(&group.iterations, q);
+            let (Some(q1), Some(q2), Some(q3)) = (quartile(0.25), quartile(0.5), quartile(0.75))
+            else {
+                continue; // no iterations
+            };
             chart
                 .draw_series([
                     Rectangle::new([(x - 0.25, q1), (x + 0.25, q3)], c.mix(0.2).filled()),

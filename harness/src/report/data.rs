@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 pub use crate::exec::Measure;
+use crate::exec::Status;
 use crate::output::results::{self, ResultRow};
 
 /// Columns every `results.csv` has, in order (ARCHITECTURE §6): the leading ones of
@@ -155,7 +156,7 @@ pub fn invocations(rows: &[ResultRow], measure: Measure) -> BTreeMap<Key, Vec<In
     for ((key, invocation), mut rows) in grouped {
         if rows
             .iter()
-            .any(|r| r.status != "ok" || value_of(r, measure).is_none())
+            .any(|r| !r.status.is_ok() || value_of(r, measure).is_none())
         {
             continue;
         }
@@ -169,11 +170,11 @@ pub fn invocations(rows: &[ResultRow], measure: Measure) -> BTreeMap<Key, Vec<In
 }
 
 /// Failed invocations: (key, invocation, status), one entry each.
-pub fn failures(rows: &[ResultRow]) -> Vec<(Key, u32, String)> {
+pub fn failures(rows: &[ResultRow]) -> Vec<(Key, u32, Status)> {
     let mut seen = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.status != "ok") {
+    for row in rows.iter().filter(|r| !r.status.is_ok()) {
         seen.entry((key_of(row), row.invocation))
-            .or_insert_with(|| row.status.clone());
+            .or_insert(row.status);
     }
     seen.into_iter().map(|((k, i), s)| (k, i, s)).collect()
 }

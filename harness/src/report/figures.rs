@@ -17,8 +17,8 @@ use crate::stats::{
     self, classify_invocation, classify_invocations, Estimate, InvocationSteadyState,
 };
 
-use super::analysis::RunAnalysis;
 use super::data::{key_of, unit, Invocation, Key, DISPLAY_SCALE};
+use crate::analysis::recorded::RunAnalysis;
 
 /// The names and layout the report uses.
 pub struct Layout {
@@ -184,7 +184,7 @@ pub fn draw_all(
 fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
     // Per (key, invocation): totals of each counter over the invocation's ok rows.
     let mut totals: BTreeMap<(Key, u32), [Option<f64>; 4]> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.status == "ok") {
+    for row in rows.iter().filter(|r| r.status.is_ok()) {
         let slot = totals
             .entry((key_of(row), row.invocation))
             .or_insert([None; 4]);
@@ -213,9 +213,7 @@ fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
             let mut values = [None; 4];
             for (c, slot) in values.iter_mut().enumerate() {
                 let xs: Vec<f64> = invs.iter().filter_map(|t| t[c]).collect();
-                if !xs.is_empty() {
-                    *slot = Some(stats::median(&xs));
-                }
+                *slot = stats::median(&xs);
             }
             JitStat {
                 benchmark: layout.label(&key.suite, &key.benchmark),

@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::analysis::RunAnalysis;
 use super::data::{failures, unit, RunData, DISPLAY_SCALE};
 use super::figures::{Figure, Layout};
+use crate::analysis::recorded::RunAnalysis;
 
 const TEMPLATE: &str = include_str!("template.html");
 
@@ -65,7 +65,7 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
                 "<tr class=\"failed\"><td>{}</td><td>{}</td><td class=\"num\">{inv}</td><td>{}</td></tr>",
                 escape(&layout.label(&key.suite, &key.benchmark)),
                 escape(&key.config),
-                escape(status)
+                escape(status.name())
             );
         }
         t + "</table><p>Failed invocations are shown here and excluded from every statistic.</p>"

@@ -7,17 +7,15 @@
 //! referenced by relative paths into `plots/`, so the folder can be uploaded or zipped as one
 //! artifact, and no script or web font is loaded.
 
-pub mod analysis;
 pub mod data;
 pub mod figures;
 pub mod html;
-pub mod micro;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use analysis::analyse_run;
+use crate::analysis::recorded::analyse_run;
 use data::{invocations, load_run, Measure};
 use figures::{draw_all, Layout};
 

@@ -13,7 +13,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::describe::{mean, quantile_sorted};
+use super::describe::{mean_of_nonempty, quantile_sorted};
+use super::sample::Sample;
 
 /// Which statistic an interval is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -23,10 +24,18 @@ pub enum Statistic {
 }
 
 impl Statistic {
-    /// The statistic of a sample (sorted in place for the median).
-    pub fn of(self, xs: &mut [f64]) -> f64 {
+    /// The statistic of a sample.
+    pub fn of_sample(self, sample: &Sample) -> f64 {
         match self {
-            Statistic::Mean => mean(xs),
+            Statistic::Mean => sample.mean(),
+            Statistic::Median => sample.median(),
+        }
+    }
+
+    /// The statistic of a non-empty resample (sorted in place for the median).
+    fn of_resample(self, xs: &mut [f64]) -> f64 {
+        match self {
+            Statistic::Mean => mean_of_nonempty(xs),
             Statistic::Median => {
                 xs.sort_by(f64::total_cmp);
                 quantile_sorted(xs, 0.5)
@@ -62,22 +71,34 @@ pub fn rng_for(seed: u64, key: &str) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed ^ h)
 }
 
+impl Estimate {
+    /// An estimate without an interval around it (lower = upper = point), for callers that
+    /// must fill a CI column from a single value.
+    pub fn point_only(point: f64, confidence: f64) -> Estimate {
+        Estimate {
+            point,
+            lower: point,
+            upper: point,
+            confidence,
+        }
+    }
+}
+
 /// Percentile-bootstrap CI of `statistic` of `sample` with `resamples` resamples. The point
-/// estimate is the statistic of the sample itself. An empty sample gives NaNs; a single value
-/// gives a zero-width interval (there is nothing to resample).
+/// estimate is the statistic of the sample itself.
 pub fn bootstrap_ci(
-    sample: &[f64],
+    sample: &Sample,
     statistic: Statistic,
     resamples: usize,
     confidence: f64,
     rng: &mut impl Rng,
 ) -> Estimate {
-    let point = statistic.of(&mut sample.to_vec());
+    let point = statistic.of_sample(sample);
     let mut buf = vec![0.0; sample.len()];
     let mut stats: Vec<f64> = (0..resamples)
         .map(|_| {
-            resample_into(sample, &mut buf, rng);
-            statistic.of(&mut buf)
+            resample_into(sample.values(), &mut buf, rng);
+            statistic.of_resample(&mut buf)
         })
         .collect();
     interval(point, &mut stats, confidence)
@@ -87,21 +108,21 @@ pub fn bootstrap_ci(
 /// independently. For a speedup of config B over reference A on times, pass `numer = A`,
 /// `denom = B` (a ratio > 1 means B is faster).
 pub fn ratio_ci(
-    numer: &[f64],
-    denom: &[f64],
+    numer: &Sample,
+    denom: &Sample,
     statistic: Statistic,
     resamples: usize,
     confidence: f64,
     rng: &mut impl Rng,
 ) -> Estimate {
-    let point = statistic.of(&mut numer.to_vec()) / statistic.of(&mut denom.to_vec());
+    let point = statistic.of_sample(numer) / statistic.of_sample(denom);
     let mut a = vec![0.0; numer.len()];
     let mut b = vec![0.0; denom.len()];
     let mut stats: Vec<f64> = (0..resamples)
         .map(|_| {
-            resample_into(numer, &mut a, rng);
-            resample_into(denom, &mut b, rng);
-            statistic.of(&mut a) / statistic.of(&mut b)
+            resample_into(numer.values(), &mut a, rng);
+            resample_into(denom.values(), &mut b, rng);
+            statistic.of_resample(&mut a) / statistic.of_resample(&mut b)
         })
         .collect();
     interval(point, &mut stats, confidence)
@@ -115,12 +136,7 @@ fn resample_into(sample: &[f64], out: &mut [f64], rng: &mut impl Rng) {
 
 fn interval(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
     if stats.is_empty() || !point.is_finite() {
-        return Estimate {
-            point,
-            lower: point,
-            upper: point,
-            confidence,
-        };
+        return Estimate::point_only(point, confidence);
     }
     stats.sort_by(f64::total_cmp);
     let alpha = (1.0 - confidence) / 2.0;
@@ -140,8 +156,8 @@ mod tests {
     #[test]
     fn planted_ten_percent_shift_is_found() {
         let mut data = rng_for(42, "data");
-        let base = noisy(&mut data, 100.0, 2.0, 10);
-        let slow = noisy(&mut data, 110.0, 2.2, 10);
+        let base = Sample::new(&noisy(&mut data, 100.0, 2.0, 10)).unwrap();
+        let slow = Sample::new(&noisy(&mut data, 110.0, 2.2, 10)).unwrap();
         for stat in [Statistic::Median, Statistic::Mean] {
             let r = ratio_ci(&slow, &base, stat, 10_000, 0.95, &mut rng_for(1, "ratio"));
             assert!(r.contains(1.10), "{stat:?}: {r:?}");
@@ -152,8 +168,8 @@ mod tests {
     #[test]
     fn a_a_ratio_contains_one() {
         let mut data = rng_for(3, "data");
-        let a = noisy(&mut data, 100.0, 2.0, 10);
-        let b = noisy(&mut data, 100.0, 2.0, 10);
+        let a = Sample::new(&noisy(&mut data, 100.0, 2.0, 10)).unwrap();
+        let b = Sample::new(&noisy(&mut data, 100.0, 2.0, 10)).unwrap();
         let r = ratio_ci(
             &a,
             &b,
@@ -167,18 +183,14 @@ mod tests {
 
     #[test]
     fn interval_covers_the_point_and_is_seeded() {
-        let xs = [10.0, 12.0, 11.0, 13.0, 9.0, 30.0];
+        let xs = Sample::new(&[10.0, 12.0, 11.0, 13.0, 9.0, 30.0]).unwrap();
         let a = bootstrap_ci(&xs, Statistic::Median, 10_000, 0.95, &mut rng_for(5, "k"));
         let b = bootstrap_ci(&xs, Statistic::Median, 10_000, 0.95, &mut rng_for(5, "k"));
         assert_eq!(a, b);
         assert_eq!(a.point, 11.5);
         assert!(a.lower <= a.point && a.point <= a.upper);
-        let one = bootstrap_ci(&[7.0], Statistic::Mean, 100, 0.95, &mut rng_for(5, "k"));
-        assert_eq!((one.lower, one.upper), (7.0, 7.0));
-        assert!(
-            bootstrap_ci(&[], Statistic::Mean, 100, 0.95, &mut rng_for(5, "k"))
-                .point
-                .is_nan()
-        );
+        let same = Sample::new(&[7.0, 7.0]).unwrap();
+        let c = bootstrap_ci(&same, Statistic::Mean, 100, 0.95, &mut rng_for(5, "k"));
+        assert_eq!((c.point, c.lower, c.upper), (7.0, 7.0, 7.0));
     }
 }

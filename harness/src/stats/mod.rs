@@ -21,12 +21,14 @@ pub mod bootstrap;
 pub mod describe;
 pub mod outliers;
 pub mod pelt;
+pub mod sample;
 pub mod steady;
 
 pub use bootstrap::{bootstrap_ci, ratio_ci, rng_for, Estimate, Statistic};
 pub use describe::{mean, median, quantile};
 pub use outliers::{tukey_fences, Fences};
 pub use pelt::{changepoints, pelt};
+pub use sample::Sample;
 pub use steady::{classify_invocation, classify_invocations, InvocationSteadyState, SteadyClass};
 
 /// Resamples used by `harness run` (ARCHITECTURE §7 asks for at least 10,000).

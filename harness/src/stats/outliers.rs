@@ -27,8 +27,9 @@ pub fn tukey_fences(xs: &[f64]) -> Fences {
             high: f64::INFINITY,
         };
     }
-    let q1 = quantile(xs, 0.25);
-    let q3 = quantile(xs, 0.75);
+    let (Some(q1), Some(q3)) = (quantile(xs, 0.25), quantile(xs, 0.75)) else {
+        unreachable!("at least 4 values");
+    };
     let iqr = q3 - q1;
     Fences {
         low: q1 - 1.5 * iqr,

@@ -16,6 +16,7 @@
 //! changepoint.
 
 use super::describe::median;
+use super::sample::Sample;
 
 /// Lower bound on σ̂ relative to the series' median magnitude (see the module header).
 pub const SIGMA_FLOOR: f64 = 1e-3;
@@ -29,7 +30,7 @@ pub fn changepoints(series: &[f64]) -> Vec<usize> {
         return Vec::new();
     }
     let sigma = noise_sigma(series);
-    let centre = median(series);
+    let centre = median(series).unwrap_or(0.0);
     let z: Vec<f64> = series.iter().map(|x| (x - centre) / sigma).collect();
     pelt(&z, 15.0 * (n as f64).ln(), 1)
 }
@@ -40,14 +41,8 @@ pub fn changepoints(series: &[f64]) -> Vec<usize> {
 /// so a clean step is still found and a one-unit wiggle is not.
 pub fn noise_sigma(series: &[f64]) -> f64 {
     let diffs: Vec<f64> = series.windows(2).map(|w| w[1] - w[0]).collect();
-    let med = median(&diffs);
-    let abs_dev: Vec<f64> = diffs.iter().map(|d| (d - med).abs()).collect();
-    let sigma = if diffs.is_empty() {
-        0.0
-    } else {
-        1.4826 * median(&abs_dev) / 2f64.sqrt()
-    };
-    let floor = (SIGMA_FLOOR * median(series).abs()).max(1e-12);
+    let sigma = Sample::new(&diffs).map_or(0.0, |d| 1.4826 * d.mad() / 2f64.sqrt());
+    let floor = (SIGMA_FLOOR * median(series).unwrap_or(0.0).abs()).max(1e-12);
     sigma.max(floor)
 }
 

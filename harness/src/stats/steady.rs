@@ -27,7 +27,7 @@
 
 use serde::Serialize;
 
-use super::describe::mean;
+use super::describe::{mean, quantile};
 use super::pelt::changepoints;
 
 /// Relative difference below which two segment means are treated as equal.
@@ -92,10 +92,10 @@ pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
     bounds.push(values.len());
     let means: Vec<f64> = bounds
         .windows(2)
-        .map(|w| mean(&values[w[0]..w[1]]))
+        .filter_map(|w| mean(&values[w[0]..w[1]]))
         .collect();
     let local_start = *bounds.iter().rev().nth(1).unwrap_or(&0);
-    let last = *means.last().unwrap_or(&f64::NAN);
+    let last = *means.last().expect("a non-empty series has a last segment");
     let tolerance = EQUIVALENCE_TOLERANCE * last.abs();
     let earlier = &means[..means.len().saturating_sub(1)];
 
@@ -127,8 +127,9 @@ pub fn isolated_spikes(series: &[f64]) -> Vec<usize> {
         return Vec::new();
     }
     let rest = &series[1..];
-    let q1 = super::describe::quantile(rest, 0.25);
-    let q3 = super::describe::quantile(rest, 0.75);
+    let (Some(q1), Some(q3)) = (quantile(rest, 0.25), quantile(rest, 0.75)) else {
+        unreachable!("at least 4 values");
+    };
     let iqr = q3 - q1;
     let out = |i: usize| series[i] < q1 - 3.0 * iqr || series[i] > q3 + 3.0 * iqr;
     (1..series.len())
@@ -161,7 +162,7 @@ mod tests {
             let s = classify_invocation(&series);
             assert_eq!(s.class, SteadyClass::Flat, "seed {seed}");
             assert_eq!(s.steady_start, 0);
-            assert!((s.value - mean(&series)).abs() < 1e-9);
+            assert!((s.value - mean(&series).unwrap()).abs() < 1e-9);
         }
     }
 

@@ -1,7 +1,7 @@
-//! `harness micro`: runs the Rust micro-benchmarks of the JIT machinery (`ruff-jit/benches/`)
-//! and folds their results into the format of a suite run — `results.csv`, `summary.csv`,
-//! `run.json`, plots and `index.html` in `reports/<run-id>/` — so the report, baselines and
-//! the gate work on them unchanged.
+//! The micro-benchmark executor: runs the Rust micro-benchmarks of the JIT machinery
+//! (`cargo bench -p ruff-jit`, `ruff-jit/benches/`) and reads what criterion or gungraun saved
+//! into `results.csv` rows. `harness micro` ([`crate::micro`]) writes them as a run folder, so
+//! the report, baselines and the gate work on them unchanged.
 //!
 //! Mapping: suite `micro`; a criterion id `GROUP/NAME/CONFIG` becomes benchmark `GROUP/NAME`
 //! and config `CONFIG` (ids with two parts get config `default`). criterion's samples (each the
@@ -9,7 +9,7 @@
 //! iterations of one invocation: criterion runs everything in one process, so there is only
 //! one invocation and no between-process variation to estimate — say so when judging them.
 //!
-//! With `--instructions` it runs `jit_micro_instructions` (gungraun, callgrind) instead and reads
+//! With [`MicroTool::Gungraun`] it runs `jit_micro_instructions` (callgrind) instead and reads
 //! the `summary.json` files gungraun saves (`GUNGRAUN_SAVE_SUMMARY=json`) under TARGET/gungraun:
 //! measure `instructions`, one row per benchmark (the count is exactly repeatable, so one
 //! iteration is the whole sample). Ids map to the criterion ones: group `GROUP_group`, case
@@ -21,27 +21,42 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use crate::analysis::{analyse, AnalysisOptions};
-use crate::exec::Measure;
-use crate::output::results::{ResultRow, ResultsWriter};
-use crate::output::{new_run_id, summary};
-use crate::stats::{DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
+use crate::exec::{Measure, Status};
+use crate::output::results::ResultRow;
 
-/// `harness micro`.
-#[derive(Debug, clap::Args)]
-pub struct MicroArgs {
-    /// Only benchmarks whose id contains FILTER (passed to criterion).
-    pub filter: Option<String>,
-    /// Do not run `cargo bench`; ingest the results already in TARGET/criterion.
-    #[arg(long)]
-    pub no_run: bool,
-    /// Count instructions with gungraun (`jit_micro_instructions`) instead of timing with
-    /// criterion; needs valgrind and `gungraun-runner` of the library's version.
-    #[arg(long)]
-    pub instructions: bool,
-    /// Folder for run folders.
-    #[arg(long, default_value = "reports")]
-    pub out: PathBuf,
+/// Which micro-benchmark tool measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MicroTool {
+    /// Wall time per iteration (`--bench jit_micro`).
+    Criterion,
+    /// Instructions under callgrind (`--bench jit_micro_instructions`).
+    Gungraun,
+}
+
+impl MicroTool {
+    /// The tool's name, which is also its results folder under the cargo target dir.
+    pub fn name(self) -> &'static str {
+        match self {
+            MicroTool::Criterion => "criterion",
+            MicroTool::Gungraun => "gungraun",
+        }
+    }
+
+    /// The bench target of `ruff-jit` this tool runs.
+    pub fn bench_target(self) -> &'static str {
+        match self {
+            MicroTool::Criterion => "jit_micro",
+            MicroTool::Gungraun => "jit_micro_instructions",
+        }
+    }
+
+    /// What the tool measures.
+    pub fn measure(self) -> Measure {
+        match self {
+            MicroTool::Criterion => Measure::Wall,
+            MicroTool::Gungraun => Measure::Instructions,
+        }
+    }
 }
 
 /// criterion's `new/benchmark.json` (the fields used).
@@ -52,101 +67,54 @@ struct BenchmarkId {
 
 /// criterion's `new/sample.json`: per sample, the iterations run and their total time (ns).
 #[derive(Deserialize)]
-struct Sample {
+struct CriterionSample {
     iters: Vec<f64>,
     times: Vec<f64>,
 }
 
-/// Runs `harness micro`; returns the exit code (0 ok, 2 error).
-pub fn micro_command(args: &MicroArgs) -> i32 {
-    match micro(args) {
-        Ok(dir) => {
-            println!("micro-benchmarks: {}", dir.join("index.html").display());
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            2
-        }
-    }
+/// The cargo target directory the benchmarks write to (`CARGO_TARGET_DIR`, else `target`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from)
 }
 
-fn micro(args: &MicroArgs) -> Result<PathBuf> {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    let (bench, tool, measure) = if args.instructions {
-        ("jit_micro_instructions", "gungraun", Measure::Instructions)
-    } else {
-        ("jit_micro", "criterion", Measure::Wall)
-    };
-    if !args.no_run {
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.args(["bench", "-p", "ruff-jit", "--bench", bench]);
-        if args.instructions {
-            // gungraun takes no criterion-style filter; the filter is applied when ingesting.
+/// Runs `cargo bench -p ruff-jit --bench TARGET` for `tool`; `filter` is passed to criterion
+/// (gungraun takes none: the filter is applied when reading its results).
+pub fn run_cargo_bench(tool: MicroTool, filter: Option<&str>) -> Result<()> {
+    let bench = tool.bench_target();
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(["bench", "-p", "ruff-jit", "--bench", bench]);
+    match tool {
+        MicroTool::Gungraun => {
             cmd.env("GUNGRAUN_SAVE_SUMMARY", "json");
-        } else {
+        }
+        MicroTool::Criterion => {
             cmd.arg("--");
-            if let Some(f) = &args.filter {
+            if let Some(f) = filter {
                 cmd.arg(f);
             }
         }
-        let status = cmd
-            .status()
-            .context("running `cargo bench -p ruff-jit` (is cargo on PATH?)")?;
-        if !status.success() {
-            bail!("`cargo bench -p ruff-jit --bench {bench}` failed ({status})");
-        }
     }
-    let run_id = new_run_id();
-    let source = target.join(tool);
-    let rows = if args.instructions {
-        gungraun_rows(&source, &run_id, args.filter.as_deref())?
-    } else {
-        criterion_rows(&source, &run_id, args.filter.as_deref())?
-    };
-    let dir = args.out.join(&run_id);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    ResultsWriter::create(&dir.join("results.csv"))?.append(&rows)?;
-    let options = AnalysisOptions {
-        measure,
-        reference: "default".into(),
-        seed: 1,
-        resamples: DEFAULT_RESAMPLES,
-        confidence: DEFAULT_CONFIDENCE,
-    };
-    summary::write(&dir, &analyse(&rows, &options))?;
-    let (measure_name, note) = if args.instructions {
-        (
-            "instructions",
-            "one invocation per benchmark with one iteration: gungraun runs each once under callgrind and the count (Ir) is exactly repeatable",
-        )
-    } else {
-        (
-            "wall",
-            "one invocation per benchmark (criterion runs in one process); iterations are criterion samples (mean ns per iteration of each batch)",
-        )
-    };
-    let run_json = serde_json::json!({
-        "schema_version": 1,
-        "run_id": run_id,
-        "kind": "micro-benchmarks",
-        "tool": tool,
-        "source": source.display().to_string(),
-        "method": {
-            "measure": measure_name,
-            "seed": options.seed,
-            "resamples": options.resamples,
-            "confidence": options.confidence,
-            "note": note,
-        },
-    });
-    std::fs::write(
-        dir.join("run.json"),
-        serde_json::to_string_pretty(&run_json)?,
-    )?;
-    super::generate(&dir)?;
-    Ok(dir)
+    let status = cmd
+        .status()
+        .context("running `cargo bench -p ruff-jit` (is cargo on PATH?)")?;
+    if !status.success() {
+        bail!("`cargo bench -p ruff-jit --bench {bench}` failed ({status})");
+    }
+    Ok(())
+}
+
+/// The rows of the results `tool` saved under `target` (see the module header).
+pub fn read_rows(
+    tool: MicroTool,
+    target: &Path,
+    run_id: &str,
+    filter: Option<&str>,
+) -> Result<Vec<ResultRow>> {
+    let source = target.join(tool.name());
+    match tool {
+        MicroTool::Criterion => criterion_rows(&source, run_id, filter),
+        MicroTool::Gungraun => gungraun_rows(&source, run_id, filter),
+    }
 }
 
 /// Reads every `*/new/{benchmark,sample}.json` under `root` into result rows.
@@ -165,7 +133,7 @@ pub fn criterion_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result
         if filter.is_some_and(|f| !id.full_id.contains(f)) {
             continue;
         }
-        let sample: Sample = serde_json::from_str(&read("sample.json")?)
+        let sample: CriterionSample = serde_json::from_str(&read("sample.json")?)
             .with_context(|| format!("{}: not a criterion sample.json", dir.display()))?;
         let parts: Vec<&str> = id.full_id.split('/').collect();
         let (benchmark, config) = match parts.len() {
@@ -181,7 +149,7 @@ pub fn criterion_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result
                 invocation: 0,
                 iteration: i as u32,
                 wall_ns: Some((time / iters.max(1.0)).round() as u64),
-                status: "ok".into(),
+                status: Status::Ok,
                 instructions: None,
                 compile_ns: None,
                 deopts: None,
@@ -228,7 +196,7 @@ pub fn gungraun_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result<
             invocation: 0,
             iteration: 0,
             wall_ns: None,
-            status: "ok".into(),
+            status: Status::Ok,
             instructions: Some(ir),
             compile_ns: None,
             deopts: None,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::analysis::{analyse, AnalysisOptions, SummaryRow};
 use crate::stats::{DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
 
-use super::data::{Key, Measure, RunData};
+use crate::report::data::{Key, Measure, RunData};
 
 /// Summary rows and the invocation values (the statistical unit) of every benchmark × config.
 #[derive(Clone, Debug)]
@@ -33,7 +33,7 @@ pub fn analyse_run(run: &RunData, measure: Measure, reference: &str) -> RunAnaly
     let analysis = analyse(&run.rows, &options);
     let mut values: BTreeMap<Key, Vec<f64>> = BTreeMap::new();
     for inv in &analysis.invocations {
-        if let (true, Some(v)) = (inv.status == "ok", inv.value) {
+        if let (true, Some(v)) = (inv.status.is_ok(), inv.value) {
             let key = Key {
                 suite: inv.suite.clone(),
                 benchmark: inv.benchmark.clone(),

@@ -7,16 +7,21 @@
 //! Method: ARCHITECTURE §7 and [`crate::stats`]. Only `ok` invocations enter statistics;
 //! failures are counted per status. Speedup = reference's statistic / this config's statistic
 //! on times (or instructions), so > 1 means faster than the reference.
+//!
+//! [`recorded`] re-derives the same tables from a finished run's files for the report and the
+//! gate.
+
+pub mod recorded;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::exec::Measure;
+use crate::exec::{Measure, Status};
 use crate::output::results::ResultRow;
 use crate::stats::{
-    bootstrap_ci, classify_invocation, classify_invocations, describe, ratio_ci, rng_for,
-    tukey_fences, Statistic, SteadyClass,
+    bootstrap_ci, classify_invocation, classify_invocations, median, ratio_ci, rng_for,
+    tukey_fences, Estimate, Sample, Statistic, SteadyClass,
 };
 
 /// What the analysis needs besides the rows (all recorded in `run.json`).
@@ -36,7 +41,7 @@ pub struct InvocationRow {
     pub benchmark: String,
     pub config: String,
     pub invocation: u32,
-    pub status: String,
+    pub status: Status,
     pub iterations: usize,
     /// Mean of the last segment (the steady state), in the measure's unit; empty if not ok.
     pub value: Option<f64>,
@@ -146,18 +151,28 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
             (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(1.0), Some(1.0), Some(1.0));
             continue;
         }
-        let mut rng = rng_for(
-            opts.seed,
-            &format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config),
-        );
-        let r = ratio_ci(
-            base,
-            this,
-            Statistic::Median,
-            opts.resamples,
-            opts.confidence,
-            &mut rng,
-        );
+        let r = match (Sample::new(base), Sample::new(this)) {
+            (Some(base), Some(this)) => {
+                let mut rng = rng_for(
+                    opts.seed,
+                    &format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config),
+                );
+                ratio_ci(
+                    &base,
+                    &this,
+                    Statistic::Median,
+                    opts.resamples,
+                    opts.confidence,
+                    &mut rng,
+                )
+            }
+            // A single invocation on a side: nothing to resample.
+            _ => {
+                let point = median(base).zip(median(this)).map(|(b, t)| b / t);
+                let Some(point) = point else { continue };
+                Estimate::point_only(point, opts.confidence)
+            }
+        };
         (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(r.point), Some(r.lower), Some(r.upper));
     }
     analysis
@@ -178,14 +193,14 @@ fn invocation_row(
 ) -> InvocationRow {
     let mut sorted = rows.to_vec();
     sorted.sort_by_key(|r| r.iteration);
-    let status = sorted.first().map(|r| r.status.clone()).unwrap_or_default();
+    let status = sorted.first().map_or(Status::Error, |r| r.status);
     let series: Option<Vec<f64>> = sorted.iter().map(|r| measure_of(r, measure)).collect();
     let mut row = InvocationRow {
         suite: key.0.clone(),
         benchmark: key.1.clone(),
         config: key.2.clone(),
         invocation,
-        status: status.clone(),
+        status,
         iterations: sorted.len(),
         value: None,
         steady_class: String::new(),
@@ -195,7 +210,7 @@ fn invocation_row(
         first_iteration: sorted.first().and_then(|r| measure_of(r, measure)),
         outlier: false,
     };
-    if let (true, Some(series)) = (status == "ok", series) {
+    if let (true, Some(series)) = (status.is_ok(), series) {
         if !series.is_empty() {
             let s = classify_invocation(&series);
             row.value = Some(s.value);
@@ -224,9 +239,9 @@ fn summary_row(
     values: &[f64],
     opts: &AnalysisOptions,
 ) -> SummaryRow {
-    let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in invs.iter().filter(|r| r.status != "ok") {
-        *failures.entry(r.status.as_str()).or_default() += 1;
+    let mut failures: BTreeMap<Status, usize> = BTreeMap::new();
+    for r in invs.iter().filter(|r| !r.status.is_ok()) {
+        *failures.entry(r.status).or_default() += 1;
     }
     let classes: Vec<SteadyClass> = invs
         .iter()
@@ -238,11 +253,21 @@ fn summary_row(
         .collect();
     let count = |c: SteadyClass| classes.iter().filter(|&&x| x == c).count();
     let key_text = format!("{}/{}/{}", key.0, key.1, key.2);
-    let ci = |stat: Statistic, tag: &str| {
-        (!values.is_empty()).then(|| {
+    let sample = Sample::new(values);
+    let ci = |stat: Statistic, tag: &str| match (&sample, values) {
+        (Some(sample), _) => {
             let mut rng = rng_for(opts.seed, &format!("{tag}/{key_text}"));
-            bootstrap_ci(values, stat, opts.resamples, opts.confidence, &mut rng)
-        })
+            Some(bootstrap_ci(
+                sample,
+                stat,
+                opts.resamples,
+                opts.confidence,
+                &mut rng,
+            ))
+        }
+        // One invocation: nothing to resample.
+        (None, [one]) => Some(Estimate::point_only(*one, opts.confidence)),
+        (None, _) => None,
     };
     let median = ci(Statistic::Median, "median");
     let mean = ci(Statistic::Mean, "mean");
@@ -252,10 +277,9 @@ fn summary_row(
         .collect();
     let firsts: Vec<f64> = invs
         .iter()
-        .filter(|r| r.status == "ok")
+        .filter(|r| r.status.is_ok())
         .filter_map(|r| r.first_iteration)
         .collect();
-    let opt = |x: f64| (!x.is_nan()).then_some(x);
     SummaryRow {
         suite: key.0.clone(),
         benchmark: key.1.clone(),
@@ -278,16 +302,14 @@ fn summary_row(
         mean: mean.map(|e| e.point),
         mean_lo: mean.map(|e| e.lower),
         mean_hi: mean.map(|e| e.upper),
-        cv: mean
-            .filter(|_| values.len() > 1)
-            .map(|e| describe::std_dev(values) / e.point),
+        cv: sample.as_ref().map(|s| s.std_dev() / s.mean()),
         steady_class: classify_invocations(&classes),
         flat: count(SteadyClass::Flat),
         warmup: count(SteadyClass::Warmup),
         slowdown: count(SteadyClass::Slowdown),
         no_steady_state: count(SteadyClass::NoSteadyState),
-        steady_start_median: opt(describe::median(&starts)),
-        first_iteration_median: opt(describe::median(&firsts)),
+        steady_start_median: crate::stats::median(&starts),
+        first_iteration_median: crate::stats::median(&firsts),
         outliers: invs.iter().filter(|r| r.outlier).count(),
         reference: opts.reference.clone(),
         speedup: None,
