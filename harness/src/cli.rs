@@ -69,20 +69,20 @@ pub struct RunArgs {
     #[arg(short, long = "bench", value_name = "NAME", value_delimiter = ',')]
     pub bench: Vec<String>,
 
-    /// Processes per benchmark × config (overrides the manifest).
-    #[arg(short = 'n', long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Processes per benchmark × config, 1 to 1000000 (overrides the manifest).
+    #[arg(short = 'n', long, value_parser = crate::manifest::parse_count)]
     pub invocations: Option<u32>,
 
-    /// Iterations per process, iteration 0 included (overrides the manifest).
-    #[arg(short = 'i', long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Iterations per process, iteration 0 included, 1 to 1000000 (overrides the manifest).
+    #[arg(short = 'i', long, value_parser = crate::manifest::parse_count)]
     pub iterations: Option<u32>,
 
     /// Smoke run: 1 invocation of 2 iterations each unless given explicitly.
     #[arg(long)]
     pub quick: bool,
 
-    /// Seconds before an invocation is killed (overrides the manifest).
-    #[arg(long, value_name = "SECONDS")]
+    /// Seconds before an invocation is killed, > 0 and <= 86400 (overrides the manifest).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::manifest::parse_timeout)]
     pub timeout: Option<f64>,
 
     /// Folder for run folders.

@@ -15,6 +15,10 @@ use crate::configs;
 pub const DEFAULT_INVOCATIONS: u32 = 5;
 pub const DEFAULT_ITERATIONS: u32 = 10;
 pub const DEFAULT_TIMEOUT_S: f64 = 60.0;
+/// Largest invocation or iteration count a manifest or the command line may ask for.
+pub const MAX_COUNT: u32 = 1_000_000;
+/// Largest timeout in seconds (one day), for manifests and the command line alike.
+pub const MAX_TIMEOUT_S: f64 = 86_400.0;
 pub const DEFAULT_REFERENCE: &str = "interp";
 
 #[derive(Debug, Deserialize)]
@@ -224,17 +228,42 @@ fn check_name(name: &str) -> Result<()> {
 fn positive(value: Option<i64>, default: u32) -> Result<u32> {
     match value {
         None => Ok(default),
-        Some(v) if (1..=1_000_000).contains(&v) => Ok(v as u32),
-        Some(v) => bail!("must be a whole number from 1 to 1000000, got {v}"),
+        Some(v) if (1..=i64::from(MAX_COUNT)).contains(&v) => Ok(v as u32),
+        Some(v) => bail!("must be a whole number from 1 to {MAX_COUNT}, got {v}"),
     }
 }
 
 fn seconds(value: Option<f64>, default: f64) -> Result<Duration> {
-    let v = value.unwrap_or(default);
-    if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
-        bail!("must be a number of seconds > 0, got {v}");
+    check_seconds(value.unwrap_or(default)).map_err(anyhow::Error::msg)
+}
+
+/// A timeout in seconds within (0, [`MAX_TIMEOUT_S`]] (the manifest's and `--timeout`'s range).
+pub fn check_seconds(v: f64) -> std::result::Result<Duration, String> {
+    if !(v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT_S) {
+        return Err(format!(
+            "must be a number of seconds > 0 and <= {MAX_TIMEOUT_S}, got {v}"
+        ));
     }
     Ok(Duration::from_secs_f64(v))
+}
+
+/// clap parser of `-n`/`-i`: a whole number from 1 to [`MAX_COUNT`], like the manifest.
+pub fn parse_count(text: &str) -> std::result::Result<u32, String> {
+    match text.trim().parse::<i64>() {
+        Ok(v) => positive(Some(v), 1).map_err(|e| e.to_string()),
+        Err(_) => Err(format!(
+            "expected a whole number from 1 to {MAX_COUNT}, got '{text}'"
+        )),
+    }
+}
+
+/// clap parser of `--timeout`: seconds in (0, [`MAX_TIMEOUT_S`]], like the manifest.
+pub fn parse_timeout(text: &str) -> std::result::Result<f64, String> {
+    let v: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number of seconds, got '{text}'"))?;
+    check_seconds(v).map(|_| v)
 }
 
 #[cfg(test)]

@@ -174,11 +174,12 @@ fn resolve_with(
             .map(|s| s.reference.clone())
             .unwrap_or_default(),
     };
-    if let Some(t) = args.timeout {
-        if !(t.is_finite() && t > 0.0) {
-            bail!("--timeout must be a number of seconds > 0, got {t}");
-        }
-    }
+    // `--timeout` is range-checked by clap; a resumed run's recorded value is checked again.
+    let timeout = args
+        .timeout
+        .map(crate::manifest::check_seconds)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--timeout {e}"))?;
     if args.executor == ExecutorKind::InProcess {
         if let Some(c) = configs.iter().find(|c| !c.starts_with("interp")) {
             bail!("--executor in-process runs interpreter configs only (interp, interp-prof); '{c}' needs --executor subprocess");
@@ -205,7 +206,6 @@ fn resolve_with(
     } else {
         (args.invocations, args.iterations)
     };
-    let timeout = args.timeout.map(Duration::from_secs_f64);
     // Precedence: command line, then the benchmark's entry, then the suite's defaults.
     let settings: Vec<Vec<Settings>> = suites
         .iter()

@@ -75,7 +75,7 @@ fn bad_input_exits_2_naming_the_problem_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     setup(d, &["ok"]);
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["run", "s", "--ruff", "ruff", "--configs", "interp,turbo"],
             "unknown config 'turbo'",
@@ -92,6 +92,31 @@ fn bad_input_exits_2_naming_the_problem_and_writes_nothing() {
         (
             &["run", "s", "--ruff", "ruff", "--out", "ruff/sub"],
             "--out ruff/sub",
+        ),
+        // Numeric flags have the manifest's ranges, and say them (issue 14, item 6).
+        (
+            &["run", "s", "--ruff", "ruff", "--timeout", "1e20"],
+            "<= 86400",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--timeout", "0"],
+            "<= 86400",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--timeout", "nan"],
+            "<= 86400",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "-n", "4294967295"],
+            "from 1 to 1000000",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "-i", "0"],
+            "from 1 to 1000000",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "-i", "1000001"],
+            "from 1 to 1000000",
         ),
     ];
     for (args, needle) in cases {
