@@ -1,0 +1,73 @@
+"""Are We Fast Yet: Bounce, the Python twin of bounce.ruff (same algorithm and size).
+
+Source: the Are-We-Fast-Yet suite, https://github.com/smarr/are-we-fast-yet (Marr, Daloze,
+Mössenböck, DLS 2016). Protocol: twin_protocol.py; suites/awfy/README.md.
+"""
+
+from awfy_som import Random
+from twin_protocol import main, result
+
+INNER_ITERATIONS = 30
+
+
+class Ball:
+    def __init__(self, random):
+        self.x = random.next() % 500
+        self.y = random.next() % 500
+        self.x_vel = (random.next() % 300) - 150
+        self.y_vel = (random.next() % 300) - 150
+
+    def bounce(self):
+        x_limit = 500
+        y_limit = 500
+        bounced = False
+        self.x += self.x_vel
+        self.y += self.y_vel
+        if self.x > x_limit:
+            self.x = x_limit
+            self.x_vel = 0 - abs(self.x_vel)
+            bounced = True
+        if self.x < 0:
+            self.x = 0
+            self.x_vel = abs(self.x_vel)
+            bounced = True
+        if self.y > y_limit:
+            self.y = y_limit
+            self.y_vel = 0 - abs(self.y_vel)
+            bounced = True
+        if self.y < 0:
+            self.y = 0
+            self.y_vel = abs(self.y_vel)
+            bounced = True
+        return bounced
+
+
+def benchmark():
+    random = Random()
+    ball_count = 100
+    bounces = 0
+    balls = [None] * ball_count
+    for i in range(ball_count):
+        balls[i] = Ball(random)
+    for _ in range(50):
+        for ball in balls:
+            if ball.bounce():
+                bounces += 1
+    return bounces
+
+
+def verify_result(value):
+    return value == 1331
+
+
+def run():
+    value = None
+    for _ in range(INNER_ITERATIONS):
+        value = benchmark()
+        if not verify_result(value):
+            result("failed verification, got", value)
+            return
+    result(value)
+
+
+main(run)
