@@ -5,8 +5,6 @@ Mössenböck, DLS 2016), after the Computer Language Benchmarks Game. Protocol:
 twin_protocol.py; suites/awfy/README.md (also for the derived verification value).
 """
 
-import sys
-
 from twin_protocol import main, result
 
 INNER_ITERATIONS = 170
