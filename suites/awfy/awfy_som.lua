@@ -11,6 +11,17 @@ local floor = math.floor
 local INITIAL_SIZE = 10
 local INITIAL_CAPACITY = 16
 
+-- A class for the twins: a metatable whose instances find their methods in it, and, given a
+-- parent class, the parent's methods too.
+local function class(parent)
+    local c = {}
+    c.__index = c
+    if parent then
+        setmetatable(c, {__index = parent})
+    end
+    return c
+end
+
 -- A growable sequence over a table of fixed capacity (`capacity`), copied into one twice
 -- as large when full; elements live at first_idx..last_idx-1. Storage is allocated on
 -- first use when no size is given, as in the Java library.
@@ -427,6 +438,7 @@ function Random:next()
 end
 
 return {
+    class = class,
     Vector = Vector,
     Set = Set,
     IdentitySet = Set,

@@ -7,6 +7,7 @@
 
 package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
+local class = require('awfy_som').class
 local Vector = require('awfy_som').Vector
 local sqrt, sin, cos, floor, ceil = math.sqrt, math.sin, math.cos, math.floor, math.ceil
 
@@ -23,12 +24,6 @@ local GOOD_VOXEL_SIZE = PROXIMITY_RADIUS * 2.0
 
 local RED = 0
 local BLACK = 1
-
-local function class()
-    local c = {}
-    c.__index = c
-    return c
-end
 
 -- ---- vectors --------------------------------------------------------------------------
 

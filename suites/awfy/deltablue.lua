@@ -8,6 +8,7 @@
 
 package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
+local class = require('awfy_som').class
 local som = require('awfy_som')
 local Vector, IdentityDictionary = som.Vector, som.IdentityDictionary
 local floor = math.floor
@@ -16,15 +17,6 @@ local INNER_ITERATIONS = 800
 
 local FORWARD = 1
 local BACKWARD = 2
-
-local function class(parent)
-    local c = {}
-    c.__index = c
-    if parent then
-        setmetatable(c, {__index = parent})
-    end
-    return c
-end
 
 -- ---- strengths ------------------------------------------------------------------------
 

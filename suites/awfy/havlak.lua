@@ -7,6 +7,7 @@
 
 package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
+local class = require('awfy_som').class
 local som = require('awfy_som')
 local Vector, Set, IdentitySet, IdentityDictionary =
     som.Vector, som.Set, som.IdentitySet, som.IdentityDictionary
@@ -24,12 +25,6 @@ local BB_REDUCIBLE = 2
 local BB_SELF = 3
 local BB_IRREDUCIBLE = 4
 local BB_DEAD = 5
-
-local function class()
-    local c = {}
-    c.__index = c
-    return c
-end
 
 -- ---- the control-flow graph -----------------------------------------------------------
 

@@ -6,19 +6,11 @@
 
 package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
+local class = require('awfy_som').class
 local Vector = require('awfy_som').Vector
 local band = twin.band
 
 local INNER_ITERATIONS = 3
-
-local function class(parent)
-    local c = {}
-    c.__index = c
-    if parent then
-        setmetatable(c, {__index = parent})
-    end
-    return c
-end
 
 -- ---- JSON values ----------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ Source: the Are-We-Fast-Yet suite, https://github.com/smarr/are-we-fast-yet (Mar
 Mössenböck, DLS 2016). Protocol: twin_protocol.py; suites/awfy/README.md.
 """
 
-from twin_protocol import main, result
+from twin_protocol import inner_benchmark_loop, main
 
 INNER_ITERATIONS = 35
 
@@ -56,14 +56,4 @@ def verify_result(value):
     return value
 
 
-def run():
-    value = None
-    for _ in range(INNER_ITERATIONS):
-        value = benchmark()
-        if not verify_result(value):
-            result("failed verification, got", value)
-            return
-    result(value)
-
-
-main(run)
+main(lambda: inner_benchmark_loop(INNER_ITERATIONS, benchmark, verify_result))

@@ -7,6 +7,7 @@
 
 package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
+local class = require('awfy_som').class
 local bxor = twin.bxor
 local floor = math.floor
 
@@ -22,15 +23,6 @@ local DEVICE_B = 6
 local DEVICE_PACKET_KIND = 0
 local WORK_PACKET_KIND = 1
 local DATA_SIZE = 4
-
-local function class(parent)
-    local c = {}
-    c.__index = c
-    if parent then
-        setmetatable(c, {__index = parent})
-    end
-    return c
-end
 
 local RBObject = class()
 

@@ -44,16 +44,6 @@ local function verify_result(result)
     return result == 5461
 end
 
-local function run()
-    local result
-    for _ = 1, INNER_ITERATIONS do
-        result = benchmark()
-        if not verify_result(result) then
-            twin.result('failed verification, got', result)
-            return
-        end
-    end
-    twin.result(result)
-end
-
-twin.main(run)
+twin.main(function ()
+    twin.inner_benchmark_loop(INNER_ITERATIONS, benchmark, verify_result)
+end)

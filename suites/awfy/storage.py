@@ -5,7 +5,7 @@ Mössenböck, DLS 2016). Protocol: twin_protocol.py; suites/awfy/README.md.
 """
 
 from awfy_som import Random
-from twin_protocol import main, result
+from twin_protocol import inner_benchmark_loop, main
 
 INNER_ITERATIONS = 12
 
@@ -35,14 +35,4 @@ def verify_result(value):
     return value == 5461
 
 
-def run():
-    value = None
-    for _ in range(INNER_ITERATIONS):
-        value = benchmark()
-        if not verify_result(value):
-            result("failed verification, got", value)
-            return
-    result(value)
-
-
-main(run)
+main(lambda: inner_benchmark_loop(INNER_ITERATIONS, benchmark, verify_result))

@@ -3,7 +3,8 @@
 -- bitwise operators in the source).
 --
 -- A twin defines run(), which does the benchmark's work once, checks it and reports the
--- checked value with twin.result(...); its file ends with twin.main(run). Invocation:
+-- checked value with twin.result(...) (most use twin.inner_benchmark_loop for that); its
+-- file ends with twin.main(run). Invocation:
 --
 --   lua5.4|luajit NAME.lua                        one run(), like `ruff run NAME.ruff`
 --   lua5.4|luajit NAME.lua ITERATIONS [RECORDS]   ITERATIONS runs in this process, like
@@ -85,6 +86,21 @@ function twin.result(...)
     local line = 'Result: ' .. table.concat(parts, ' ') .. '\n'
     written = written + #line
     io.stdout:write(line)
+end
+
+-- The suite's Benchmark.innerBenchmarkLoop, for the benchmarks whose check does not depend
+-- on the size: runs benchmark() inner_iterations times, checks every result with
+-- verify_result(result) and reports the last one (or the first that fails the check).
+function twin.inner_benchmark_loop(inner_iterations, benchmark, verify_result)
+    local result
+    for _ = 1, inner_iterations do
+        result = benchmark()
+        if not verify_result(result) then
+            twin.result('failed verification, got', result)
+            return
+        end
+    end
+    twin.result(result)
 end
 
 local function usage(message)

@@ -1,7 +1,8 @@
 """The iteration protocol of the Python twins in suites/awfy (README.md, "Twin protocol").
 
 A twin defines `run()`, which does the benchmark's work once, checks it and reports the
-checked value with `result(value)`; its file ends with `main(run)`. Invocation:
+checked value with `result(value)` (most use `inner_benchmark_loop` for that); its file ends
+with `main(run)`. Invocation:
 
     python3 NAME.py                         one run(), like `ruff run NAME.ruff`
     python3 NAME.py ITERATIONS [RECORDS]    ITERATIONS runs in this process, like
@@ -58,6 +59,19 @@ def show(value):
 def result(*values):
     """Prints the run's `Result:` line (values separated by spaces, as Ruff's print does)."""
     _stdout.write("Result: " + " ".join(show(v) for v in values) + "\n")
+
+
+def inner_benchmark_loop(inner_iterations, benchmark, verify_result):
+    """The suite's Benchmark.innerBenchmarkLoop, for the benchmarks whose check does not
+    depend on the size: runs benchmark() inner_iterations times, checks every result with
+    verify_result(value) and reports the last one (or the first that fails the check)."""
+    value = None
+    for _ in range(inner_iterations):
+        value = benchmark()
+        if not verify_result(value):
+            result("failed verification, got", value)
+            return
+    result(value)
 
 
 def _usage(message):
