@@ -115,15 +115,23 @@ impl Vm {
                     // Take the string out of its register so the register's reference does not
                     // count: when nothing else holds it we can append in place.
                     let mut lhs = std::mem::replace(reg(regs, a), Value::Null);
-                    if let (Value::Str(s), Value::Str(t)) = (&mut lhs, &*reg(regs, b)) {
+                    // `s += s`: the right operand is the register just emptied; read the
+                    // taken value instead.
+                    let same = a == b;
+                    if let Value::Str(s) = &mut lhs {
                         if let Some(obj) = Rc::get_mut(s) {
-                            obj.text.push_str(&t.text);
+                            if same {
+                                obj.text.extend_from_within(..);
+                            } else if let Value::Str(t) = &*reg(regs, b) {
+                                obj.text.push_str(&t.text);
+                            }
                             *reg(regs, dst) = lhs;
                             return Ok(());
                         }
                     }
                     // Shared: concatenate into a new string.
-                    let v = glue::binary(op, &lhs, &*reg(regs, b));
+                    let rhs = if same { &lhs } else { &*reg(regs, b) };
+                    let v = glue::binary(op, &lhs, rhs);
                     *reg(regs, dst) = v?;
                     return Ok(());
                 }
