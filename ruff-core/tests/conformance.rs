@@ -1,4 +1,5 @@
-//! Runs every program of `../shared/conformance` (in place) and of `tests/golden` through the
+//! Runs every program of the repository's `conformance/` (a copy of the shared set) and of
+//! `tests/golden` through the
 //! engine API under `interp` and `interp-prof`: stdout byte-exact against `NAME.out`, the exit
 //! code against `NAME.exit` (default 0), and `NAME.stderr` contained in the rendered error.
 //!
@@ -16,6 +17,10 @@ use std::rc::Rc;
 
 use ruff_core::{Config, Engine};
 
+/// The repository's copy of the conformance set.
+const CONFORMANCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance");
+/// The agreed set beside the checkout (`../shared/conformance` from the repository root), which
+/// CI has and a clone may not.
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
 
@@ -118,8 +123,8 @@ const INTERP: &[&str] = &["interp", "interp-prof"];
 const MOCKED: &[&str] = &[vm_support::RESUMING, vm_support::DEOPTING];
 
 #[test]
-fn shared_conformance_programs() {
-    check_dir(SHARED, INTERP);
+fn conformance_programs() {
+    check_dir(CONFORMANCE, INTERP);
 }
 
 #[test]
@@ -128,8 +133,65 @@ fn golden_programs() {
 }
 
 #[test]
-fn shared_conformance_programs_through_compiled_code() {
-    check_dir(SHARED, MOCKED);
+fn conformance_programs_through_compiled_code() {
+    check_dir(CONFORMANCE, MOCKED);
+}
+
+/// Every file of `dir` but its README, by name.
+fn contract_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// The copy cannot drift from the agreed set: where `../shared/conformance` exists (CI has it
+/// beside the checkout; `RUFF_SHARED_CONFORMANCE` names another place), both hold the same
+/// files with the same bytes. A clone with nothing beside it checks only that the copy is
+/// complete.
+#[test]
+fn conformance_copy_matches_shared() {
+    let copy = contract_files(Path::new(CONFORMANCE));
+    assert!(
+        copy.keys().filter(|n| n.ends_with(".ruff")).count() >= 15,
+        "the conformance copy is incomplete: {:?}",
+        copy.keys().collect::<Vec<_>>()
+    );
+    for name in copy.keys().filter(|n| n.ends_with(".ruff")) {
+        let stem = name.trim_end_matches(".ruff");
+        assert!(
+            copy.contains_key(&format!("{stem}.out")),
+            "{name} has no {stem}.out"
+        );
+    }
+    // A checkout elsewhere (a git worktree) names the shared set's place explicitly.
+    let shared = std::env::var("RUFF_SHARED_CONFORMANCE").unwrap_or_else(|_| SHARED.to_string());
+    if !Path::new(&shared).is_dir() {
+        eprintln!("note: {shared} does not exist; the copy was not compared");
+        return;
+    }
+    let agreed = contract_files(Path::new(&shared));
+    let mut problems = Vec::new();
+    for (name, bytes) in &agreed {
+        match copy.get(name) {
+            None => problems.push(format!("{name}: missing from conformance/")),
+            Some(b) if b != bytes => problems.push(format!("{name}: differs from the shared set")),
+            Some(_) => {}
+        }
+    }
+    for name in copy.keys().filter(|n| !agreed.contains_key(*n)) {
+        problems.push(format!("{name}: not in the shared set"));
+    }
+    assert!(
+        problems.is_empty(),
+        "conformance/ drifted from {shared} (refresh it as conformance/README.md says):\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -8,10 +8,7 @@ use std::path::PathBuf;
 use ruff_core::parser::parse;
 
 fn conformance_programs() -> Vec<(String, String)> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance"
-    ));
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance"));
     let mut programs: Vec<(String, String)> = fs::read_dir(&dir)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
         .map(|entry| entry.unwrap().path())

@@ -5,8 +5,8 @@
 //! once) print the same bytes, exit with the same code and report the same error. Two tests
 //! check it:
 //!
-//! - `programs_agree_across_configs` runs the shared conformance programs (in place, from
-//!   `../shared/conformance`), the VM's golden programs (`ruff-core/tests/golden`) and every
+//! - `programs_agree_across_configs` runs the conformance programs (the repository's copy in
+//!   `conformance/`), the VM's golden programs (`ruff-core/tests/golden`) and every
 //!   suite program (`suites/*/*.ruff`) through the `ruff` binary under every config, and
 //!   compares stdout, exit code and stderr byte for byte with `interp`. It also checks the
 //!   expectation files (`NAME.out`, `NAME.exit`, `NAME.stderr` as in the conformance README)
@@ -142,11 +142,8 @@ fn ruff_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Every program the first test runs.
 fn program_files() -> Vec<PathBuf> {
-    let conformance = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance"
-    ));
-    let mut files = ruff_files(&conformance);
+    let mut files = ruff_files(&repo_root().join("conformance"));
+    assert!(files.len() >= 15, "the conformance programs are missing");
     files.extend(ruff_files(&repo_root().join("ruff-core/tests/golden")));
     let mut suites: Vec<PathBuf> = std::fs::read_dir(repo_root().join("suites"))
         .expect("suites/ exists")
