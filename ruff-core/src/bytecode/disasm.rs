@@ -153,7 +153,8 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
             let s = p
                 .struct_lits
                 .get(lit as usize)
-                .map_or_else(|| "?".to_string(), |l| l.def.name.to_string());
+                .and_then(|l| l.def.upgrade())
+                .map_or_else(|| "?".to_string(), |d| d.name.to_string());
             (
                 "NewStruct",
                 format!("r{dst} = {s} {{from r{start}}} (lit {lit})"),

@@ -3,7 +3,7 @@
 pub mod disasm;
 pub mod ops;
 
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 pub use ops::{Instr, Reg};
 
@@ -24,7 +24,10 @@ pub enum UpvalDesc {
 /// index in the struct's declaration order. Unwritten fields are null.
 #[derive(Clone, Debug)]
 pub struct StructLit {
-    pub def: Rc<StructDef>,
+    /// Weak because a method building its own struct would otherwise close a cycle (the
+    /// definition holds its methods, their prototypes hold this literal) and every loaded
+    /// program would leak it. `Program::structs` owns the definitions.
+    pub def: Weak<StructDef>,
     pub field_slots: Vec<u16>,
 }
 

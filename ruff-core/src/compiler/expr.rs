@@ -12,6 +12,8 @@
 //! so the item being compiled is always the top temporary; a call compiled into the top
 //! temporary uses it as its base, which saves the `Move` of its result.
 
+use std::rc::Rc;
+
 use crate::ast::{BinOp, Expr, ExprKind, InterpPart, UnOp};
 use crate::bytecode::{Instr, Reg, StructLit};
 use crate::error::Error;
@@ -174,7 +176,10 @@ impl Compiler<'_> {
                     .collect();
                 let f = self.f();
                 let lit = count16(f.struct_lits.len(), span)?;
-                f.struct_lits.push(StructLit { def, field_slots });
+                f.struct_lits.push(StructLit {
+                    def: Rc::downgrade(&def),
+                    field_slots,
+                });
                 let start = self.block(fields.iter().map(|(_, _, v)| v), span)?;
                 self.f().emit(Instr::NewStruct { dst, lit, start }, span);
             }

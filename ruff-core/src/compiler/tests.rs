@@ -343,3 +343,18 @@ fn disassembly_lists_every_function() {
     assert!(text.contains("LoadConst    r1 = k0(\"hi\")"), "{text}");
     assert!(text.contains("; 2:1"), "{text}");
 }
+
+/// A method that builds an instance of its own struct must not tie the definition, its
+/// methods and their code into a cycle that outlives the program (found by the fuzzer's
+/// leak checker: every load of such a program leaked them).
+#[test]
+fn struct_definitions_are_freed_with_their_program() {
+    let p = compiled(
+        "struct P {\n  x\n  func twin(self) { return P { x: self.x } }\n}\nprint(P { x: 1 }.twin().x)\n",
+    );
+    let def = std::rc::Rc::downgrade(&p.structs[0]);
+    let method = std::rc::Rc::downgrade(&p.structs[0].methods.get().unwrap()[0].1);
+    drop(p);
+    assert!(def.upgrade().is_none(), "the struct definition leaked");
+    assert!(method.upgrade().is_none(), "the method leaked");
+}

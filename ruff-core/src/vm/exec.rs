@@ -274,13 +274,17 @@ impl Vm {
         start: Reg,
     ) -> Value {
         let lit = &proto.struct_lits[lit as usize];
-        let mut fields = vec![Value::Null; lit.def.fields.len()];
+        let def = lit
+            .def
+            .upgrade()
+            .expect("a running program owns its struct definitions");
+        let mut fields = vec![Value::Null; def.fields.len()];
         for (i, slot) in lit.field_slots.iter().enumerate() {
             // SAFETY: the written fields' values are registers of the live frame.
             fields[*slot as usize] = unsafe { &*regs.add(start as usize + i) }.clone();
         }
         Value::Struct(Rc::new(Instance {
-            def: lit.def.clone(),
+            def,
             fields: RefCell::new(fields),
         }))
     }
