@@ -48,8 +48,12 @@ flags+=" -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverag
 flags+=" -Cllvm-args=-sanitizer-coverage-stack-depth -Cllvm-args=-simplifycfg-branch-fold-threshold=0"
 flags+=" --cfg fuzzing -Zsanitizer=address -Cdebug-assertions -Coverflow-checks -Ccodegen-units=1"
 echo "fuzz.sh: building the libFuzzer target (nightly, $triple)"
-RUSTFLAGS="$flags" cargo +nightly build --quiet --release --manifest-path fuzz/Cargo.toml \
-    --target "$triple" --target-dir "$target/fuzz-build" --bin frontend
+if ! RUSTFLAGS="$flags" cargo +nightly build --quiet --release --manifest-path fuzz/Cargo.toml \
+    --target "$triple" --target-dir "$target/fuzz-build" --bin frontend; then
+    # No network for libfuzzer-sys, no C++ compiler, a broken nightly: fuzz anyway.
+    echo "fuzz.sh: WARNING: the libFuzzer build failed; falling back to the mutation fuzzer" >&2
+    FUZZ_MODE=mutation exec "$0" "$seconds"
+fi
 bin="$target/fuzz-build/$triple/release/frontend"
 
 # The seeds are refreshed from the repository on every run; the corpus grows across runs.
