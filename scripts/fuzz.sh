@@ -19,7 +19,8 @@
 # (libFuzzer processes, default 1).
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
 seconds=${1:-60}
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2; }
 target=${CARGO_TARGET_DIR:-target}
@@ -52,7 +53,7 @@ if ! RUSTFLAGS="$flags" cargo +nightly build --quiet --release --manifest-path f
     --target "$triple" --target-dir "$target/fuzz-build" --bin frontend; then
     # No network for libfuzzer-sys, no C++ compiler, a broken nightly: fuzz anyway.
     echo "fuzz.sh: WARNING: the libFuzzer build failed; falling back to the mutation fuzzer" >&2
-    FUZZ_MODE=mutation exec "$0" "$seconds"
+    FUZZ_MODE=mutation exec bash "$root/scripts/fuzz.sh" "$seconds"
 fi
 bin="$target/fuzz-build/$triple/release/frontend"
 
