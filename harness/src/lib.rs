@@ -18,6 +18,7 @@ pub mod plan;
 pub mod runner;
 pub mod stats;
 pub mod table;
+pub mod units;
 
 // Reports, plots and the regression gate (read run files only).
 pub mod gate;

@@ -7,7 +7,9 @@
 //! needs fontconfig development files, which a fresh CI machine lacks (see DEPENDENCIES.md).
 
 pub mod distribution;
+pub mod glyphs;
 pub mod jitstats;
+pub mod key;
 pub mod speedup;
 pub mod warmup;
 
@@ -15,12 +17,12 @@ use std::path::Path;
 use std::sync::Once;
 
 use anyhow::{anyhow, Result};
-use plotters::coord::{CoordTranslate, Shift};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 /// The bundled font; the family name is the one plotters' own defaults ask for.
-const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 pub const FONT_FAMILY: &str = "sans-serif";
 
 /// Registers the bundled font (idempotent; every entry point that draws calls it).
@@ -49,7 +51,8 @@ pub fn render(plot: &impl Plot, dir: &Path, name: &str) -> Result<()> {
     let size = plot.size();
     let png = dir.join(format!("{name}.png"));
     {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        // plotters' own bitmap text places glyphs wrongly; see `glyphs`.
+        let root = glyphs::GlyphBackend::new(BitMapBackend::new(&png, size)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         plot.draw(&root)?;
         root.present()
@@ -69,23 +72,6 @@ pub fn render(plot: &impl Plot, dir: &Path, name: &str) -> Result<()> {
 /// Plotters' errors are generic over the backend; the message is all we need.
 pub fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing failed: {e:?}")
-}
-
-/// Draws the series legend at `position` in the style all plots share (a translucent white
-/// box with a thin border), so the figures of one report look alike.
-pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    font_size: u32,
-) -> Result<()> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT_FAMILY, font_size))
-        .draw()
-        .map_err(err)
 }
 
 /// Colour of series `i`: a colour-blind-safe palette (Okabe & Ito 2008), cycled.
@@ -118,4 +104,81 @@ pub fn category_label(names: &[String], v: f64) -> String {
 pub fn padded(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
     let span = (hi - lo).abs().max(hi.abs() * 1e-3).max(1e-9);
     (lo - span * pad, hi + span * pad)
+}
+
+/// Grid lines: one light line per labelled tick, no minor lines (dense minor grids print as
+/// a grey wash).
+pub const GRID: RGBAColor = RGBAColor(0, 0, 0, 0.09);
+
+/// Tick label: up to three decimals, trailing zeros dropped (`12`, `2.5`, `0.02`).
+pub fn tick(v: f64) -> String {
+    let text = format!("{v:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.to_string()
+    }
+}
+
+/// A value label: three significant digits for measures (`2.43`, `28.3`, `142`), whole
+/// numbers as they are.
+pub fn value_label(v: f64) -> String {
+    if v.fract() == 0.0 {
+        return format!("{v:.0}");
+    }
+    match v.abs() {
+        a if a >= 100.0 => format!("{v:.0}"),
+        a if a >= 10.0 => format!("{v:.1}"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// The 1-2-5 values in `[lo, hi]` (`lo > 0`): ticks of a log axis that read as round
+/// numbers. At least two, falling back to the ends when the range holds fewer.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return out;
+    }
+    let mut decade = 10f64.powf(lo.log10().floor());
+    while decade <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let v = decade * m;
+            if v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9) {
+                out.push(v);
+            }
+        }
+        decade *= 10.0;
+    }
+    if out.len() < 2 {
+        out = vec![lo, hi];
+    }
+    out
+}
+
+/// True if values spanning `lo..hi` are better read on a log axis: they differ by more than
+/// five times, so on a linear axis the small ones would be slivers near zero.
+pub fn wants_log_axis(lo: f64, hi: f64) -> bool {
+    lo > 0.0 && hi / lo > 5.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_read_as_round_numbers() {
+        assert_eq!(tick(12.0), "12");
+        assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(0.02), "0.02");
+        assert_eq!(tick(-0.0001), "0");
+        assert_eq!(value_label(2.427), "2.43");
+        assert_eq!(value_label(28.253), "28.3");
+        assert_eq!(value_label(33.0), "33");
+        assert_eq!(log_ticks(0.3, 60.0), [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0]);
+        assert_eq!(log_ticks(1.1, 1.9), [1.1, 1.9]);
+        assert!(log_ticks(0.0, 1.0).is_empty());
+        assert!(wants_log_axis(0.5, 11.0) && !wants_log_axis(2.0, 9.0));
+    }
 }

@@ -12,12 +12,12 @@ use crate::plots::distribution::{DistributionPlot, Group};
 use crate::plots::jitstats::{JitStat, JitStatsPlot, COUNTERS};
 use crate::plots::render;
 use crate::plots::speedup::{SpeedupPlot, SpeedupPoint};
-use crate::plots::warmup::{Curve, Panel, WarmupPlot};
+use crate::plots::warmup::{Curve, Events, Panel, WarmupPlot};
 use crate::stats::{
-    self, classify_invocation, classify_invocations, Estimate, InvocationSteadyState,
+    self, classify_invocation, classify_invocations, InvocationSteadyState, SteadyClass,
 };
 
-use super::data::{key_of, unit, Invocation, Key, DISPLAY_SCALE};
+use super::data::{key_of, Invocation, Key};
 use crate::analysis::recorded::RunAnalysis;
 
 /// The names and layout the report uses.
@@ -47,6 +47,9 @@ pub struct Figure {
     pub caption: String,
 }
 
+/// One config of a benchmark: palette index, key, and each invocation with its analysis.
+type ConfigSeries<'a> = (usize, Key, Vec<(&'a Invocation, InvocationSteadyState)>);
+
 /// Draws every figure into `plots_dir`.
 pub fn draw_all(
     analysis: &RunAnalysis,
@@ -56,7 +59,8 @@ pub fn draw_all(
     plots_dir: &Path,
 ) -> Result<Vec<Figure>> {
     std::fs::create_dir_all(plots_dir)?;
-    let unit = unit(analysis.options.measure);
+    let measure = analysis.options.measure;
+    let pct = (analysis.options.confidence * 100.0).round();
     let mut figures = Vec::new();
     let speedup = speedups(analysis, layout);
 
@@ -69,20 +73,14 @@ pub fn draw_all(
                 .map(|(s, b)| layout.label(s, b))
                 .collect(),
             configs: layout.configs.clone(),
-            points: speedup
-                .iter()
-                .map(|(k, e)| SpeedupPoint {
-                    benchmark: layout.label(&k.suite, &k.benchmark),
-                    config: k.config.clone(),
-                    estimate: *e,
-                })
-                .collect(),
+            points: speedup,
+            confidence: analysis.options.confidence,
         };
         render(&plot, plots_dir, "speedup")?;
         figures.push(Figure {
             name: "speedup".into(),
             caption: format!(
-                "Speedup over {} per benchmark (median of invocation values, 95% bootstrap CI).",
+                "Speedup over {} per benchmark: median of the reference's invocation values over the config's, with its {pct}% bootstrap CI; filled dots differ significantly from 1.",
                 layout.reference
             ),
         });
@@ -96,88 +94,149 @@ pub fn draw_all(
         });
     }
 
+    let events = events_by_iteration(rows);
     for (suite, bench) in &layout.benchmarks {
         let label = layout.label(suite, bench);
         // Per config: each invocation's series with its steady-state analysis (the same
         // function `harness run` uses; recomputed because plots need the segments).
-        let keys: Vec<(&String, Vec<(&Invocation, InvocationSteadyState)>)> = layout
+        let keys: Vec<ConfigSeries> = layout
             .configs
             .iter()
-            .filter_map(|c| {
+            .enumerate()
+            .filter_map(|(colour, c)| {
                 let key = Key {
                     suite: suite.clone(),
                     benchmark: bench.clone(),
                     config: c.clone(),
                 };
                 let invs = series.get(&key)?;
-                Some((
-                    c,
-                    invs.iter()
-                        .map(|inv| (inv, classify_invocation(&inv.series)))
-                        .collect(),
-                ))
+                let analysed = invs
+                    .iter()
+                    .map(|inv| (inv, classify_invocation(&inv.series)))
+                    .collect();
+                Some((colour, key, analysed))
             })
             .collect();
         if keys.is_empty() {
             continue;
         }
-        let scale = DISPLAY_SCALE;
-        let warmup = WarmupPlot {
-            title: format!("{label}: warm-up (iteration time per invocation)"),
-            unit: unit.into(),
-            panels: keys
-                .iter()
-                .map(|(config, invs)| Panel {
-                    config: (*config).clone(),
-                    class: classify_invocations(
-                        &invs.iter().map(|(_, s)| s.class).collect::<Vec<_>>(),
-                    ),
-                    curves: invs
-                        .iter()
-                        .map(|(inv, s)| Curve {
-                            invocation: inv.invocation,
-                            series: inv.series.iter().map(|v| v * scale).collect(),
-                            changepoints: s.changepoints.clone(),
-                            steady_start: s.steady_start,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        };
         let slug = slug(&format!("{suite}-{bench}"));
-        render(&warmup, plots_dir, &format!("warmup-{slug}"))?;
-        figures.push(Figure {
-            name: format!("warmup-{slug}"),
-            caption: format!(
-                "{label}: warm-up curves; triangles mark changepoints, shading the steady state."
-            ),
-        });
+        if keys
+            .iter()
+            .any(|(_, _, invs)| invs.iter().any(|(i, _)| i.series.len() > 1))
+        {
+            let warmup = WarmupPlot {
+                title: format!("{label}: warm-up, one panel per config"),
+                measure,
+                panels: keys
+                    .iter()
+                    .map(|(colour, key, invs)| Panel {
+                        config: key.config.clone(),
+                        colour: *colour,
+                        class: class_heading(
+                            &invs.iter().map(|(_, s)| s.class).collect::<Vec<_>>(),
+                        ),
+                        curves: invs
+                            .iter()
+                            .map(|(inv, s)| Curve {
+                                invocation: inv.invocation,
+                                series: inv.series.clone(),
+                                steady_start: s.steady_start,
+                                events: events
+                                    .get(&(key.clone(), inv.invocation))
+                                    .cloned()
+                                    .unwrap_or_default(),
+                            })
+                            .collect(),
+                        level: analysis.summary_of(key).and_then(|s| s.median),
+                    })
+                    .collect(),
+            };
+            render(&warmup, plots_dir, &format!("warmup-{slug}"))?;
+            figures.push(Figure {
+                name: format!("warmup-{slug}"),
+                caption: format!(
+                    "{label}: iteration time per iteration, one panel per config: thin lines are invocations, the bold line their median; the shaded band is the steady state; the lanes below mark compiles, OSR entries and deopts."
+                ),
+            });
+        }
         let dist = DistributionPlot {
-            title: format!("{label}: steady-state iteration times per config"),
-            unit: unit.into(),
+            title: format!("{label}: steady-state times per config"),
+            measure,
+            dot_meaning: "steady-state iteration".into(),
             groups: keys
                 .iter()
-                .map(|(config, invs)| Group {
-                    config: (*config).clone(),
+                .map(|(colour, key, invs)| Group {
+                    config: key.config.clone(),
+                    colour: *colour,
                     iterations: invs
                         .iter()
                         .flat_map(|(inv, s)| {
                             inv.series[s.steady_start.min(inv.series.len())..]
                                 .iter()
-                                .map(|v| v * scale)
+                                .copied()
                         })
                         .collect(),
-                    invocations: invs.iter().map(|(_, s)| s.value * scale).collect(),
+                    invocations: invs.iter().map(|(_, s)| s.value).collect(),
                 })
                 .collect(),
+        };
+        let log = if dist.log_axis() {
+            " (log scale: the configs differ by more than 5x)"
+        } else {
+            ""
         };
         render(&dist, plots_dir, &format!("dist-{slug}"))?;
         figures.push(Figure {
             name: format!("dist-{slug}"),
-            caption: format!("{label}: box = quartiles of steady-state iterations, dots = iterations, diamonds = invocation values."),
+            caption: format!("{label}: distribution of steady-state times per config{log}: dots are iterations, the box their middle half with the median, diamonds the invocation values (the statistical unit)."),
         });
     }
     Ok(figures)
+}
+
+/// "warmup (5 of 5 invocations)" when the invocations agree, else the split, e.g.
+/// "inconsistent: flat 3, warmup 2".
+pub fn class_heading(classes: &[SteadyClass]) -> String {
+    let overall = classify_invocations(classes);
+    if overall != "inconsistent" {
+        let n = classes.len();
+        return format!("{overall} ({n} of {n} invocations)");
+    }
+    let parts: Vec<String> = SteadyClass::ALL
+        .iter()
+        .map(|c| (c, classes.iter().filter(|x| *x == c).count()))
+        .filter(|(_, k)| *k > 0)
+        .map(|(c, k)| format!("{} {k}", c.name()))
+        .collect();
+    format!("inconsistent: {}", parts.join(", "))
+}
+
+/// Engine events per benchmark × config × invocation, one entry per iteration (in iteration
+/// order), from the per-iteration counters of `results.csv`: a compile is an iteration with
+/// compile time, OSR entries and deopts are the recorded counts.
+pub fn events_by_iteration(rows: &[ResultRow]) -> BTreeMap<(Key, u32), Vec<Events>> {
+    let mut by: BTreeMap<(Key, u32), BTreeMap<u32, Events>> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.status.is_ok()) {
+        let events = Events {
+            compiles: u64::from(row.compile_ns.unwrap_or(0) > 0),
+            osr_entries: row.osr_entries.unwrap_or(0),
+            deopts: row.deopts.unwrap_or(0),
+        };
+        by.entry((key_of(row), row.invocation))
+            .or_default()
+            .insert(row.iteration, events);
+    }
+    by.into_iter()
+        .map(|(k, its)| {
+            let len = its.keys().max().map_or(0, |m| *m as usize + 1);
+            let mut v = vec![Events::default(); len];
+            for (i, e) in its {
+                v[i as usize] = e;
+            }
+            (k, v)
+        })
+        .collect()
 }
 
 /// The JIT-counter plot, or `None` when the run recorded none of the counters.
@@ -194,9 +253,9 @@ fn jit_stats(rows: &[ResultRow], layout: &Layout) -> Option<JitStatsPlot> {
             row.guard_failures,
             row.osr_entries,
         ];
-        for (c, (_, _, scale)) in COUNTERS.iter().enumerate() {
+        for (c, counter) in COUNTERS.iter().enumerate() {
             if let Some(v) = counters[c].map(|v| v as f64) {
-                slot[c] = Some(slot[c].unwrap_or(0.0) + v * scale);
+                slot[c] = Some(slot[c].unwrap_or(0.0) + v * counter.scale);
             }
         }
     }
@@ -246,25 +305,20 @@ pub fn slug(s: &str) -> String {
         .collect()
 }
 
-/// Speedup of every non-reference config over the reference, from the summary rows.
-pub fn speedups(analysis: &RunAnalysis, layout: &Layout) -> Vec<(Key, Estimate)> {
+/// Speedup of every non-reference config over the reference, from the summary rows (the CI
+/// is left out when the summary has none, e.g. too few invocations).
+pub fn speedups(analysis: &RunAnalysis, layout: &Layout) -> Vec<SpeedupPoint> {
     analysis
         .summary
         .iter()
         .filter(|s| s.config != layout.reference)
         .filter_map(|s| {
-            let est = Estimate {
-                point: s.speedup?,
-                lower: s.speedup_lo?,
-                upper: s.speedup_hi?,
-                confidence: analysis.options.confidence,
-            };
-            let key = Key {
-                suite: s.suite.clone(),
-                benchmark: s.benchmark.clone(),
+            Some(SpeedupPoint {
+                benchmark: layout.label(&s.suite, &s.benchmark),
                 config: s.config.clone(),
-            };
-            Some((key, est))
+                point: s.speedup?,
+                ci: s.speedup_lo.zip(s.speedup_hi),
+            })
         })
         .collect()
 }
