@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Checks that a run's HTML report renders in a real browser (headless Chromium):
+# Checks that a run's HTML report renders in a real browser (headless Chromium), every section
+# of it:
 #   1. index.html exists and every <img src> names a file in the run folder (or a data: URI)
 #      that decodes as a non-uniform PNG (scripts/png_check.py, standard library only);
-#   2. Chromium loads a copy of the page with a probe script and reports that every image
-#      loaded (naturalWidth > 0) and that the page has text;
-#   3. Chromium takes a 1280x4000 screenshot (RUN_DIR/report-screenshot.png), which must not
-#      be blank (a uniform image, or fewer than 5% of rows with any content).
+#   2. Chromium loads a copy of the page with a probe script that reports, for every section
+#      the page's <nav> links to, its position, size, text, tables, lists and images (each
+#      image must load), and the page's own images and text;
+#   3. each section is checked for its content (rules below: the summary has rows, the
+#      environment a table and the folded run.json, the method a list, ...), and the nav must
+#      name at least the sections every report has;
+#   4. Chromium renders the whole page at 1/8 scale (RUN_DIR/report-screenshot.png, scaled by a
+#      transform, so the full page decodes quickly) and every section's rows in that picture must show
+#      content: a section that lays out but paints nothing fails.
 # Usage: scripts/check-report.sh RUN_DIR      Exit: 0 ok, 1 check failed, 2 usage/tools.
 set -euo pipefail
 
@@ -20,7 +26,7 @@ python=$(pyenv which python3 2>/dev/null || command -v python3)
 
 abs_dir=$(cd "$run_dir" && pwd)
 profile=$(mktemp -d)
-trap 'rm -rf "$profile" "$abs_dir/.check-report.html"' EXIT
+trap 'rm -rf "$profile" "$abs_dir/.check-report.html" "$abs_dir/.check-report-zoom.html"' EXIT
 chrome() {
     "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
@@ -52,13 +58,15 @@ if ! "$python" "$here/png_check.py" "${files[@]}" >"$profile/png.log"; then
 fi
 echo "check-report: ${#sources[@]} images exist and decode"
 
-# 2. Every image loads in the browser; the page has text.
-probe='<script>window.addEventListener("load",function(){var b=[].filter.call(document.images,function(i){return !(i.complete&&i.naturalWidth>0)}).map(function(i){return i.getAttribute("src")});document.body.setAttribute("data-check","images="+document.images.length+";broken="+b.join(",")+";text="+document.body.innerText.length)});</script>'
+# 2. Every image loads in the browser; the page has text; every section the nav names is
+#    measured (all in CSS pixels of a 1280-wide window).
+probe='<script>window.addEventListener("load",function(){var b=[].filter.call(document.images,function(i){return !(i.complete&&i.naturalWidth>0)}).map(function(i){return i.getAttribute("src")});var s=[].map.call(document.querySelectorAll("nav a"),function(a){var id=a.getAttribute("href").slice(1),e=document.getElementById(id);if(!e)return id+" missing";var r=e.getBoundingClientRect(),im=e.querySelectorAll("img"),bad=[].filter.call(im,function(i){return !(i.complete&&i.naturalWidth>0)}).length;return [id,Math.round(r.top+window.scrollY),Math.round(r.height),e.innerText.length,im.length,bad,e.querySelectorAll("tr").length-e.querySelectorAll("details tr").length,e.querySelectorAll("li").length,e.querySelectorAll("details").length].join(" ")});document.body.setAttribute("data-check","images="+document.images.length+";broken="+b.join(",")+";text="+document.body.innerText.length+";height="+document.documentElement.scrollHeight+";sections="+s.join(","))});</script>'
 sed "s#</body>#${probe//&/\\&}</body>#" "$page" >"$abs_dir/.check-report.html"
-result=$(chrome --virtual-time-budget=10000 --dump-dom "file://$abs_dir/.check-report.html" |
+result=$(chrome --window-size=1280,1000 --virtual-time-budget=10000 --dump-dom "file://$abs_dir/.check-report.html" |
     grep -o 'data-check="[^"]*"' || true)
-echo "check-report: browser says ${result:-nothing}"
-[[ "$result" =~ images=([0-9]+)\;broken=([^;]*)\;text=([0-9]+) ]] || {
+summary=${result#data-check=\"}
+echo "check-report: browser says ${summary%%;sections=*}"
+[[ "$result" =~ images=([0-9]+)\;broken=([^;]*)\;text=([0-9]+)\;height=([0-9]+)\;sections=([^\"]*) ]] || {
     echo "check-report: FAIL: the page did not finish loading in Chromium" >&2
     exit 1
 }
@@ -70,22 +78,68 @@ if ((BASH_REMATCH[3] < 200)); then
     echo "check-report: FAIL: the page has almost no text (${BASH_REMATCH[3]} characters)" >&2
     exit 1
 fi
+height=${BASH_REMATCH[4]}
+sections=${BASH_REMATCH[5]}
 
-# 3. The screenshot is not blank.
+# 3 and 4. The whole page at 1/8 scale: the layout stays that of a 1280-px window (the root
+# element is 1280 px wide) and only the painting is scaled by a transform of the root, so a
+# point at y in the probe's layout is at y/8 in the picture (CSS zoom would enlarge text to
+# Chromium's minimum font size and move everything; its own scale factor stops at 1/2).
+zoom=8
+scale="<style>html{width:1280px;overflow:hidden;transform:scale($(awk "BEGIN{print 1/$zoom}"));transform-origin:0 0}</style>"
+sed "s#</head>#$scale</head>#" "$page" >"$abs_dir/.check-report-zoom.html"
 shot="$abs_dir/report-screenshot.png"
 rm -f "$shot"
-chrome --screenshot="$shot" --window-size=1280,4000 "file://$abs_dir/index.html" >/dev/null
+chrome --screenshot="$shot" --window-size=200,$((height / zoom + 40)) --virtual-time-budget=10000 \
+    "file://$abs_dir/.check-report-zoom.html" >/dev/null
 [[ -s "$shot" ]] || { echo "check-report: FAIL: Chromium wrote no screenshot" >&2; exit 1; }
-MIN_BUSY=0.05 "$python" - "$shot" "$here" <<'PY'
-import os, sys
+"$python" - "$shot" "$here" "$zoom" "$sections" <<'PY'
+import sys
 sys.path.insert(0, sys.argv[2])
 from png_check import decode
-w, h, bpp, rows = decode(sys.argv[1])
-# The background is the top-left pixel; the right 24 px are left out (a scrollbar there
-# would make every row look busy).
-first, cols = rows[0][:bpp], w - 24
-busy = sum(1 for r in rows if r[: cols * bpp] != first * cols) / h
-print(f"check-report: screenshot {w}x{h}, {busy:.0%} of rows have content")
-sys.exit(0 if busy >= float(os.environ["MIN_BUSY"]) else 1)
+
+shot, zoom, spec = sys.argv[1], int(sys.argv[3]), sys.argv[4]
+# Every report has these; a section the nav names beyond them is checked by the common rules.
+REQUIRED = ["summary", "speedup", "jit", "benchmarks", "failures", "environment", "method"]
+# Per section: the least it must hold, as (what, field, minimum); fields are those probed.
+RULES = {
+    "summary": [("table rows", "rows", 2)],
+    "benchmarks": [("figures", "img", 1)],
+    "environment": [("table rows", "rows", 8), ("folded run.json", "details", 1)],
+    "method": [("list items", "li", 3)],
+}
+FIELDS = ["top", "h", "text", "img", "broken", "rows", "li", "details"]
+w, h, bpp, rows = decode(shot)
+background = rows[0][:bpp]
+failures, seen = [], []
+for entry in spec.split(","):
+    parts = entry.split(" ")
+    name = parts[0]
+    if len(parts) == 2 and parts[1] == "missing":
+        failures.append(f"section #{name} is in the nav but not on the page")
+        continue
+    seen.append(name)
+    s = dict(zip(FIELDS, map(int, parts[1:])))
+    if s["h"] < 20 or s["text"] < 20:
+        failures.append(f"#{name}: empty ({s['h']} px high, {s['text']} characters)")
+    if s["broken"]:
+        failures.append(f"#{name}: {s['broken']} image(s) did not load")
+    for what, field, least in RULES.get(name, []):
+        if s[field] < least:
+            failures.append(f"#{name}: {s[field]} {what}, expected at least {least}")
+    # Rows of the picture inside the section (minus its heading) must show content.
+    lo, hi = (s["top"] + 40) // zoom, (s["top"] + s["h"]) // zoom
+    band = rows[lo:hi]
+    busy = sum(1 for r in band if r != background * w) / max(1, len(band))
+    print(f"check-report: #{name}: {s['h']} px, {s['text']} characters, {s['img']} images, "
+          f"{s['rows']} table rows; {busy:.0%} of its rendered rows have content")
+    if band and busy < 0.2:
+        failures.append(f"#{name}: renders almost blank ({busy:.0%} of rows have content)")
+for name in REQUIRED:
+    if name not in seen:
+        failures.append(f"section #{name} missing from the nav")
+for f in failures:
+    print(f"check-report: FAIL: {f}", file=sys.stderr)
+sys.exit(1 if failures else 0)
 PY
-echo "check-report: OK: $shot"
+echo "check-report: OK: every section renders ($shot)"

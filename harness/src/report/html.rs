@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::data::{failures, unit, RunData, DISPLAY_SCALE};
+use super::data::{failures, RunData};
 use super::figures::{Figure, Layout};
 use crate::analysis::recorded::RunAnalysis;
+use crate::units;
 
 const TEMPLATE: &str = include_str!("template.html");
 
@@ -84,7 +85,10 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
         ),
         ("{{BENCHMARKS}}", benchmarks),
         ("{{FAILURES}}", failures_html),
-        ("{{ENVIRONMENT}}", environment(run.run_json.as_ref())),
+        (
+            "{{ENVIRONMENT}}",
+            super::environment::section(run.run_json.as_ref()),
+        ),
         ("{{METHOD}}", method(analysis)),
     ];
     let mut out = TEMPLATE.to_string();
@@ -105,15 +109,20 @@ fn figure(f: &Figure) -> String {
 /// Per benchmark × config (the rows of `summary.csv`): invocations, median with CI, mean,
 /// steady-state class, outliers, speedup with CI.
 fn summary_table(analysis: &RunAnalysis, layout: &Layout) -> String {
-    let unit = unit(analysis.options.measure);
+    let measure = analysis.options.measure;
     let pct = (analysis.options.confidence * 100.0).round();
     let mut t = format!(
-        "<table><tr><th>benchmark</th><th>config</th><th>ok / invocations</th><th>median ({unit})</th>\
-         <th>{pct}% CI</th><th>mean ({unit})</th><th>steady state</th><th>outliers</th>\
+        "<table><tr><th>benchmark</th><th>config</th><th>ok / invocations</th><th>median</th>\
+         <th>{pct}% CI</th><th>mean</th><th>steady state</th><th>outliers</th>\
          <th>speedup vs {}</th><th>{pct}% CI</th></tr>",
         escape(&layout.reference)
     );
-    let num = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.3}", v * DISPLAY_SCALE));
+    // Each value in its own unit (ns to s), the interval in its median's.
+    let num = |v: Option<f64>| v.map_or("-".to_string(), |v| units::format(v, measure));
+    let interval = |s: &crate::analysis::SummaryRow| match (s.median, s.median_lo, s.median_hi) {
+        (Some(p), Some(lo), Some(hi)) => units::format_interval(p, lo, hi, measure),
+        _ => "-".to_string(),
+    };
     let mut rows: Vec<_> = analysis.summary.iter().collect();
     let rank = |s: &crate::analysis::SummaryRow| {
         let b = layout
@@ -134,72 +143,20 @@ fn summary_table(analysis: &RunAnalysis, layout: &Layout) -> String {
         let _ = write!(
             t,
             "<tr class=\"{class}\"><td>{}</td><td>{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">[{}, {}]</td><td class=\"num\">{}</td><td>{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{sp}</td><td class=\"num\">{sp_ci}</td></tr>",
             escape(&layout.label(&s.suite, &s.benchmark)),
             escape(&s.config),
             s.ok,
             s.invocations,
             num(s.median),
-            num(s.median_lo),
-            num(s.median_hi),
+            interval(s),
             num(s.mean),
             escape(&s.steady_class),
             s.outliers,
         );
     }
     t + "</table>"
-}
-
-/// run.json as a two-column table; nested objects are flattened to dotted keys.
-fn environment(json: Option<&serde_json::Value>) -> String {
-    let Some(json) = json else {
-        return "<p>No run.json in the run folder.</p>".into();
-    };
-    let mut rows = Vec::new();
-    flatten("", json, &mut rows);
-    let mut t = String::from("<table><tr><th>field</th><th>value</th></tr>");
-    for (k, v) in rows {
-        let _ = write!(
-            t,
-            "<tr><td><code>{}</code></td><td>{}</td></tr>",
-            escape(&k),
-            escape(&v)
-        );
-    }
-    t + "</table>"
-}
-
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
-            let parts: Vec<String> = items.iter().map(scalar).collect();
-            out.push((prefix.to_string(), parts.join(", ")));
-        }
-        serde_json::Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), item, out);
-            }
-        }
-        other => out.push((prefix.to_string(), scalar(other))),
-    }
-}
-
-fn scalar(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn method(analysis: &RunAnalysis) -> String {

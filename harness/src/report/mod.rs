@@ -8,6 +8,7 @@
 //! artifact, and no script or web font is loaded.
 
 pub mod data;
+pub mod environment;
 pub mod figures;
 pub mod html;
 
