@@ -172,7 +172,8 @@ impl DistributionPlot {
             let x = i as f64;
             let scaled: Vec<f64> = group.iterations.iter().map(|v| v * unit.scale).collect();
             let quartile = |q| quantile(&scaled, q);
-            if let (Some(q1), Some(q2), Some(q3)) = (quartile(0.25), quartile(0.5), quartile(0.75)) {
+            if let (Some(q1), Some(q2), Some(q3)) = (quartile(0.25), quartile(0.5), quartile(0.75))
+            {
                 chart
                     .draw_series([
                         Rectangle::new([(x - 0.25, q1), (x + 0.25, q3)], c.mix(0.2).filled()),
