@@ -35,6 +35,8 @@ pub enum Command {
     Compare(crate::gate::CompareArgs),
     /// Run the JIT micro-benchmarks (cargo bench -p ruff-jit) and write them as a run folder.
     Micro(crate::micro::MicroArgs),
+    /// Write a commented suite.toml for the Ruff programs in a folder.
+    Init(crate::init::InitArgs),
 }
 
 /// How invocations are executed.
@@ -57,11 +59,12 @@ Presets: interp, interp-prof, jit, jit-spec, jit-spec-hoist. Knobs: threshold, o
 
 Exit codes: 0 all invocations ok; 1 some invocation failed (results still written); 2 bad input or harness error.")]
 pub struct RunArgs {
-    /// Suite folders (each holding suite.toml).
+    /// Suite folders (each holding suite.toml), or Ruff programs (FILE.ruff: benchmarked
+    /// without a manifest, expected output taken from an interp run).
     #[arg(default_value = "suites/jit")]
     pub suites: Vec<PathBuf>,
 
-    /// Configs to run (default: the suite's, else interp,jit,jit-spec,jit-spec-hoist).
+    /// Configs to run (default: the suite's; interp,jit-spec for programs given directly).
     #[arg(short, long = "configs", value_name = "LIST")]
     pub configs: Vec<String>,
 

@@ -7,10 +7,12 @@
 //! rows into per-invocation and per benchmark × config results with the methods of [`stats`];
 //! [`table`] prints them. Reports, plots and the gate read the files only.
 
+pub mod adhoc;
 pub mod analysis;
 pub mod cli;
 pub mod configs;
 pub mod exec;
+pub mod init;
 pub mod manifest;
 pub mod micro;
 pub mod output;

@@ -130,10 +130,13 @@ fn resolve_with(
     previous_rows: Vec<results::ResultRow>,
     resumed: bool,
 ) -> Result<Plan> {
-    let mut suites = Vec::new();
-    for path in &args.suites {
-        suites.push(Suite::load(path)?);
-    }
+    // Suite folders, manifests, and programs given directly (`harness run prog.ruff`).
+    let mut suites = crate::adhoc::load_suites(
+        &args.suites,
+        args.ruff.as_deref(),
+        args.timeout
+            .and_then(|t| crate::manifest::check_seconds(t).ok()),
+    )?;
     if !args.bench.is_empty() {
         for filter in &args.bench {
             if !suites

@@ -185,6 +185,7 @@ fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> 
         .map(|s| {
             json!({
                 "name": s.name,
+                "description": s.description,
                 "dir": s.dir,
                 "benchmarks": s.benchmarks.iter().map(|b| json!({
                     "name": b.name, "file": b.path, "tags": b.tags,

@@ -6,29 +6,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const FAKE_RUFF: &str = r#"#!/bin/sh
-# Stand-in for `ruff bench FILE --config C --iterations N --records PATH`; the program file's
-# content picks the behaviour.
-file=$2; n=1; rec=/dev/stderr
-shift 2
-while [ $# -gt 0 ]; do
-  case $1 in --iterations) n=$2; shift 2;; --records) rec=$2; shift 2;; *) shift;; esac
-done
-mode=$(cat "$file")
-case $mode in
-  crash) kill -SEGV $$;;
-  hang) exec sleep 30;;
-  fail) echo "x.ruff:1:1: runtime error: boom" >&2; exit 70;;
-esac
-i=0
-while [ $i -lt $n ]; do
-  out="Result: 42"
-  if [ "$mode" = wrong ] && [ $i -eq 1 ]; then out="Result: 41"; fi
-  echo "$out"
-  echo "{\"iteration\":$i,\"wall_ns\":$((1000 + i)),\"stdout_bytes\":11,\"deopts\":0}" >> "$rec"
-  i=$((i+1))
-done
-"#;
+#[path = "fake_ruff/mod.rs"]
+mod fake_ruff;
+use fake_ruff::FAKE_RUFF;
 
 fn harness(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_harness"))

@@ -110,7 +110,8 @@ fn split_per_iteration(raw: &RawOutcome) -> Option<Vec<String>> {
     )
 }
 
-fn result_lines(text: &str) -> Vec<&str> {
+/// The values of the `Result:` lines of `text`, trimmed.
+pub fn result_lines(text: &str) -> Vec<&str> {
     text.lines()
         .filter_map(|l| l.trim_start().strip_prefix("Result:"))
         .map(str::trim)
