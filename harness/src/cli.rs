@@ -57,7 +57,8 @@ Configs: PRESET[:knob=v[,v...]...] separated by ',' or ';', or given with --conf
   --configs 'interp;jit:threshold=1,10:max-deopts=2,4'   1 + 2x2 configs
 Presets: interp, interp-prof, jit, jit-spec, jit-spec-hoist. Knobs: threshold, osr-threshold, max-deopts.
 
-Exit codes: 0 all invocations ok; 1 some invocation failed (results still written); 2 bad input or harness error.")]
+Exit codes: 0 all invocations ok; 1 some invocation failed (results still written); 2 bad input or harness error;
+130 interrupted by SIGINT or SIGTERM (finished invocations kept: continue with --resume RUN_DIR).")]
 pub struct RunArgs {
     /// Suite folders (each holding suite.toml), or Ruff programs (FILE.ruff: benchmarked
     /// without a manifest, expected output taken from an interp run).

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod configs;
 pub mod exec;
 pub mod init;
+pub mod interrupt;
 pub mod manifest;
 pub mod micro;
 pub mod output;

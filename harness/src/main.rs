@@ -1,7 +1,7 @@
 //! The `harness` binary: parses the command line and dispatches each subcommand to its
 //! module. Exit codes: 0 success; 1 the run finished but some invocation failed (or, for the
 //! gate, a regression); 2 bad input or a harness error, printed as `error: ...` with its
-//! cause chain.
+//! cause chain; 130 `harness run` stopped by SIGINT or SIGTERM (resumable, see `interrupt`).
 
 use std::process::ExitCode;
 
@@ -61,7 +61,18 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         plan.configs.len(),
         plan.run_dir.display()
     );
+    harness::interrupt::install();
     let report = runner::run(&plan, executor.as_mut(), true)?;
+    if let Some(stop) = report.interrupted {
+        eprintln!(
+            "interrupted by {} after {} of {} invocations; resume with: harness run --resume {}",
+            harness::interrupt::name(stop.signal),
+            stop.done,
+            stop.total,
+            plan.run_dir.display()
+        );
+        return Ok(ExitCode::from(harness::interrupt::EXIT_CODE));
+    }
     println!(
         "{}",
         table::render(&report.analysis.summary, report.options.confidence)

@@ -16,6 +16,7 @@ use serde_json::json;
 
 use crate::analysis::{analyse, Analysis, AnalysisOptions};
 use crate::exec::{verify, Executor, Request, Status};
+use crate::interrupt;
 use crate::output::log::{InvocationLog, LogWriter};
 use crate::output::results::{self, ResultRow, ResultsWriter};
 use crate::output::run_json::{self, GitInfo, Machine, RunInfo};
@@ -31,6 +32,18 @@ pub struct RunReport {
     /// Invocations per status, this session and before a resume.
     pub status_counts: BTreeMap<Status, usize>,
     pub failures: Vec<String>,
+    /// Set when SIGINT or SIGTERM stopped the run early (then `analysis` is empty).
+    pub interrupted: Option<Interrupted>,
+}
+
+/// How far an interrupted run got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interrupted {
+    pub signal: i32,
+    /// Invocations finished and recorded (before a resume included).
+    pub done: usize,
+    /// Invocations of the whole run.
+    pub total: usize,
 }
 
 impl RunReport {
@@ -82,7 +95,11 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     };
 
     let mut failures = Vec::new();
+    let mut done = plan.total_tasks - plan.tasks.len();
     for task in &plan.tasks {
+        if interrupt::requested().is_some() {
+            break;
+        }
         let suite = &plan.suites[task.suite];
         let benchmark = &suite.benchmarks[task.benchmark];
         bar.set_message(format!(
@@ -99,6 +116,11 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
             measure: plan.args.measure,
         };
         let outcome = verify::judge(&request, executor.execute(&request)?);
+        // An invocation that did not complete because of the signal (its process was killed
+        // by it, or by the executor on seeing it) is discarded: `--resume` runs it again.
+        if interrupt::requested().is_some() && !outcome.status.is_ok() {
+            break;
+        }
         writer.append(&ResultRow::from_outcome(&plan.run_id, &request, &outcome))?;
         log_writer.append(&InvocationLog {
             suite: suite.name.clone(),
@@ -123,19 +145,36 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
             }
             failures.push(line);
         }
+        done += 1;
         bar.inc(1);
     }
     bar.finish_and_clear();
     drop(writer);
+    drop(log_writer);
+
+    if let Some(signal) = interrupt::requested() {
+        info.state = "interrupted".into();
+        info.machine.load_average_end = run_json::load_average();
+        info.status_counts = status_counts(dir)?;
+        info.write(dir)?;
+        return Ok(RunReport {
+            analysis: Analysis::default(),
+            options,
+            status_counts: info.status_counts,
+            failures,
+            interrupted: Some(Interrupted {
+                signal,
+                done,
+                total: plan.total_tasks,
+            }),
+        });
+    }
 
     let rows = results::read_results(&results_path)?;
     let mut analysis = analyse(&rows, &options);
     sort_by_plan(&mut analysis, plan);
     summary::write(dir, &analysis)?;
-    let mut status_counts = BTreeMap::new();
-    for entry in log::read_log(&dir.join(log::FILE))? {
-        *status_counts.entry(entry.status).or_insert(0) += 1;
-    }
+    let status_counts = status_counts(dir)?;
     info.state = "finished".into();
     info.finished_at = Some(chrono::Utc::now().to_rfc3339());
     info.machine.load_average_end = run_json::load_average();
@@ -146,7 +185,17 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
         options,
         status_counts,
         failures,
+        interrupted: None,
     })
+}
+
+/// Invocations per status in the run folder's log (this session and before a resume).
+fn status_counts(dir: &std::path::Path) -> Result<BTreeMap<Status, usize>> {
+    let mut counts = BTreeMap::new();
+    for entry in log::read_log(&dir.join(log::FILE))? {
+        *counts.entry(entry.status).or_insert(0) += 1;
+    }
+    Ok(counts)
 }
 
 /// Orders tables as the user wrote them: suites, benchmarks in manifest order, configs in

@@ -175,14 +175,25 @@ fn wait_with_timeout(pid: libc::pid_t, timeout: Duration) -> Result<(Exit, Optio
         };
         let _ = tx.send(result);
     });
-    let (result, timed_out) = match rx.recv_timeout(timeout) {
-        Ok(r) => (r, false),
-        Err(_) => {
-            // SAFETY: kill takes no pointers. The waiter had not reaped the child when the
-            // timeout passed; should it reap it in this very instant, the pid would have to be
-            // reused within microseconds for the signal to reach another process.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            (rx.recv().context("wait4 helper thread")?, true)
+    // Wait in short slices so that SIGINT/SIGTERM to the harness ends the invocation at once
+    // (the runner then discards it; see `crate::interrupt`).
+    let deadline = Instant::now() + timeout;
+    let (result, timed_out) = loop {
+        let slice = deadline
+            .saturating_duration_since(Instant::now())
+            .min(Duration::from_millis(50));
+        match rx.recv_timeout(slice) {
+            Ok(r) => break (r, false),
+            Err(_) if Instant::now() < deadline && crate::interrupt::requested().is_none() => {}
+            Err(_) => {
+                // SAFETY: kill takes no pointers. The waiter had not reaped the child when
+                // the timeout passed (or the harness was interrupted); should it reap it in
+                // this very instant, the pid would have to be reused within microseconds for
+                // the signal to reach another process.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                let interrupted = crate::interrupt::requested().is_some();
+                break (rx.recv().context("wait4 helper thread")?, !interrupted);
+            }
         }
     };
     let (status, rss) = result.context("wait4 on the benchmark process")?;
