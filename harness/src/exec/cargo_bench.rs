@@ -117,6 +117,15 @@ pub fn read_rows(
     }
 }
 
+/// `(benchmark, config)` of a criterion id (see the module header).
+pub fn split_id(full_id: &str) -> (String, String) {
+    let parts: Vec<&str> = full_id.split('/').collect();
+    match parts.len() {
+        0..=2 => (full_id.to_string(), "default".to_string()),
+        n => (parts[..n - 1].join("/"), parts[n - 1].to_string()),
+    }
+}
+
 /// Reads every `*/new/{benchmark,sample}.json` under `root` into result rows.
 pub fn criterion_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result<Vec<ResultRow>> {
     let mut found = Vec::new();
@@ -135,11 +144,7 @@ pub fn criterion_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result
         }
         let sample: CriterionSample = serde_json::from_str(&read("sample.json")?)
             .with_context(|| format!("{}: not a criterion sample.json", dir.display()))?;
-        let parts: Vec<&str> = id.full_id.split('/').collect();
-        let (benchmark, config) = match parts.len() {
-            0..=2 => (id.full_id.clone(), "default".to_string()),
-            n => (parts[..n - 1].join("/"), parts[n - 1].to_string()),
-        };
+        let (benchmark, config) = split_id(&id.full_id);
         for (i, (iters, time)) in sample.iters.iter().zip(&sample.times).enumerate() {
             rows.push(ResultRow {
                 run_id: run_id.to_string(),
@@ -274,7 +279,7 @@ fn collect_files(dir: &Path, name: &str, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Directories `.../new/` that hold a `sample.json`.
-fn collect_sample_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub fn collect_sample_dirs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };

@@ -45,21 +45,37 @@ const KEY_FONT: u32 = 13;
 const WIDTH: u32 = 1000;
 
 impl DistributionPlot {
+    fn has_invocations(&self) -> bool {
+        self.groups.iter().any(|g| !g.invocations.is_empty())
+    }
+
     fn key(&self) -> Vec<Item> {
         let ink = RGBColor(90, 90, 90).to_rgba();
-        vec![
+        let mut items = vec![
             Item::new(Marker::Dot(ink), self.dot_meaning.clone()),
             Item::new(Marker::Band(ink, 0.35), "box: middle half of the dots"),
-            Item::new(Marker::Line(ink, 3), "median of the dots"),
-            Item::new(
+        ];
+        if self.has_invocations() {
+            items.push(Item::new(Marker::Line(ink, 3), "median of the dots"));
+            items.push(Item::new(
                 Marker::Diamond(BLACK.mix(0.8)),
                 "invocation value (label: their median)",
-            ),
-        ]
+            ));
+        } else {
+            items.push(Item::new(
+                Marker::Line(ink, 3),
+                "median of the dots (label: its value)",
+            ));
+        }
+        items
+    }
+
+    fn width(&self) -> u32 {
+        WIDTH.max(180 * self.groups.len() as u32 + 100)
     }
 
     fn key_height(&self) -> u32 {
-        key::lines_needed(&self.key(), WIDTH - 16, KEY_FONT) * key::line_height(KEY_FONT) + 4
+        key::lines_needed(&self.key(), self.width() - 16, KEY_FONT) * key::line_height(KEY_FONT) + 4
     }
 
     /// True if the value axis is logarithmic (see the module header).
@@ -77,7 +93,7 @@ impl DistributionPlot {
 
 impl Plot for DistributionPlot {
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 400 + self.key_height())
+        (self.width(), 400 + self.key_height())
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -97,10 +113,12 @@ impl Plot for DistributionPlot {
         let names: Vec<String> = self
             .groups
             .iter()
-            .map(|g| match median(&g.invocations) {
-                None => g.config.clone(),
-                Some(m) => format!("{}: {}", g.config, units::format(m, self.measure)),
-            })
+            .map(
+                |g| match median(&g.invocations).or_else(|| median(&g.iterations)) {
+                    None => g.config.clone(),
+                    Some(m) => format!("{}: {}", g.config, units::format(m, self.measure)),
+                },
+            )
             .collect();
         let n = names.len().max(1);
         let log = self.log_axis() && lo > 0.0;

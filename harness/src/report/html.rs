@@ -27,8 +27,14 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// The whole page.
-pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[Figure]) -> String {
+/// The whole page; `micro` holds the table of a micro-benchmark run (see [`super::micro`]).
+pub fn page(
+    run: &RunData,
+    analysis: &RunAnalysis,
+    layout: &Layout,
+    figures: &[Figure],
+    micro: Option<&[super::micro::MicroRow]>,
+) -> String {
     let failed = failures(&run.rows);
     let headline = format!(
         "{} benchmark(s) × {} config(s), {} iteration rows, {}",
@@ -51,7 +57,7 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
     };
     let benchmarks: String = figures
         .iter()
-        .filter(|f| f.name.starts_with("warmup-") || f.name.starts_with("dist-"))
+        .filter(|f| f.name != "speedup" && f.name != "jit-stats")
         .map(figure)
         .collect();
     let failures_html = if failed.is_empty() {
@@ -74,10 +80,19 @@ pub fn page(run: &RunData, analysis: &RunAnalysis, layout: &Layout, figures: &[F
     let fill = [
         ("{{RUN_ID}}", escape(&run.run_id)),
         ("{{HEADLINE}}", headline),
-        ("{{SUMMARY}}", summary_table(analysis, layout)),
+        (
+            "{{SUMMARY}}",
+            match micro {
+                Some(rows) => super::micro::html_table(rows),
+                None => summary_table(analysis, layout),
+            },
+        ),
         (
             "{{SPEEDUP}}",
-            figure_or("speedup", "No speedups: the run has a single config."),
+            match micro {
+                Some(_) => "<p>Micro-benchmarks have no common reference config: compare the configs of a benchmark side by side in the summary.</p>".to_string(),
+                None => figure_or("speedup", "No speedups: the run has a single config."),
+            },
         ),
         (
             "{{JIT}}",

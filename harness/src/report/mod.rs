@@ -11,6 +11,7 @@ pub mod data;
 pub mod environment;
 pub mod figures;
 pub mod html;
+pub mod micro;
 
 use std::path::{Path, PathBuf};
 
@@ -48,15 +49,18 @@ pub fn generate(run_dir: &Path) -> Result<()> {
     let measure = measure_of(run.run_json.as_ref());
     let analysis = analyse_run(&run, measure, &layout.reference);
     let series = invocations(&run.rows, measure);
-    let figures = draw_all(
-        &analysis,
-        &series,
-        &run.rows,
-        &layout,
-        &run_dir.join("plots"),
-    )
+    let plots = run_dir.join("plots");
+    // A micro-benchmark run has its own table and one plot per group (see `micro`).
+    let micro_rows = micro::read(run_dir)?;
+    let figures = match &micro_rows {
+        Some(_) => {
+            std::fs::create_dir_all(&plots)?;
+            micro::group_figures(&series, &layout, &plots)
+        }
+        None => draw_all(&analysis, &series, &run.rows, &layout, &plots),
+    }
     .context("drawing the plots")?;
-    let page = html::page(&run, &analysis, &layout, &figures);
+    let page = html::page(&run, &analysis, &layout, &figures, micro_rows.as_deref());
     let index = run_dir.join("index.html");
     std::fs::write(&index, page).with_context(|| format!("writing {}", index.display()))?;
     Ok(())
