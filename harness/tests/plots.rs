@@ -26,6 +26,7 @@ fn distribution(groups: Vec<Group>) -> DistributionPlot {
         title: "fib: steady-state times per config".into(),
         measure: Measure::Wall,
         dot_meaning: "steady-state iteration".into(),
+        value_name: "steady-state time".into(),
         groups,
     }
 }

@@ -38,6 +38,8 @@ pub struct DistributionPlot {
     pub measure: Measure,
     /// What one dot is, for the key ("steady-state iteration", "criterion sample").
     pub dot_meaning: String,
+    /// The value axis title without its unit ("steady-state time", "time per iteration").
+    pub value_name: String,
     pub groups: Vec<Group>,
 }
 
@@ -127,7 +129,8 @@ impl Plot for DistributionPlot {
         key::draw_key(&key_area, &self.key(), KEY_FONT)?;
         let x_range = -0.5..(n as f64 - 0.5);
         let y_desc = format!(
-            "steady-state time ({}{})",
+            "{} ({}{})",
+            self.value_name,
             unit.name,
             if log { ", log scale" } else { "" }
         );

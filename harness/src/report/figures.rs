@@ -164,6 +164,7 @@ pub fn draw_all(
             title: format!("{label}: steady-state times per config"),
             measure,
             dot_meaning: "steady-state iteration".into(),
+            value_name: "steady-state time".into(),
             groups: keys
                 .iter()
                 .map(|(colour, key, invs)| Group {

@@ -102,48 +102,63 @@ fn count(v: Option<u64>) -> String {
 pub fn terminal_table(rows: &[MicroRow]) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    table.set_header(vec![
-        "benchmark",
-        "config",
-        "median time",
-        "95% CI (criterion)",
-        "instructions",
-    ]);
+    let counted = rows.iter().any(|r| r.instructions.is_some());
+    let mut header = vec!["benchmark", "config", "median time", "95% CI (criterion)"];
+    if counted {
+        header.push("instructions");
+    }
+    table.set_header(header);
     for r in rows {
-        table.add_row(vec![
+        let mut cells = vec![
             Cell::new(&r.benchmark),
             Cell::new(&r.config),
             Cell::new(time(r.median_ns)).set_alignment(CellAlignment::Right),
             Cell::new(interval(r)),
-            Cell::new(count(r.instructions)).set_alignment(CellAlignment::Right),
-        ]);
+        ];
+        if counted {
+            cells.push(Cell::new(count(r.instructions)).set_alignment(CellAlignment::Right));
+        }
+        table.add_row(cells);
     }
     format!("{table}\nCI: criterion's, over its samples in one process (not between processes).")
 }
 
 /// The table for the report's Summary section.
 pub fn html_table(rows: &[MicroRow]) -> String {
+    let counted = rows.iter().any(|r| r.instructions.is_some());
     let mut t = String::from(
         "<table><tr><th>benchmark</th><th>config</th><th>samples</th><th>median time</th>\
-         <th>95% CI</th><th>mean time</th><th>instructions</th></tr>",
+         <th>95% CI</th><th>mean time</th>",
     );
+    if counted {
+        t.push_str("<th>instructions</th>");
+    }
+    t.push_str("</tr>");
     for r in rows {
         let _ = write!(
             t,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td>",
             escape(&r.benchmark),
             escape(&r.config),
             r.samples,
             time(r.median_ns),
             interval(r),
             time(r.mean_ns),
-            count(r.instructions)
         );
+        if counted {
+            let _ = write!(t, "<td class=\"num\">{}</td>", count(r.instructions));
+        }
+        t.push_str("</tr>");
     }
+    let counts = if counted {
+        "instruction counts (one iteration, exactly repeatable) from gungraun under callgrind; \"-\" where a tool did not measure the benchmark"
+    } else {
+        "no instruction counts (run <code>harness micro --instructions</code> for them)"
+    };
     let _ = write!(
         t,
-        "</table><p class=\"meta\">Times from criterion, instruction counts (one iteration, exactly repeatable) from gungraun under callgrind; \"-\" where a tool did not measure the benchmark. {NOTE}</p>"
+        "</table><p class=\"meta\">Times from criterion, {counts}. {NOTE}</p>"
     );
     t
 }
@@ -193,6 +208,7 @@ pub fn group_figures(
             title: format!("{group}: time per iteration, every criterion sample"),
             measure: Measure::Wall,
             dot_meaning: "criterion sample (mean of a batch)".into(),
+            value_name: "time per iteration".into(),
             groups: members,
         };
         let name = format!("micro-{}", slug(&group));
