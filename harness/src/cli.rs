@@ -81,6 +81,11 @@ pub struct RunArgs {
     #[arg(short = 'i', long, value_parser = crate::manifest::parse_count)]
     pub iterations: Option<u32>,
 
+    /// Print every column of the summary (wider than 100 columns) instead of the compact table.
+    #[arg(long)]
+    #[serde(default)] // absent from the run.json of runs made before the flag existed
+    pub wide: bool,
+
     /// Smoke run: 1 invocation of 2 iterations each unless given explicitly.
     #[arg(long)]
     pub quick: bool,

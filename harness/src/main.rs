@@ -75,7 +75,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     println!(
         "{}",
-        table::render(&report.analysis.summary, report.options.confidence)
+        table::render(
+            &report.analysis.summary,
+            report.options.confidence,
+            plan.args.wide
+        )
     );
     // Plots and index.html from the files just written; a drawing problem must not turn a
     // finished run into a failed one, so it is a warning.

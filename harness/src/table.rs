@@ -1,15 +1,232 @@
-//! The terminal table printed at the end of `harness run` (comfy-table): per benchmark ×
-//! config the median with its CI, the speedup vs the reference with its CI, the steady-state
-//! class with invocation counts, the warm-up length, and failures. Numbers come straight from
+//! The terminal table printed at the end of `harness run`. Numbers come straight from
 //! `summary.csv`'s rows, so the table and the files never disagree.
+//!
+//! By default it fits 100 columns: per benchmark × config the median, the speedup over the
+//! reference with its CI and a `*` when that CI excludes 1, the steady-state classes of the
+//! invocations, the warm-up length and, only when something failed, the failures; a
+//! benchmark's name is printed once for its group of configs, and a one-line legend follows.
+//! `--wide` prints every column of `summary.csv` in a bordered table instead.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Table};
 
 use crate::analysis::SummaryRow;
+use crate::units;
 
-/// Renders summary rows as a table.
-pub fn render(rows: &[SummaryRow], confidence: f64) -> String {
+/// The width the default table keeps within.
+pub const WIDTH: usize = 100;
+
+/// Renders summary rows: the compact table, or every column when `wide`.
+pub fn render(rows: &[SummaryRow], confidence: f64, wide: bool) -> String {
+    if wide {
+        wide_table(rows, confidence)
+    } else {
+        compact(rows, confidence)
+    }
+}
+
+/// True if the speedup's CI excludes 1 (the config differs significantly from the reference).
+pub fn significant(r: &SummaryRow) -> bool {
+    matches!((r.speedup_lo, r.speedup_hi), (Some(lo), Some(hi)) if lo > 1.0 || hi < 1.0)
+}
+
+fn measure(r: &SummaryRow) -> crate::exec::Measure {
+    units::measure_of_column(&r.measure)
+}
+
+/// `17.1x [13.7, 23.7] *`, `reference`, `1.13x [n/a]` (no CI), or `-`.
+fn speedup(r: &SummaryRow) -> String {
+    if r.config == r.reference && r.speedup.is_some() {
+        return "reference".into();
+    }
+    match (r.speedup, r.speedup_lo, r.speedup_hi) {
+        (Some(s), Some(lo), Some(hi)) => {
+            let mark = if significant(r) { " *" } else { "" };
+            format!("{}x [{}, {}]{mark}", ratio(s), ratio(lo), ratio(hi))
+        }
+        (Some(s), _, _) => format!("{}x [n/a]", ratio(s)),
+        _ => "-".into(),
+    }
+}
+
+/// A ratio with three significant digits: `17.1`, `1.13`, `0.68`.
+pub fn ratio(v: f64) -> String {
+    match v.abs() {
+        a if a >= 100.0 => format!("{v:.0}"),
+        a if a >= 10.0 => format!("{v:.1}"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// The invocations' steady-state classes: the class when all agree, else the counts
+/// (`f4 s1`: four flat, one slowdown).
+fn steady(r: &SummaryRow) -> String {
+    if r.steady_class.is_empty() {
+        return "-".into();
+    }
+    if r.steady_class != "inconsistent" {
+        return match r.steady_class.as_str() {
+            "no-steady-state" => "none".into(),
+            c => c.into(),
+        };
+    }
+    [
+        ("f", r.flat),
+        ("w", r.warmup),
+        ("s", r.slowdown),
+        ("n", r.no_steady_state),
+    ]
+    .iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(c, n)| format!("{c}{n}"))
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+fn warmup(r: &SummaryRow) -> String {
+    r.steady_start_median
+        .map_or("-".into(), |s| format!("{s:.0} it"))
+}
+
+fn failed(r: &SummaryRow) -> String {
+    if r.failed == 0 {
+        return String::new();
+    }
+    format!(
+        "{} of {}: {}",
+        r.failed,
+        r.invocations,
+        r.failures.replace(';', ", ")
+    )
+}
+
+/// Left- or right-aligned text columns, two spaces apart.
+struct Columns {
+    header: Vec<String>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Columns {
+    fn widths(&self) -> Vec<usize> {
+        (0..self.header.len())
+            .map(|c| {
+                self.rows
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([self.header[c].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    fn render(&self, widths: &[usize]) -> String {
+        let line = |cells: &[String]| {
+            let parts: Vec<String> = cells
+                .iter()
+                .zip(widths)
+                .zip(&self.right)
+                .map(|((cell, w), right)| {
+                    let cell = fit(cell, *w);
+                    if *right {
+                        format!("{cell:>w$}")
+                    } else {
+                        format!("{cell:<w$}")
+                    }
+                })
+                .collect();
+            parts.join("  ").trim_end().to_string()
+        };
+        let total = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        let mut out = vec![line(&self.header), "─".repeat(total)];
+        out.extend(self.rows.iter().map(|r| line(r)));
+        out.join("\n")
+    }
+}
+
+/// `text` cut to `width` characters with an ellipsis.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// The default table (see the module header).
+fn compact(rows: &[SummaryRow], confidence: f64) -> String {
+    let reference = rows.first().map(|r| r.reference.as_str()).unwrap_or("");
+    let pct = (confidence * 100.0).round();
+    let any_failed = rows.iter().any(|r| r.failed > 0);
+    let mut header = vec![
+        "benchmark".to_string(),
+        "config".to_string(),
+        "median".to_string(),
+        format!("speedup vs {reference} [{pct}% CI]"),
+        "steady".to_string(),
+        "warm-up".to_string(),
+    ];
+    let mut right = vec![false, false, true, false, false, true];
+    if any_failed {
+        header.push("failed".into());
+        right.push(false);
+    }
+    let mut previous = None;
+    let mut table = Columns {
+        header,
+        right,
+        rows: Vec::new(),
+    };
+    for r in rows {
+        let key = (&r.suite, &r.benchmark);
+        let name = if previous == Some(key) {
+            String::new()
+        } else {
+            r.benchmark.clone()
+        };
+        previous = Some(key);
+        let median = r
+            .median
+            .map_or("-".into(), |m| units::format(m, measure(r)));
+        let mut cells = vec![
+            name,
+            r.config.clone(),
+            median,
+            speedup(r),
+            steady(r),
+            warmup(r),
+        ];
+        if any_failed {
+            cells.push(failed(r));
+        }
+        table.rows.push(cells);
+    }
+    let mut widths = table.widths();
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * (w.len() - 1);
+    // Long names give way first: the benchmark column shrinks (with an ellipsis) to fit.
+    if total(&widths) > WIDTH {
+        let excess = total(&widths) - WIDTH;
+        widths[0] = widths[0].saturating_sub(excess).max(12);
+    }
+    if any_failed && total(&widths) > WIDTH {
+        let last = widths.len() - 1;
+        let excess = total(&widths) - WIDTH;
+        widths[last] = widths[last].saturating_sub(excess).max(8);
+    }
+    format!("{}\n{}", table.render(&widths), legend(pct))
+}
+
+/// The line under the default table.
+fn legend(pct: f64) -> String {
+    format!(
+        "* {pct}% CI excludes 1 · steady: f flat, w warm-up, s slowdown, n none · --wide: all columns"
+    )
+}
+
+/// Every column of `summary.csv`, bordered (wider than 100 columns).
+fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     let reference = rows.first().map(|r| r.reference.as_str()).unwrap_or("");
@@ -19,21 +236,23 @@ pub fn render(rows: &[SummaryRow], confidence: f64) -> String {
         "config".to_string(),
         "median".to_string(),
         format!("{pct}% CI"),
+        "mean".to_string(),
+        "CV".to_string(),
         format!("speedup vs {reference} [{pct}% CI]"),
         "steady state (f/w/s/n)".to_string(),
         "warm-up".to_string(),
+        "iteration 0".to_string(),
+        "outliers".to_string(),
         "ok".to_string(),
         "failures".to_string(),
     ]);
     for r in rows {
-        let unit = |v: Option<f64>| v.map_or("-".to_string(), |v| format_value(v, &r.measure));
-        let speedup = match (r.speedup, r.speedup_lo, r.speedup_hi) {
-            (Some(s), Some(lo), Some(hi)) => format!("{s:.2}x [{lo:.2}, {hi:.2}]"),
-            _ => "-".to_string(),
-        };
-        let ci = match (r.median_lo, r.median_hi) {
-            (Some(_), Some(_)) => format!("[{}, {}]", unit(r.median_lo), unit(r.median_hi)),
-            _ => "-".to_string(),
+        let m = measure(r);
+        let value = |v: Option<f64>| v.map_or("-".to_string(), |v| units::format(v, m));
+        let ci = match (r.median, r.median_lo, r.median_hi) {
+            (Some(p), Some(lo), Some(hi)) => units::format_interval(p, lo, hi, m),
+            (Some(_), _, _) => "n/a".into(),
+            _ => "-".into(),
         };
         let class = if r.steady_class.is_empty() {
             "-".to_string()
@@ -43,55 +262,22 @@ pub fn render(rows: &[SummaryRow], confidence: f64) -> String {
                 r.steady_class, r.flat, r.warmup, r.slowdown, r.no_steady_state
             )
         };
-        let warmup = r
-            .steady_start_median
-            .map_or("-".to_string(), |s| format!("{s:.0} it"));
+        let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
         table.add_row(vec![
             Cell::new(&r.benchmark),
             Cell::new(&r.config),
-            Cell::new(unit(r.median)).set_alignment(CellAlignment::Right),
+            right(value(r.median)),
             Cell::new(ci),
-            Cell::new(speedup),
+            right(value(r.mean)),
+            right(r.cv.map_or("-".into(), |cv| format!("{:.1}%", cv * 100.0))),
+            Cell::new(speedup(r)),
             Cell::new(class),
-            Cell::new(warmup).set_alignment(CellAlignment::Right),
+            right(warmup(r)),
+            right(value(r.first_iteration_median)),
+            right(r.outliers.to_string()),
             Cell::new(format!("{}/{}", r.ok, r.invocations)),
-            Cell::new(if r.failures.is_empty() {
-                ""
-            } else {
-                &r.failures
-            }),
+            Cell::new(r.failures.replace(';', ", ")),
         ]);
     }
-    table.to_string()
-}
-
-/// `12.34 ms` for times, `1.23 G` for instruction counts.
-pub fn format_value(v: f64, measure: &str) -> String {
-    if measure == "wall_ns" {
-        match v {
-            v if v >= 1e9 => format!("{:.3} s", v / 1e9),
-            v if v >= 1e6 => format!("{:.2} ms", v / 1e6),
-            v if v >= 1e3 => format!("{:.2} µs", v / 1e3),
-            v => format!("{v:.0} ns"),
-        }
-    } else {
-        match v {
-            v if v >= 1e9 => format!("{:.3} G", v / 1e9),
-            v if v >= 1e6 => format!("{:.3} M", v / 1e6),
-            v if v >= 1e3 => format!("{:.2} k", v / 1e3),
-            v => format!("{v:.0}"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_units() {
-        assert_eq!(format_value(12_345_678.0, "wall_ns"), "12.35 ms");
-        assert_eq!(format_value(1.5e9, "instructions"), "1.500 G");
-        assert_eq!(format_value(999.0, "wall_ns"), "999 ns");
-    }
+    format!("{table}\n* {pct}% CI of the speedup excludes 1")
 }

@@ -1,0 +1,115 @@
+//! The terminal table of `harness run`, from summary rows the analysis makes of synthetic
+//! results: within 100 columns by default whatever the names, speedups whose CI excludes 1
+//! marked, the reference named, each benchmark's name once, a legend; `--wide` has every
+//! column; failures get a column only when there are some.
+
+use harness::analysis::{analyse, AnalysisOptions, SummaryRow};
+use harness::exec::{Measure, Status};
+use harness::output::results::ResultRow;
+use harness::table::{render, WIDTH};
+
+/// Rows of `benchmarks` × configs (interp 10 ms, jit 9.9 ms, jit-spec 1 ms) with 5
+/// invocations of 8 iterations each and a little seeded noise; `crash` makes one jit-spec
+/// invocation of the first benchmark crash.
+fn rows(benchmarks: &[&str], crash: bool) -> Vec<ResultRow> {
+    use rand::Rng;
+    let mut out = Vec::new();
+    for b in benchmarks {
+        for (config, ns) in [("interp", 10e6), ("jit", 9.9e6), ("jit-spec", 1e6)] {
+            for inv in 0..5u32 {
+                let mut rng = harness::stats::rng_for(u64::from(inv), &format!("{b}/{config}"));
+                let level = ns * (1.0 + rng.gen_range(-0.03..0.03));
+                let failed = crash && *b == benchmarks[0] && config == "jit-spec" && inv == 2;
+                for it in 0..8u32 {
+                    out.push(ResultRow {
+                        run_id: "r".into(),
+                        suite: "s".into(),
+                        benchmark: b.to_string(),
+                        config: config.into(),
+                        invocation: inv,
+                        iteration: it,
+                        wall_ns: Some((level * (1.0 + rng.gen_range(-0.01..0.01))) as u64),
+                        status: if failed { Status::Crash } else { Status::Ok },
+                        instructions: None,
+                        compile_ns: None,
+                        deopts: None,
+                        guard_failures: None,
+                        osr_entries: None,
+                        max_rss_kb: None,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn summary(benchmarks: &[&str], crash: bool) -> Vec<SummaryRow> {
+    let options = AnalysisOptions {
+        measure: Measure::Wall,
+        reference: "interp".into(),
+        seed: 3,
+        resamples: 2000,
+        confidence: 0.95,
+    };
+    analyse(&rows(benchmarks, crash), &options).summary
+}
+
+#[test]
+fn the_default_table_fits_100_columns_and_marks_significant_speedups() {
+    let long = "a_benchmark_with_a_name_much_longer_than_any_column_should_be";
+    let s = summary(&["fib", long], false);
+    let text = render(&s, 0.95, false);
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= WIDTH,
+            "{} wide: {line}",
+            line.chars().count()
+        );
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    // The 10x speedup of jit-spec is marked; jit's 1% is within noise, not marked.
+    let spec = lines.iter().find(|l| l.contains("jit-spec")).unwrap();
+    assert!(spec.contains("x [") && spec.contains("] *"), "{spec}");
+    let jit = lines.iter().find(|l| l.contains(" jit ")).unwrap();
+    assert!(jit.contains("x [") && !jit.contains("] *"), "{jit}");
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("interp") && l.contains("reference")));
+    // Each benchmark named once; the long name cut with an ellipsis.
+    assert_eq!(lines.iter().filter(|l| l.starts_with("fib ")).count(), 1);
+    assert!(text.contains('…'), "{text}");
+    assert!(lines.last().unwrap().starts_with("* 95% CI excludes 1"));
+    assert!(
+        text.contains("10.1 ms") && text.contains("1.02 ms"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("failed"),
+        "no failure column without failures"
+    );
+}
+
+#[test]
+fn failures_get_a_column_and_wide_shows_everything() {
+    let s = summary(&["fib"], true);
+    let text = render(&s, 0.95, false);
+    assert!(
+        text.contains("failed") && text.contains("1 of 5: crash=1"),
+        "{text}"
+    );
+    for line in text.lines() {
+        assert!(line.chars().count() <= WIDTH, "{line}");
+    }
+    let wide = render(&s, 0.95, true);
+    for column in [
+        "mean",
+        "CV",
+        "iteration 0",
+        "outliers",
+        "steady state (f/w/s/n)",
+    ] {
+        assert!(wide.contains(column), "{column}: {wide}");
+    }
+    assert!(wide.lines().any(|l| l.chars().count() > WIDTH));
+}
