@@ -33,7 +33,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let plan = plan::resolve(args)?;
+    let mut plan = plan::resolve(args)?;
     let mut executor: Box<dyn Executor> = match plan.args.executor {
         ExecutorKind::Subprocess => Box::new(SubprocessExecutor::new(
             plan.ruff

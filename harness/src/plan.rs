@@ -19,6 +19,7 @@ use crate::cli::{ExecutorKind, RunArgs};
 use crate::configs;
 use crate::exec::Measure;
 use crate::manifest::Suite;
+use crate::output::lock::RunLock;
 use crate::output::{self, log, results};
 
 /// Iterations and invocations of `--quick` unless given explicitly.
@@ -74,6 +75,9 @@ pub struct Plan {
     /// Rows kept from before a resume.
     pub previous_rows: Vec<results::ResultRow>,
     pub resumed: bool,
+    /// The run folder's lock, held from before a resume reads the folder (or from the
+    /// folder's creation) until the plan is dropped (see [`crate::output::lock`]).
+    pub lock: Option<RunLock>,
 }
 
 /// Validates `args` (see the module header). Nothing is written.
@@ -83,12 +87,22 @@ pub fn resolve(args: RunArgs) -> Result<Plan> {
         None => {
             let run_id = output::new_run_id();
             let run_dir = args.out.join(&run_id);
-            resolve_with(args, run_id, run_dir, HashSet::new(), Vec::new(), false)
+            resolve_with(args, run_id, run_dir, HashSet::new(), Vec::new(), None)
         }
     }
 }
 
 fn resolve_resume(dir: &Path, given: RunArgs) -> Result<Plan> {
+    if !dir.join(output::run_json::FILE).is_file() {
+        bail!(
+            "--resume {}: not a run folder (no {})",
+            dir.display(),
+            output::run_json::FILE
+        );
+    }
+    // Locked before anything is read: a second `--resume` of the same folder must not plan
+    // from a results.csv that the first one is still appending to.
+    let lock = RunLock::acquire(dir)?;
     let info =
         output::run_json::read(dir).with_context(|| format!("--resume {}", dir.display()))?;
     let mut args: RunArgs =
@@ -119,7 +133,7 @@ fn resolve_resume(dir: &Path, given: RunArgs) -> Result<Plan> {
             ))
         })
         .collect();
-    resolve_with(args, run_id, dir.to_path_buf(), done, rows, true)
+    resolve_with(args, run_id, dir.to_path_buf(), done, rows, Some(lock))
 }
 
 fn resolve_with(
@@ -128,8 +142,9 @@ fn resolve_with(
     run_dir: PathBuf,
     done: HashSet<InvocationKey>,
     previous_rows: Vec<results::ResultRow>,
-    resumed: bool,
+    lock: Option<RunLock>,
 ) -> Result<Plan> {
+    let resumed = lock.is_some();
     // Suite folders, manifests, and programs given directly (`harness run prog.ruff`).
     let mut suites = crate::adhoc::load_suites(
         &args.suites,
@@ -279,13 +294,15 @@ fn resolve_with(
         total_tasks,
         previous_rows,
         resumed,
+        lock,
     })
 }
 
 impl Plan {
-    /// Creates the run folder (the last step of validation: an unwritable `--out` fails
-    /// here, before any file of the run exists).
-    pub fn create_run_dir(&self) -> Result<()> {
+    /// Creates the run folder and takes its lock (the last step of validation: an
+    /// unwritable `--out` fails here, before any file of the run exists). A resumed plan
+    /// holds its lock already.
+    pub fn create_run_dir(&mut self) -> Result<()> {
         if self.resumed {
             return Ok(());
         }
@@ -298,7 +315,9 @@ impl Plan {
                 out.display(),
                 self.run_dir.display()
             )
-        })
+        })?;
+        self.lock = Some(RunLock::acquire(&self.run_dir)?);
+        Ok(())
     }
 }
 

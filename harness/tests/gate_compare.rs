@@ -181,7 +181,7 @@ fn missing_corrupt_and_mismatched_baselines_are_errors() {
     let o = harness(tmp.path(), &["compare", "corrupt", run]);
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("missing column `run_id`"),
+        stderr(&o).contains("results.csv:1: the header must start with `run_id,"),
         "{}",
         stderr(&o)
     );
@@ -330,4 +330,100 @@ fn an_overloaded_machine_is_reported_in_wall_mode() {
         !stderr(&o).contains("overloaded"),
         "counts do not care about load"
     );
+}
+
+/// Issue 16's corrupt baselines: each is refused by `baseline save` and by `compare` with
+/// exit 2 naming the file, the line and the rule, never judged.
+#[test]
+fn corrupt_baselines_are_refused_naming_file_line_and_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = write_run(&tmp.path().join("run"), &Spec::default());
+    let good = std::fs::read_to_string(run.join("results.csv")).unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    let header = lines[0];
+    let body = &lines[1..];
+    let joined = |rows: Vec<String>| format!("{header}\n{}\n", rows.join("\n"));
+    let with_status = |status: &str| {
+        body.iter()
+            .map(|l| {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f[7] = status;
+                f.join(",")
+            })
+            .collect::<Vec<_>>()
+    };
+    let cases: Vec<(&str, String, &str, usize)> = vec![
+        (
+            "every row duplicated",
+            joined(
+                body.iter()
+                    .flat_map(|l| [l.to_string(), l.to_string()])
+                    .collect(),
+            ),
+            "unique",
+            3,
+        ),
+        (
+            "cut mid-line",
+            good[..good.len() - 20].to_string(),
+            "complete",
+            lines.len(),
+        ),
+        (
+            "wall_ns 0",
+            joined(
+                body.iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let mut f: Vec<&str> = l.split(',').collect();
+                        if i == 4 {
+                            f[6] = "0";
+                        }
+                        f.join(",")
+                    })
+                    .collect(),
+            ),
+            "positive",
+            6,
+        ),
+        (
+            "every row error",
+            joined(with_status("error")),
+            "ok per pair",
+            2,
+        ),
+    ];
+    for (what, text, rule, line) in cases {
+        let dir = tmp.path().join(what.replace(' ', "-"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(run.join("run.json"), dir.join("run.json")).unwrap();
+        std::fs::write(dir.join("results.csv"), &text).unwrap();
+        let needle = format!("results.csv:{line}: ");
+        let o = harness(
+            tmp.path(),
+            &["baseline", "save", "bad", dir.to_str().unwrap()],
+        );
+        assert_eq!(code(&o), 2, "save, {what}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains(&needle) && stderr(&o).contains(&format!("[rule: {rule}]")),
+            "save, {what}: {}",
+            stderr(&o)
+        );
+        let o = harness(
+            tmp.path(),
+            &["compare", dir.to_str().unwrap(), run.to_str().unwrap()],
+        );
+        assert_eq!(code(&o), 2, "compare, {what}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains(&needle) && stderr(&o).contains(&format!("[rule: {rule}]")),
+            "compare, {what}: {}",
+            stderr(&o)
+        );
+        assert!(
+            !stdout(&o).contains("regression"),
+            "no verdict: {}",
+            stdout(&o)
+        );
+    }
+    assert!(!tmp.path().join("reports/baselines/bad").exists());
 }

@@ -80,7 +80,7 @@ fn planted_times(req: &Request, iteration: u32) -> u64 {
 #[test]
 fn a_mock_run_writes_rows_summary_and_finds_the_planted_speedup() {
     let tmp = tempfile::tempdir().unwrap();
-    let plan = plan::resolve(args(
+    let mut plan = plan::resolve(args(
         tmp.path(),
         &["--configs", "interp,jit-spec", "--seed", "7"],
     ))
@@ -171,7 +171,7 @@ impl Executor for Dying {
 #[test]
 fn resume_finishes_a_killed_run_without_duplicating_rows() {
     let tmp = tempfile::tempdir().unwrap();
-    let plan = plan::resolve(args(
+    let mut plan = plan::resolve(args(
         tmp.path(),
         &["--configs", "interp,jit", "-n", "3", "-i", "4"],
     ))
@@ -182,7 +182,8 @@ fn resume_finishes_a_killed_run_without_duplicating_rows() {
         limit: 5,
     };
     assert!(runner::run(&plan, &mut dying, false).is_err());
-    // A kill between writing rows and marking the invocation done leaves stray rows.
+    plan.lock = None; // the killed process's lock dies with it
+                      // A kill between writing rows and marking the invocation done leaves stray rows.
     let results = plan.run_dir.join("results.csv");
     let mut text = std::fs::read_to_string(&results).unwrap();
     text.push_str("x,t,fib,jit,2,0,5,ok,,,,,,\nx,t,fib,ji");
@@ -213,7 +214,7 @@ fn resume_finishes_a_killed_run_without_duplicating_rows() {
 #[test]
 fn wrong_output_is_a_status_not_a_number() {
     let tmp = tempfile::tempdir().unwrap();
-    let plan = plan::resolve(args(
+    let mut plan = plan::resolve(args(
         tmp.path(),
         &["--configs", "jit", "-n", "2", "--bench", "fib"],
     ))
@@ -227,4 +228,54 @@ fn wrong_output_is_a_status_not_a_number() {
         ("fib", 1, "wrong-output=1")
     );
     assert!(report.failures[0].contains("iteration 11") && report.failures[0].contains("wrong"));
+}
+
+#[test]
+fn of_two_concurrent_resumes_one_is_refused_and_no_row_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut plan = plan::resolve(args(
+        tmp.path(),
+        &["--configs", "interp,jit", "-n", "3", "-i", "4"],
+    ))
+    .unwrap();
+    plan.create_run_dir().unwrap();
+    let mut dying = Dying {
+        inner: MockExecutor::new(planted_times),
+        limit: 5,
+    };
+    assert!(runner::run(&plan, &mut dying, false).is_err());
+    plan.lock = None;
+
+    let resume = || {
+        let mut a = args(tmp.path(), &[]);
+        a.resume = Some(plan.run_dir.clone());
+        plan::resolve(a)
+    };
+    let first = resume().unwrap();
+    // The second writer is refused while the first holds the folder, in this process...
+    let err = format!("{:#}", resume().unwrap_err());
+    assert!(
+        err.contains(&format!("pid {}", std::process::id())),
+        "{err}"
+    );
+    // ...and from another process, with exit 2 and the owner's pid.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+        .current_dir(tmp.path())
+        .args(["run", "--resume", plan.run_dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pid {}", std::process::id())),
+        "{stderr}"
+    );
+
+    let mut mock = MockExecutor::new(planted_times);
+    runner::run(&first, &mut mock, false).unwrap();
+    drop(first);
+    let rows = read_results(&plan.run_dir.join("results.csv")).unwrap();
+    assert_eq!(rows.len(), 12 * 4, "every invocation of the plan, once");
+    // The folder is free again: a further resume finds nothing left to run.
+    assert!(resume().unwrap().tasks.is_empty());
 }

@@ -76,14 +76,16 @@ pub fn save(reports: &Path, name: &str, run_dir: &Path) -> Result<PathBuf> {
     {
         bail!("baseline name `{name}` must be non-empty and use only [A-Za-z0-9_.-]");
     }
-    let run = load_run(run_dir)
-        .with_context(|| format!("{} is not a readable run", run_dir.display()))?;
+    let run =
+        load_run(run_dir).with_context(|| format!("{} is not a valid run", run_dir.display()))?;
     if run.rows.is_empty() {
         bail!(
             "{} has no results; refusing to save an empty baseline",
             run_dir.display()
         );
     }
+    run.require_ok_per_pair()
+        .with_context(|| format!("{} cannot be a baseline", run_dir.display()))?;
     let dest = baseline_dir(reports, name);
     std::fs::create_dir_all(&dest).with_context(|| format!("creating {}", dest.display()))?;
     for file in BASELINE_FILES {

@@ -130,6 +130,8 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
     let base_dir = baseline::resolve_baseline(reports, &args.baseline)?;
     let base =
         load_run(&base_dir).with_context(|| format!("corrupt baseline {}", base_dir.display()))?;
+    base.require_ok_per_pair()
+        .with_context(|| format!("unusable baseline {}", base_dir.display()))?;
     let run = load_run(&args.run_dir)
         .with_context(|| format!("cannot read the run {}", args.run_dir.display()))?;
     // The baseline's recorded seed and bootstrap settings, so one baseline always gives the

@@ -65,6 +65,9 @@ impl LogWriter {
         let mut line = serde_json::to_string(entry)?;
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
+        // Synced like results.csv: the marker must not survive a crash that the rows it
+        // vouches for did not.
+        self.file.sync_data()?;
         Ok(())
     }
 }

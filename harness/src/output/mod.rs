@@ -11,10 +11,12 @@
 //! | `summary.csv` | at the end: per benchmark × config | [`summary`] |
 //! | `run.json` | at the start (status `running`), rewritten at the end | [`run_json`] |
 
+pub mod lock;
 pub mod log;
 pub mod results;
 pub mod run_json;
 pub mod summary;
+pub mod validate;
 
 use rand::Rng;
 

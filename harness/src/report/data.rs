@@ -3,9 +3,9 @@
 //! show or judge comes from here, so CI can gate on results produced on another machine.
 //!
 //! Columns are found by header name, not position: the optional measures (`instructions`,
-//! `compile_ns`, ...) may be absent, and an empty cell means "not measured". A file that lacks
-//! a required column, or has a cell that does not parse, is an error naming the file, line and
-//! column — a corrupt baseline must fail the gate with exit 2, never be half-read.
+//! `compile_ns`, ...) may be absent, and an empty cell means "not measured". Every run is
+//! checked by [`validate`] as it is read: a corrupt baseline must fail the gate with exit 2
+//! naming file, line and rule, never be half-read.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,11 +16,7 @@ use anyhow::{bail, Context, Result};
 pub use crate::exec::Measure;
 use crate::exec::Status;
 use crate::output::results::{self, ResultRow};
-
-/// Columns every `results.csv` has, in order (ARCHITECTURE §6): the leading ones of
-/// [`results::COLUMNS`], taken from there so the writer and the reader cannot disagree; the
-/// rest are the optional measures.
-pub const REQUIRED_COLUMNS: [&str; 8] = *results::COLUMNS.first_chunk::<8>().unwrap();
+use crate::output::validate;
 
 /// The benchmark × config of a row.
 pub fn key_of(row: &ResultRow) -> Key {
@@ -51,11 +47,14 @@ pub struct RunData {
     pub dir: PathBuf,
     pub run_id: String,
     pub rows: Vec<ResultRow>,
+    /// The line of `results.csv` each row was read from (parallel to `rows`).
+    pub lines: Vec<usize>,
     /// `run.json`, kept as free JSON: the report shows whatever environment the runner wrote.
     pub run_json: Option<serde_json::Value>,
 }
 
-/// Reads `DIR/results.csv` (required) and `DIR/run.json` (optional).
+/// Reads `DIR/run.json` (optional) and `DIR/results.csv` (required), checking the rows
+/// against every rule of [`validate`] (exit 2 naming file, line and rule on a violation).
 pub fn load_run(dir: &Path) -> Result<RunData> {
     if !dir.is_dir() {
         bail!(
@@ -63,11 +62,8 @@ pub fn load_run(dir: &Path) -> Result<RunData> {
             dir.display()
         );
     }
-    let csv_path = dir.join("results.csv");
-    let rows = read_results(&csv_path)?;
-    let run_id = rows.first().map(|r| r.run_id.clone()).unwrap_or_default();
     let json_path = dir.join("run.json");
-    let run_json = if json_path.exists() {
+    let run_json: Option<serde_json::Value> = if json_path.exists() {
         let text = std::fs::read_to_string(&json_path)
             .with_context(|| format!("reading {}", json_path.display()))?;
         Some(
@@ -77,32 +73,28 @@ pub fn load_run(dir: &Path) -> Result<RunData> {
     } else {
         None
     };
+    let csv_path = dir.join(results::FILE);
+    let checked = validate::read_checked(&csv_path, run_json.as_ref())?;
+    let (lines, rows): (Vec<usize>, Vec<ResultRow>) = checked.into_iter().unzip();
+    let run_id = rows.first().map(|r| r.run_id.clone()).unwrap_or_default();
     Ok(RunData {
         dir: dir.to_path_buf(),
         run_id,
         rows,
+        lines,
         run_json,
     })
 }
 
-/// Checks the header names the required columns (for a clear message on a file that is not a
-/// results.csv), then reads the rows with the writer's own reader and record type
-/// (`output::results`), so reader and writer cannot drift apart.
-pub fn read_results(path: &Path) -> Result<Vec<ResultRow>> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header line", path.display()))?;
-    for name in REQUIRED_COLUMNS {
-        if !headers.iter().any(|h| h.trim() == name) {
-            bail!(
-                "{}: missing column `{name}` (is this a results.csv?)",
-                path.display()
-            );
-        }
+impl RunData {
+    /// Fails unless every benchmark × config has an `ok` invocation (the "ok per pair" rule
+    /// of [`validate`]): required of a baseline and of both sides of a comparison.
+    pub fn require_ok_per_pair(&self) -> Result<()> {
+        let rows: Vec<(usize, ResultRow)> =
+            self.lines.iter().copied().zip(self.rows.clone()).collect();
+        validate::require_ok_per_pair(&self.dir.join(results::FILE), &rows)?;
+        Ok(())
     }
-    results::read_results(path)
 }
 
 /// Display unit of a measure's raw numbers, for table headers and axes.
