@@ -251,7 +251,7 @@ fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
         let value = |v: Option<f64>| v.map_or("-".to_string(), |v| units::format(v, m));
         let ci = match (r.median, r.median_lo, r.median_hi) {
             (Some(p), Some(lo), Some(hi)) => units::format_interval(p, lo, hi, m),
-            (Some(_), _, _) => "n/a".into(),
+            (Some(_), _, _) => crate::analysis::intervals::not_available(r.ok),
             _ => "-".into(),
         };
         let class = if r.steady_class.is_empty() {

@@ -11,6 +11,7 @@
 //! [`recorded`] re-derives the same tables from a finished run's files for the report and the
 //! gate.
 
+pub mod intervals;
 pub mod recorded;
 
 use std::collections::BTreeMap;
@@ -20,9 +21,9 @@ use serde::Serialize;
 use crate::exec::{Measure, Status};
 use crate::output::results::ResultRow;
 use crate::stats::{
-    bootstrap_ci, classify_invocation, classify_invocations, median, ratio_ci, rng_for,
-    tukey_fences, Estimate, Sample, Statistic, SteadyClass,
+    classify_invocation, classify_invocations, tukey_fences, Sample, Statistic, SteadyClass,
 };
+use intervals::{level, ratio, Interval, Settings};
 
 /// What the analysis needs besides the rows (all recorded in `run.json`).
 #[derive(Clone, Debug, Serialize)]
@@ -56,6 +57,10 @@ pub struct InvocationRow {
     pub first_iteration: Option<f64>,
     /// Outside Tukey's fences among this benchmark × config's ok invocations.
     pub outlier: bool,
+    /// The steady-state iterations behind `value` (spikes left out), for the hierarchical
+    /// bootstrap; not a column.
+    #[serde(skip)]
+    pub steady: Vec<f64>,
 }
 
 /// One row of `summary.csv` (columns documented in `output::summary`).
@@ -118,7 +123,7 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
     }
 
     let mut analysis = Analysis::default();
-    let mut values_of: BTreeMap<GroupKey, Vec<f64>> = BTreeMap::new();
+    let mut steady_of: BTreeMap<GroupKey, Vec<Vec<f64>>> = BTreeMap::new();
     for key in &order {
         let mut inv_rows: Vec<InvocationRow> = groups[key]
             .iter()
@@ -129,53 +134,53 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
         for r in &mut inv_rows {
             r.outlier = r.value.is_some_and(|v| fences.is_outlier(v));
         }
-        values_of.insert(key.clone(), values);
+        let steady: Vec<Vec<f64>> = inv_rows
+            .iter()
+            .filter(|r| r.value.is_some())
+            .map(|r| r.steady.clone())
+            .collect();
         analysis
             .summary
-            .push(summary_row(key, &inv_rows, &values_of[key], opts));
+            .push(summary_row(key, &inv_rows, &values, &steady, opts));
+        steady_of.insert(key.clone(), steady);
         analysis.invocations.extend(inv_rows);
     }
     // Speedups need the reference's values, so they are filled in a second pass.
     for s in &mut analysis.summary {
         let ref_key = (s.suite.clone(), s.benchmark.clone(), opts.reference.clone());
         let (Some(base), Some(this)) = (
-            values_of.get(&ref_key),
-            values_of.get(&(s.suite.clone(), s.benchmark.clone(), s.config.clone())),
+            steady_of.get(&ref_key),
+            steady_of.get(&(s.suite.clone(), s.benchmark.clone(), s.config.clone())),
         ) else {
             continue;
         };
-        if base.is_empty() || this.is_empty() {
-            continue;
-        }
-        if s.config == opts.reference {
+        if s.config == opts.reference && !this.is_empty() {
             (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(1.0), Some(1.0), Some(1.0));
             continue;
         }
-        let r = match (Sample::new(base), Sample::new(this)) {
-            (Some(base), Some(this)) => {
-                let mut rng = rng_for(
-                    opts.seed,
-                    &format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config),
-                );
-                ratio_ci(
-                    &base,
-                    &this,
-                    Statistic::Median,
-                    opts.resamples,
-                    opts.confidence,
-                    &mut rng,
-                )
-            }
-            // A single invocation on a side: nothing to resample.
-            _ => {
-                let point = median(base).zip(median(this)).map(|(b, t)| b / t);
-                let Some(point) = point else { continue };
-                Estimate::point_only(point, opts.confidence)
-            }
-        };
-        (s.speedup, s.speedup_lo, s.speedup_hi) = (Some(r.point), Some(r.lower), Some(r.upper));
+        let key = format!("speedup/{}/{}/{}", s.suite, s.benchmark, s.config);
+        if let Some(r) = ratio(base, this, &opts.settings(), &key) {
+            (s.speedup, s.speedup_lo, s.speedup_hi) = split(r);
+        }
     }
     analysis
+}
+
+/// An interval as the (point, lower, upper) columns of `summary.csv`.
+fn split(i: Interval) -> (Option<f64>, Option<f64>, Option<f64>) {
+    (Some(i.point), i.bounds.map(|b| b.0), i.bounds.map(|b| b.1))
+}
+
+impl AnalysisOptions {
+    /// The bootstrap settings of every interval of the analysis.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            measure: self.measure,
+            seed: self.seed,
+            resamples: self.resamples,
+            confidence: self.confidence,
+        }
+    }
 }
 
 fn measure_of(row: &ResultRow, measure: Measure) -> Option<f64> {
@@ -209,11 +214,16 @@ fn invocation_row(
         spikes: String::new(),
         first_iteration: sorted.first().and_then(|r| measure_of(r, measure)),
         outlier: false,
+        steady: Vec::new(),
     };
     if let (true, Some(series)) = (status.is_ok(), series) {
         if !series.is_empty() {
             let s = classify_invocation(&series);
             row.value = Some(s.value);
+            row.steady = (s.steady_start..series.len())
+                .filter(|i| !s.spikes.contains(i))
+                .map(|i| series[i])
+                .collect();
             row.steady_class = s.class.name().to_string();
             row.steady_start = Some(s.steady_start);
             row.spikes = s
@@ -237,6 +247,7 @@ fn summary_row(
     key: &GroupKey,
     invs: &[InvocationRow],
     values: &[f64],
+    steady: &[Vec<f64>],
     opts: &AnalysisOptions,
 ) -> SummaryRow {
     let mut failures: BTreeMap<Status, usize> = BTreeMap::new();
@@ -253,24 +264,20 @@ fn summary_row(
         .collect();
     let count = |c: SteadyClass| classes.iter().filter(|&&x| x == c).count();
     let key_text = format!("{}/{}/{}", key.0, key.1, key.2);
+    let settings = opts.settings();
+    let median = level(
+        steady,
+        Statistic::Median,
+        &settings,
+        &format!("median/{key_text}"),
+    );
+    let mean = level(
+        steady,
+        Statistic::Mean,
+        &settings,
+        &format!("mean/{key_text}"),
+    );
     let sample = Sample::new(values);
-    let ci = |stat: Statistic, tag: &str| match (&sample, values) {
-        (Some(sample), _) => {
-            let mut rng = rng_for(opts.seed, &format!("{tag}/{key_text}"));
-            Some(bootstrap_ci(
-                sample,
-                stat,
-                opts.resamples,
-                opts.confidence,
-                &mut rng,
-            ))
-        }
-        // One invocation: nothing to resample.
-        (None, [one]) => Some(Estimate::point_only(*one, opts.confidence)),
-        (None, _) => None,
-    };
-    let median = ci(Statistic::Median, "median");
-    let mean = ci(Statistic::Mean, "mean");
     let starts: Vec<f64> = invs
         .iter()
         .filter_map(|r| r.steady_start.map(|s| s as f64))
@@ -297,11 +304,11 @@ fn summary_row(
             .collect::<Vec<_>>()
             .join(";"),
         median: median.map(|e| e.point),
-        median_lo: median.map(|e| e.lower),
-        median_hi: median.map(|e| e.upper),
+        median_lo: median.and_then(|e| e.bounds).map(|b| b.0),
+        median_hi: median.and_then(|e| e.bounds).map(|b| b.1),
         mean: mean.map(|e| e.point),
-        mean_lo: mean.map(|e| e.lower),
-        mean_hi: mean.map(|e| e.upper),
+        mean_lo: mean.and_then(|e| e.bounds).map(|b| b.0),
+        mean_hi: mean.and_then(|e| e.bounds).map(|b| b.1),
         cv: sample.as_ref().map(|s| s.std_dev() / s.mean()),
         steady_class: classify_invocations(&classes),
         flat: count(SteadyClass::Flat),

@@ -15,8 +15,9 @@ use crate::report::data::{Key, Measure, RunData};
 pub struct RunAnalysis {
     pub options: AnalysisOptions,
     pub summary: Vec<SummaryRow>,
-    /// Steady-state values of the `ok` invocations; keys without any are absent.
-    pub values: BTreeMap<Key, Vec<f64>>,
+    /// Per `ok` invocation, its steady-state iterations (the statistical unit with what is
+    /// known of it); keys without any are absent.
+    pub steady: BTreeMap<Key, Vec<Vec<f64>>>,
 }
 
 impl RunAnalysis {
@@ -31,21 +32,21 @@ impl RunAnalysis {
 pub fn analyse_run(run: &RunData, measure: Measure, reference: &str) -> RunAnalysis {
     let options = options_for(run.run_json.as_ref(), measure, reference);
     let analysis = analyse(&run.rows, &options);
-    let mut values: BTreeMap<Key, Vec<f64>> = BTreeMap::new();
+    let mut steady: BTreeMap<Key, Vec<Vec<f64>>> = BTreeMap::new();
     for inv in &analysis.invocations {
-        if let (true, Some(v)) = (inv.status.is_ok(), inv.value) {
+        if let (true, Some(_)) = (inv.status.is_ok(), inv.value) {
             let key = Key {
                 suite: inv.suite.clone(),
                 benchmark: inv.benchmark.clone(),
                 config: inv.config.clone(),
             };
-            values.entry(key).or_default().push(v);
+            steady.entry(key).or_default().push(inv.steady.clone());
         }
     }
     RunAnalysis {
         options,
         summary: analysis.summary,
-        values,
+        steady,
     }
 }
 

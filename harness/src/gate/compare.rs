@@ -18,9 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
 
+use crate::analysis::intervals::{ratio, Settings};
 use crate::analysis::recorded::analyse_run;
 use crate::report::data::{Key, Measure, RunData};
-use crate::stats::{median, ratio_ci, rng_for, Estimate, Sample, Statistic};
+use crate::stats::{median, Estimate};
 
 /// The outcome for one benchmark × config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub enum Verdict {
     Missing,
     /// In the run only: reported, not judged.
     New,
+    /// Too few ok invocations on a side for a confidence interval (fewer than
+    /// [`crate::analysis::intervals::min_invocations`]): never a regression.
+    NotEnoughData,
 }
 
 impl Verdict {
@@ -42,6 +46,7 @@ impl Verdict {
             Verdict::NoChange => "no change",
             Verdict::Missing => "missing",
             Verdict::New => "new",
+            Verdict::NotEnoughData => "not enough data",
         }
     }
 }
@@ -53,8 +58,10 @@ pub struct Comparison {
     /// Median invocation value in the baseline and in the run (raw units), if present.
     pub baseline: Option<f64>,
     pub current: Option<f64>,
-    /// Relative change (0.05 = 5% more time/instructions) with its CI, if both sides exist.
-    pub change: Option<Estimate>,
+    /// Relative change (0.05 = 5% more time/instructions), if both sides exist.
+    pub change: Option<f64>,
+    /// Its CI, if both sides have enough invocations.
+    pub change_ci: Option<Estimate>,
     pub verdict: Verdict,
 }
 
@@ -85,32 +92,29 @@ pub fn verdict(change: &Estimate, threshold: f64) -> Verdict {
     }
 }
 
-/// Change of `current` against `baseline` (invocation values) with its bootstrap CI.
-pub fn change_ci(baseline: &[f64], current: &[f64], opts: &CompareOptions, key: &str) -> Estimate {
-    let ratio = match (Sample::new(current), Sample::new(baseline)) {
-        (Some(current), Some(baseline)) => {
-            let mut rng = rng_for(opts.seed, &format!("compare/{key}"));
-            ratio_ci(
-                &current,
-                &baseline,
-                Statistic::Median,
-                opts.resamples,
-                opts.confidence,
-                &mut rng,
-            )
-        }
-        // A single invocation on a side: nothing to resample.
-        _ => {
-            let point = median(current).zip(median(baseline)).map(|(c, b)| c / b);
-            Estimate::point_only(point.unwrap_or(1.0), opts.confidence)
-        }
+/// Change of `current` against `baseline` (each the steady-state iterations of its ok
+/// invocations): the point change, and its hierarchical bootstrap CI when both sides have
+/// enough invocations ([`crate::analysis::intervals`]). `None` if a side has no invocation.
+pub fn change_ci(
+    baseline: &[Vec<f64>],
+    current: &[Vec<f64>],
+    opts: &CompareOptions,
+    key: &str,
+) -> Option<(f64, Option<Estimate>)> {
+    let settings = Settings {
+        measure: opts.measure,
+        seed: opts.seed,
+        resamples: opts.resamples,
+        confidence: opts.confidence,
     };
-    Estimate {
-        point: ratio.point - 1.0,
-        lower: ratio.lower - 1.0,
-        upper: ratio.upper - 1.0,
-        confidence: ratio.confidence,
-    }
+    let r = ratio(current, baseline, &settings, &format!("compare/{key}"))?;
+    let ci = r.bounds.map(|(lo, hi)| Estimate {
+        point: r.point - 1.0,
+        lower: lo - 1.0,
+        upper: hi - 1.0,
+        confidence: opts.confidence,
+    });
+    Some((r.point - 1.0, ci))
 }
 
 /// Compares `current` against `baseline`. Errors (exit 2) when the measure is absent from
@@ -121,8 +125,8 @@ pub fn compare(
     opts: &CompareOptions,
 ) -> Result<Vec<Comparison>> {
     // Speedups are not needed here; the reference only has to be some config name.
-    let base = analyse_run(baseline, opts.measure, "").values;
-    let mut cur = analyse_run(current, opts.measure, "").values;
+    let base = analyse_run(baseline, opts.measure, "").steady;
+    let mut cur = analyse_run(current, opts.measure, "").steady;
     check_measure(baseline, &base, opts.measure, "baseline")?;
     check_measure(current, &cur, opts.measure, "run")?;
     check_suites(baseline, current)?;
@@ -142,31 +146,42 @@ pub fn compare(
     for key in keys {
         let b = base.get(key);
         let c = cur.get(key);
-        let (change, verdict) = match (b, c) {
-            (Some(b), Some(c)) => {
-                let change = change_ci(b, c, opts, &key.to_string());
-                (Some(change), verdict(&change, opts.threshold))
-            }
-            (Some(_), None) => (None, Verdict::Missing),
-            _ => (None, Verdict::New),
+        let (change, change_ci, verdict) = match (b, c) {
+            (Some(b), Some(c)) => match change_ci(b, c, opts, &key.to_string()) {
+                Some((point, Some(ci))) => (Some(point), Some(ci), verdict(&ci, opts.threshold)),
+                Some((point, None)) => (Some(point), None, Verdict::NotEnoughData),
+                None => (None, None, Verdict::NotEnoughData),
+            },
+            (Some(_), None) => (None, None, Verdict::Missing),
+            _ => (None, None, Verdict::New),
         };
         out.push(Comparison {
             key: key.clone(),
-            baseline: b.and_then(|v| median(v)),
-            current: c.and_then(|v| median(v)),
+            baseline: b.and_then(|v| median_value(v)),
+            current: c.and_then(|v| median_value(v)),
             change,
+            change_ci,
             verdict,
         });
     }
     Ok(out)
 }
 
+/// Median of the invocation values (means of the steady states).
+fn median_value(groups: &[Vec<f64>]) -> Option<f64> {
+    let values: Vec<f64> = groups
+        .iter()
+        .filter_map(|g| crate::stats::mean(g))
+        .collect();
+    median(&values)
+}
+
 /// With `--pair BASE=RUN`, the run's benchmark RUN is judged as if it were BASE; other run
 /// benchmarks are dropped.
 fn rename_pairs(
-    cur: BTreeMap<Key, Vec<f64>>,
+    cur: BTreeMap<Key, Vec<Vec<f64>>>,
     pairs: &[(String, String)],
-) -> Result<BTreeMap<Key, Vec<f64>>> {
+) -> Result<BTreeMap<Key, Vec<Vec<f64>>>> {
     let mut out = BTreeMap::new();
     for (base_name, run_name) in pairs {
         let found: Vec<_> = cur
@@ -189,7 +204,7 @@ fn rename_pairs(
 
 fn check_measure(
     run: &RunData,
-    analysed: &BTreeMap<Key, Vec<f64>>,
+    analysed: &BTreeMap<Key, Vec<Vec<f64>>>,
     measure: Measure,
     what: &str,
 ) -> Result<()> {
@@ -262,7 +277,7 @@ mod tests {
 
     #[test]
     fn identical_counts_collapse_the_ci_to_the_point() {
-        let base = [1_000_000.0; 3];
+        let base = vec![vec![1_000_000.0; 4]; 3];
         let opts = CompareOptions {
             measure: Measure::Instructions,
             threshold: 0.005,
@@ -271,11 +286,21 @@ mod tests {
             confidence: 0.95,
             pairs: Vec::new(),
         };
-        let same = change_ci(&base, &base, &opts, "k");
+        let (_, same) = change_ci(&base, &base, &opts, "k").unwrap();
+        let same = same.unwrap();
         assert_eq!((same.point, same.lower, same.upper), (0.0, 0.0, 0.0));
-        let more = change_ci(&base, &[1_010_000.0; 3], &opts, "k");
+        let (_, more) = change_ci(&base, &[vec![1_010_000.0; 4]], &opts, "k").unwrap();
+        let more = more.expect("one exact invocation of counts is enough");
         assert!((more.point - 0.01).abs() < 1e-12);
         assert_eq!(more.lower, more.point);
         assert_eq!(verdict(&more, 0.005), Verdict::Regression);
+
+        // In wall time, fewer than three invocations on a side give no interval.
+        let wall = CompareOptions {
+            measure: Measure::Wall,
+            ..opts
+        };
+        let (point, ci) = change_ci(&base, &vec![vec![2_000_000.0; 4]; 2], &wall, "k").unwrap();
+        assert_eq!((point, ci), (1.0, None));
     }
 }

@@ -27,12 +27,13 @@ fn cells(row: &Comparison) -> [String; 7] {
         Some(v) => format!("{:.3}", v * DISPLAY_SCALE),
         None => "-".into(),
     };
-    let (change, ci) = match &row.change {
-        Some(c) => (
-            format!("{:+.2}%", c.point * 100.0),
-            format!("[{:+.2}%, {:+.2}%]", c.lower * 100.0, c.upper * 100.0),
-        ),
-        None => ("-".into(), "-".into()),
+    let change = row
+        .change
+        .map_or("-".into(), |c| format!("{:+.2}%", c * 100.0));
+    let ci = match (&row.change_ci, row.verdict) {
+        (Some(c), _) => format!("[{:+.2}%, {:+.2}%]", c.lower * 100.0, c.upper * 100.0),
+        (None, Verdict::NotEnoughData) => "n/a (< 3 invocations)".into(),
+        (None, _) => "-".into(),
     };
     [
         format!("{}/{}", row.key.suite, row.key.benchmark),
@@ -49,10 +50,11 @@ fn cells(row: &Comparison) -> [String; 7] {
 pub fn summary_line(rows: &[Comparison]) -> String {
     let count = |v: Verdict| rows.iter().filter(|r| r.verdict == v).count();
     format!(
-        "{} regression(s), {} improvement(s), {} unchanged, {} missing, {} new",
+        "{} regression(s), {} improvement(s), {} unchanged, {} not enough data, {} missing, {} new",
         count(Verdict::Regression),
         count(Verdict::Improvement),
         count(Verdict::NoChange),
+        count(Verdict::NotEnoughData),
         count(Verdict::Missing),
         count(Verdict::New)
     )

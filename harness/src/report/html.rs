@@ -184,9 +184,14 @@ fn method(analysis: &RunAnalysis) -> String {
          with penalty 15&nbsp;ln&nbsp;n (Barrett et al. 2017, <i>Virtual Machine Warmup Blows Hot and Cold</i>); \
          the last segment is the steady state and its mean is the invocation's value. The invocation is \
          classified flat, warmup, slowdown or no steady state.</li>\
-         <li>Medians and speedups get seeded percentile-bootstrap confidence intervals \
-         ({resamples} resamples, seed {seed}, {confidence}% level; Efron &amp; Tibshirani 1993); a speedup is \
-         median(reference)/median(config) with both groups resampled independently.</li>\
+         <li>Medians, means and speedups get seeded <b>hierarchical</b> percentile-bootstrap confidence \
+         intervals ({resamples} resamples, seed {seed}, {confidence}% level): each replicate resamples the \
+         invocations, then the steady-state iterations within each, so the variance between processes is \
+         inside the interval (Kalibera &amp; Jones 2012, <i>Quantifying performance changes with effect size \
+         confidence intervals</i>; 2013, <i>Rigorous Benchmarking in Reasonable Time</i>, ISMM; Efron &amp; \
+         Tibshirani 1993). A speedup is median(reference)/median(config) with both sides resampled \
+         independently. With fewer than 3 ok invocations there is no interval (\"n/a\"), and a comparison \
+         says \"not enough data\" (instruction counts, exactly repeatable, need one).</li>\
          <li>Outliers among invocation values are counted with Tukey's fences (1.5 IQR) and never dropped.</li>\
          <li>Failed invocations (wrong output, error, timeout, crash) are listed above and excluded.</li>\
          </ul>"

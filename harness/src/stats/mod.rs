@@ -19,6 +19,7 @@
 
 pub mod bootstrap;
 pub mod describe;
+pub mod hierarchical;
 pub mod outliers;
 pub mod pelt;
 pub mod sample;
