@@ -33,6 +33,8 @@ pub enum Command {
     Baseline(crate::gate::BaselineArgs),
     /// Compare a run against a baseline: exit 0 no regression, 1 regression, 2 error.
     Compare(crate::gate::CompareArgs),
+    /// Measure two ruff builds interleaved in one run and judge B against A (wall-time gate).
+    Ab(crate::ab::AbArgs),
     /// Run the JIT micro-benchmarks (cargo bench -p ruff-jit) and write them as a run folder.
     Micro(crate::micro::MicroArgs),
     /// Write a commented suite.toml for the Ruff programs in a folder.

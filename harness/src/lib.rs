@@ -7,6 +7,7 @@
 //! rows into per-invocation and per benchmark × config results with the methods of [`stats`];
 //! [`table`] prints them. Reports, plots and the gate read the files only.
 
+pub mod ab;
 pub mod adhoc;
 pub mod analysis;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod init;
 pub mod interrupt;
 pub mod manifest;
 pub mod micro;
+pub mod noise;
 pub mod output;
 pub mod plan;
 pub mod runner;

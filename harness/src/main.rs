@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Report(args) => Ok(ExitCode::from(harness::report::report_command(&args) as u8)),
         Command::Baseline(args) => Ok(ExitCode::from(harness::gate::baseline_command(&args) as u8)),
         Command::Compare(args) => Ok(ExitCode::from(harness::gate::compare_command(&args) as u8)),
+        Command::Ab(args) => Ok(ExitCode::from(harness::ab::ab_command(&args) as u8)),
         Command::Micro(args) => Ok(ExitCode::from(harness::micro::micro_command(&args) as u8)),
         Command::Init(args) => Ok(ExitCode::from(harness::init::init_command(&args) as u8)),
     };

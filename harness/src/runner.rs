@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::analysis::{analyse, Analysis, AnalysisOptions};
 use crate::exec::{verify, Executor, Request, Status};
 use crate::interrupt;
+use crate::noise::Probe;
 use crate::output::log::{InvocationLog, LogWriter};
 use crate::output::results::{self, ResultRow, ResultsWriter};
 use crate::output::run_json::{self, GitInfo, Machine, RunInfo};
@@ -115,13 +116,21 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
             timeout: task.timeout,
             measure: plan.args.measure,
         };
-        let outcome = verify::judge(&request, executor.execute(&request)?);
+        let probe = executor.measures_machine().then(Probe::start);
+        let raw = executor.execute(&request)?;
+        let noise = probe.map(Probe::finish).unwrap_or_default();
+        let outcome = verify::judge(&request, raw);
         // An invocation that did not complete because of the signal (its process was killed
         // by it, or by the executor on seeing it) is discarded: `--resume` runs it again.
         if interrupt::requested().is_some() && !outcome.status.is_ok() {
             break;
         }
-        writer.append(&ResultRow::from_outcome(&plan.run_id, &request, &outcome))?;
+        writer.append(&ResultRow::from_outcome(
+            &plan.run_id,
+            &request,
+            &outcome,
+            &noise,
+        ))?;
         log_writer.append(&InvocationLog {
             suite: suite.name.clone(),
             benchmark: benchmark.name.clone(),

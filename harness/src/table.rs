@@ -275,7 +275,11 @@ fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
             right(warmup(r)),
             right(value(r.first_iteration_median)),
             right(r.outliers.to_string()),
-            Cell::new(format!("{}/{}", r.ok, r.invocations)),
+            Cell::new(if r.busy > 0 {
+                format!("{}/{} ({} busy)", r.ok, r.invocations, r.busy)
+            } else {
+                format!("{}/{}", r.ok, r.invocations)
+            }),
             Cell::new(r.failures.replace(';', ", ")),
         ]);
     }

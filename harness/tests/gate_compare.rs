@@ -316,20 +316,87 @@ fn an_overloaded_machine_is_reported_in_wall_mode() {
     .unwrap();
     let args = ["compare", base.to_str().unwrap(), run.to_str().unwrap()];
     let o = harness(tmp.path(), &args);
-    assert_eq!(code(&o), 0);
+    assert_eq!(code(&o), 2, "no verdict on a busy machine: {}", stdout(&o));
     assert!(
-        stderr(&o).contains("overloaded machine (load average 9.5 on 2 cores)"),
+        stderr(&o).contains("machine was busy")
+            && stderr(&o).contains("overloaded machine (load average 9.5 on 2 cores)"),
         "{}",
         stderr(&o)
     );
+    assert!(!stdout(&o).contains("regression(s)"), "{}", stdout(&o));
+    let o = harness(tmp.path(), &[&args[..], &["--allow-noisy"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("judged anyway"), "{}", stderr(&o));
     let o = harness(
         tmp.path(),
         &[&args[..], &["--measure", "instructions"]].concat(),
     );
-    assert!(
-        !stderr(&o).contains("overloaded"),
-        "counts do not care about load"
+    assert_eq!(code(&o), 0, "counts do not care about load: {}", stderr(&o));
+}
+
+/// Adds the noise columns to every row of a synthetic run, as if each invocation ran beside
+/// `other_cpu` cores of other work.
+fn add_noise(dir: &std::path::Path, other_cpu: f64) {
+    let path = dir.join("results.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(line);
+        out.push_str(if i == 0 {
+            ",compiles,other_cpu,steal,load_1m,cpu_mhz\n"
+        } else {
+            ""
+        });
+        if i > 0 {
+            out.push_str(&format!(",0,{other_cpu},0.001,1.5,2600\n"));
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn compare_prints_the_noise_first_and_refuses_a_busy_side() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = write_run(&tmp.path().join("base"), &Spec::default());
+    let run = write_run(
+        &tmp.path().join("run"),
+        &Spec {
+            seed: 5,
+            factor: 1.2, // would be a regression
+            ..Spec::default()
+        },
     );
+    add_noise(&base, 0.05);
+    add_noise(&run, 1.0); // a CPU hog on the other core
+    let args = ["compare", base.to_str().unwrap(), run.to_str().unwrap()];
+    let o = harness(tmp.path(), &args);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("noise: baseline: 0 of 30 invocations busy")
+            && out.contains("noise: run: 30 of 30 invocations busy"),
+        "{out}"
+    );
+    assert!(stderr(&o).contains("machine was busy"), "{}", stderr(&o));
+    // Judged anyway on request: the verdict comes after the noise state.
+    let o = harness(tmp.path(), &[&args[..], &["--allow-noisy"]].concat());
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.find("noise:").unwrap() < out.find("regression(s)").unwrap());
+    // A quiet run against a quiet baseline is judged as usual.
+    let quiet = write_run(
+        &tmp.path().join("quiet"),
+        &Spec {
+            seed: 6,
+            ..Spec::default()
+        },
+    );
+    add_noise(&quiet, 0.1);
+    let o = harness(
+        tmp.path(),
+        &["compare", base.to_str().unwrap(), quiet.to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
 
 /// Issue 16's corrupt baselines: each is refused by `baseline save` and by `compare` with

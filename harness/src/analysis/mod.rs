@@ -57,6 +57,8 @@ pub struct InvocationRow {
     pub first_iteration: Option<f64>,
     /// Outside Tukey's fences among this benchmark × config's ok invocations.
     pub outlier: bool,
+    /// Measured beside other work above the thresholds of [`crate::noise`].
+    pub busy: bool,
     /// The steady-state iterations behind `value` (spikes left out), for the hierarchical
     /// bootstrap; not a column.
     #[serde(skip)]
@@ -93,6 +95,8 @@ pub struct SummaryRow {
     pub speedup: Option<f64>,
     pub speedup_lo: Option<f64>,
     pub speedup_hi: Option<f64>,
+    /// Invocations measured beside other work ([`crate::noise`]).
+    pub busy: usize,
 }
 
 /// Both tables.
@@ -214,6 +218,9 @@ fn invocation_row(
         spikes: String::new(),
         first_iteration: sorted.first().and_then(|r| measure_of(r, measure)),
         outlier: false,
+        busy: sorted
+            .first()
+            .is_some_and(|r| crate::noise::is_busy(r.other_cpu, r.steal)),
         steady: Vec::new(),
     };
     if let (true, Some(series)) = (status.is_ok(), series) {
@@ -322,5 +329,6 @@ fn summary_row(
         speedup: None,
         speedup_lo: None,
         speedup_hi: None,
+        busy: invs.iter().filter(|r| r.busy).count(),
     }
 }

@@ -161,6 +161,11 @@ pub fn criterion_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result
                 guard_failures: None,
                 osr_entries: None,
                 max_rss_kb: None,
+                compiles: None,
+                other_cpu: None,
+                steal: None,
+                load_1m: None,
+                cpu_mhz: None,
             });
         }
     }
@@ -208,6 +213,11 @@ pub fn gungraun_rows(root: &Path, run_id: &str, filter: Option<&str>) -> Result<
             guard_failures: None,
             osr_entries: None,
             max_rss_kb: None,
+            compiles: None,
+            other_cpu: None,
+            steal: None,
+            load_1m: None,
+            cpu_mhz: None,
         });
     }
     if rows.is_empty() {

@@ -57,6 +57,12 @@ impl MockExecutor {
 }
 
 impl Executor for MockExecutor {
+    /// Scripted times: the machine's load has nothing to do with them (and tests stay
+    /// deterministic).
+    fn measures_machine(&self) -> bool {
+        false
+    }
+
     fn describe(&self) -> String {
         "mock".to_string()
     }

@@ -9,6 +9,7 @@
 //! how it was produced. A benchmark failing is an `Ok(RawOutcome)`; `Err` means the harness
 //! itself cannot go on (e.g. the `ruff` binary cannot be started) and aborts the run.
 
+pub mod ab;
 pub mod cargo_bench;
 pub mod inprocess;
 pub mod mock;
@@ -149,4 +150,9 @@ pub trait Executor {
     fn describe(&self) -> String;
     /// Runs one invocation.
     fn execute(&mut self, request: &Request) -> Result<RawOutcome>;
+    /// Whether the runner should measure the machine's noise around each invocation
+    /// ([`crate::noise`]); false for executors whose numbers do not come from the machine.
+    fn measures_machine(&self) -> bool {
+        true
+    }
 }

@@ -3,7 +3,9 @@
 //!
 //! Exit codes of `harness compare`: 0 no regression, 1 at least one regression, 2 error
 //! (missing or corrupt baseline, mismatched suites, a benchmark of the baseline missing from the
-//! run, a measure not recorded). Errors are messages naming the file to fix, never panics.
+//! run, a measure not recorded) or, in wall time, "machine was busy": either side ran beside
+//! other work above the thresholds of [`crate::noise`] (unless `--allow-noisy`). The noise
+//! state of both sides is printed before anything else. Errors are messages naming the file to fix, never panics.
 
 pub mod baseline;
 pub mod compare;
@@ -16,6 +18,7 @@ use anyhow::{bail, Context, Result};
 use crate::analysis::recorded::options_for;
 use crate::report::data::{load_run, Measure};
 
+use crate::noise::{RunNoise, BUSY_OTHER_CPU, BUSY_SHARE, BUSY_STEAL};
 use compare::{compare, has_regression, CompareOptions, Verdict};
 
 /// Default threshold in wall-time mode (ARCHITECTURE §7).
@@ -64,6 +67,10 @@ pub struct CompareArgs {
     /// compared). Used to check the gate against planted variants.
     #[arg(long, value_name = "BASE=RUN")]
     pub pair: Vec<String>,
+    /// Give a wall-time verdict even when a side ran on a busy machine (see `harness::noise`;
+    /// by default that is exit 2 "machine was busy").
+    #[arg(long)]
+    pub allow_noisy: bool,
 }
 
 /// Parses `5%`, `5` (both percent) or `0.5%`.
@@ -73,6 +80,18 @@ pub fn parse_threshold(text: &str) -> Result<f64> {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v / 100.0),
         _ => bail!("--threshold `{text}`: expected a percentage such as `5%`"),
     }
+}
+
+/// Parses `--pair BASE=OTHER` arguments.
+pub fn parse_pairs(args: &[String]) -> Result<Vec<(String, String)>> {
+    args.iter()
+        .map(|p| {
+            p.split_once('=')
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .with_context(|| format!("--pair `{p}`: expected BASE=OTHER"))
+        })
+        .collect()
 }
 
 /// Runs `harness baseline ...`; returns the exit code (0 ok, 2 error).
@@ -117,15 +136,7 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
         None if args.measure == Measure::Instructions => INSTRUCTIONS_THRESHOLD,
         None => WALL_THRESHOLD,
     };
-    let pairs = args
-        .pair
-        .iter()
-        .map(|p| {
-            p.split_once('=')
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .with_context(|| format!("--pair `{p}`: expected BASE=RUN"))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let pairs = parse_pairs(&args.pair)?;
     let reports = Path::new(baseline::REPORTS_DIR);
     let base_dir = baseline::resolve_baseline(reports, &args.baseline)?;
     let base =
@@ -145,17 +156,44 @@ fn compare_inner(args: &CompareArgs) -> Result<i32> {
         confidence: stats.confidence,
         pairs,
     };
+    // The noise state comes first, before any verdict.
+    let mut warnings: Vec<String> = Vec::new();
+    let mut busy: Vec<String> = Vec::new();
+    for (what, side) in [("baseline", &base), ("run", &run)] {
+        let noise = RunNoise::of(&side.rows);
+        let state = noise
+            .as_ref()
+            .map_or("noise not recorded".to_string(), |n| n.describe());
+        println!("noise: {what}: {state}");
+        if noise.as_ref().is_some_and(|n| n.is_busy()) {
+            busy.push(format!("the {what} ({state})"));
+        }
+        if let Some(w) = overload_warning(what, side) {
+            busy.push(w.clone());
+            warnings.push(w);
+        }
+    }
+    if args.measure == Measure::Wall && !busy.is_empty() {
+        let why = busy.join("; ");
+        if !args.allow_noisy {
+            eprintln!(
+                "error: machine was busy: {why}. No wall-time verdict: more than {:.0}% of the \
+                 invocations ran beside other work (over {} cores of other processes' CPU or {:.0}% \
+                 steal). Re-run on a quiet machine, compare with `harness ab` (interleaved, so load \
+                 hits both builds alike), use --measure instructions, or pass --allow-noisy.",
+                BUSY_SHARE * 100.0,
+                BUSY_OTHER_CPU,
+                BUSY_STEAL * 100.0
+            );
+            return Ok(2);
+        }
+        warnings.push(format!(
+            "machine was busy ({why}); judged anyway (--allow-noisy)"
+        ));
+    }
     let rows = compare(&base, &run, &opts)?;
 
     print!("{}", verdict_table::terminal(&rows, args.measure));
-    let warnings: Vec<String> = if args.measure == Measure::Wall {
-        [("baseline", &base), ("run", &run)]
-            .iter()
-            .filter_map(|(what, r)| overload_warning(what, r))
-            .collect()
-    } else {
-        Vec::new()
-    };
     for w in &warnings {
         eprintln!("warning: {w}");
     }
@@ -194,7 +232,7 @@ fn overload_warning(what: &str, run: &crate::report::data::RunData) -> Option<St
     (load > cores).then(|| {
         format!(
             "the {what} ran on an overloaded machine (load average {load:.1} on {cores} cores); \
-             wall-time verdicts are unreliable, prefer --measure instructions"
+             wall-time verdicts are unreliable"
         )
     })
 }

@@ -16,6 +16,8 @@
 //! | `instructions` | instructions of the iteration (`--measure instructions`), else empty |
 //! | `compile_ns`, `deopts`, `guard_failures`, `osr_entries` | engine `Stats` deltas of the iteration |
 //! | `max_rss_kb` | the process's peak RSS (same on every row of an invocation) |
+//! | `compiles` | JIT compilations in the iteration (functions + loops; `Stats::functions_compiled + loops_compiled`) |
+//! | `other_cpu`, `steal`, `load_1m`, `cpu_mhz` | how busy the machine was during the invocation ([`crate::noise`]; same on every row of an invocation) |
 //!
 //! A failed invocation keeps the rows of the iterations it reported (so the data is not lost)
 //! with the failure status; one that reported none gets a single row with iteration 0 and an
@@ -33,12 +35,13 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::exec::{Outcome, Request, Status};
+use crate::noise::Noise;
 
 /// The file name inside a run folder.
 pub const FILE: &str = "results.csv";
 
 /// The columns of `results.csv`, in order.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 19] = [
     "run_id",
     "suite",
     "benchmark",
@@ -53,6 +56,11 @@ pub const COLUMNS: [&str; 14] = [
     "guard_failures",
     "osr_entries",
     "max_rss_kb",
+    "compiles",
+    "other_cpu",
+    "steal",
+    "load_1m",
+    "cpu_mhz",
 ];
 
 /// One row of `results.csv` (field order = column order).
@@ -72,11 +80,26 @@ pub struct ResultRow {
     pub guard_failures: Option<u64>,
     pub osr_entries: Option<u64>,
     pub max_rss_kb: Option<u64>,
+    #[serde(default)]
+    pub compiles: Option<u64>,
+    #[serde(default)]
+    pub other_cpu: Option<f64>,
+    #[serde(default)]
+    pub steal: Option<f64>,
+    #[serde(default)]
+    pub load_1m: Option<f64>,
+    #[serde(default)]
+    pub cpu_mhz: Option<f64>,
 }
 
 impl ResultRow {
-    /// The rows of one verified invocation.
-    pub fn from_outcome(run_id: &str, request: &Request, outcome: &Outcome) -> Vec<ResultRow> {
+    /// The rows of one verified invocation, with the machine's noise measured around it.
+    pub fn from_outcome(
+        run_id: &str,
+        request: &Request,
+        outcome: &Outcome,
+        noise: &Noise,
+    ) -> Vec<ResultRow> {
         let row = |iteration: u32| ResultRow {
             run_id: run_id.to_string(),
             suite: request.suite.to_string(),
@@ -92,6 +115,11 @@ impl ResultRow {
             guard_failures: None,
             osr_entries: None,
             max_rss_kb: outcome.max_rss_kb,
+            compiles: None,
+            other_cpu: noise.other_cpu,
+            steal: noise.steal,
+            load_1m: noise.load_1m,
+            cpu_mhz: noise.cpu_mhz,
         };
         if outcome.iterations.is_empty() {
             return vec![row(0)];
@@ -106,6 +134,7 @@ impl ResultRow {
                 deopts: Some(it.engine.deopts),
                 guard_failures: Some(it.engine.guard_failures),
                 osr_entries: Some(it.engine.osr_entries),
+                compiles: Some(it.engine.functions_compiled + it.engine.loops_compiled),
                 ..row(it.iteration)
             })
             .collect()

@@ -19,13 +19,16 @@
 //! | `first_iteration_median` | median of iteration 0 (parse + compile + first run) |
 //! | `outliers` | invocations outside Tukey's fences (kept in every statistic) |
 //! | `reference` | the config speedups are relative to |
-//! | `speedup`, `speedup_lo`, `speedup_hi` | median(reference) / median(this) and its bootstrap CI; > 1 is faster |
+//! | `speedup`, `speedup_lo`, `speedup_hi` | median(reference) / median(this) and its hierarchical bootstrap CI; > 1 is faster |
+//! | `busy` | invocations measured beside other work (`crate::noise`) |
+//!
+//! The CI columns are empty with fewer than 3 ok invocations in wall time (no interval).
 //!
 //! Confidence level, resamples and seed are in `run.json` (`method`).
 //!
 //! `invocations.csv`: one row per invocation: `suite, benchmark, config, invocation, status,
 //! iterations, value, steady_class, steady_start, changepoints, spikes, first_iteration,
-//! outlier` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
+//! outlier, busy` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
 //! outlying iterations left out of the steady-state analysis; both joined by `;`).
 
 use std::path::Path;

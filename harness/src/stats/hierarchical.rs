@@ -113,15 +113,29 @@ pub fn nested_ratio_ci(
     rng: &mut impl Rng,
 ) -> Estimate {
     let point = statistic.of_sample(&numer.values) / statistic.of_sample(&denom.values);
-    let mut a = vec![0.0; numer.invocations()];
-    let mut b = vec![0.0; denom.invocations()];
-    let mut stats: Vec<f64> = (0..resamples)
-        .map(|_| numer.replicate(statistic, &mut a, rng) / denom.replicate(statistic, &mut b, rng))
-        .collect();
+    let mut stats = nested_ratio_replicates(numer, denom, statistic, resamples, rng);
     percentile(point, &mut stats, confidence)
 }
 
-fn percentile(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
+/// The bootstrap replicates of `statistic(numer) / statistic(denom)` behind
+/// [`nested_ratio_ci`], for statistics built on several ratios at once (a geometric mean over
+/// benchmarks takes replicate `r` of every ratio together).
+pub fn nested_ratio_replicates(
+    numer: &Nested,
+    denom: &Nested,
+    statistic: Statistic,
+    resamples: usize,
+    rng: &mut impl Rng,
+) -> Vec<f64> {
+    let mut a = vec![0.0; numer.invocations()];
+    let mut b = vec![0.0; denom.invocations()];
+    (0..resamples)
+        .map(|_| numer.replicate(statistic, &mut a, rng) / denom.replicate(statistic, &mut b, rng))
+        .collect()
+}
+
+/// The percentile interval of replicates around `point`.
+pub fn percentile(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
     if stats.is_empty() || !point.is_finite() {
         return Estimate::point_only(point, confidence);
     }
