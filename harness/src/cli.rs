@@ -88,6 +88,17 @@ pub struct RunArgs {
     #[serde(default)] // absent from the run.json of runs made before the flag existed
     pub wide: bool,
 
+    /// Iterate until the last K iterations are stable and compile-free (the default when
+    /// neither -i nor the manifest fixes a count; K defaults to 5), 1 to 1000.
+    #[arg(long, value_name = "K", conflicts_with = "iterations",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub until_stable: Option<u32>,
+
+    /// Cap on the iterations of until-stable processes, 1 to 1000000 (default: the
+    /// manifest's `max_iterations`, else 100).
+    #[arg(long, value_name = "N", value_parser = crate::manifest::parse_count)]
+    pub max_iterations: Option<u32>,
+
     /// Smoke run: 1 invocation of 2 iterations each unless given explicitly.
     #[arg(long)]
     pub quick: bool,

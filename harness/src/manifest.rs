@@ -13,7 +13,11 @@ use crate::configs;
 
 /// Defaults when neither the suite nor the CLI says otherwise.
 pub const DEFAULT_INVOCATIONS: u32 = 5;
-pub const DEFAULT_ITERATIONS: u32 = 10;
+/// Without a fixed iteration count, a process iterates until its last
+/// [`DEFAULT_STABLE_WINDOW`] iterations are stable and free of compiles and deopts
+/// (`ruff_core::stability`), within [`DEFAULT_MAX_ITERATIONS`] iterations and half the timeout.
+pub const DEFAULT_STABLE_WINDOW: u32 = 5;
+pub const DEFAULT_MAX_ITERATIONS: u32 = 100;
 pub const DEFAULT_TIMEOUT_S: f64 = 60.0;
 /// Largest invocation or iteration count a manifest or the command line may ask for.
 pub const MAX_COUNT: u32 = 1_000_000;
@@ -37,6 +41,7 @@ struct RawSuite {
     description: String,
     invocations: Option<i64>,
     iterations: Option<i64>,
+    max_iterations: Option<i64>,
     timeout: Option<f64>,
     reference: Option<String>,
     configs: Option<Vec<String>>,
@@ -89,7 +94,10 @@ pub struct Suite {
     /// The folder holding `suite.toml`.
     pub dir: PathBuf,
     pub invocations: u32,
-    pub iterations: u32,
+    /// A fixed iteration count, or `None`: until stable (see [`DEFAULT_STABLE_WINDOW`]).
+    pub iterations: Option<u32>,
+    /// The cap of until-stable iteration.
+    pub max_iterations: u32,
     pub timeout: Duration,
     /// Canonical config name speedups are computed against.
     pub reference: String,
@@ -124,8 +132,14 @@ impl Suite {
         let field = |name: &str| format!("{f}: field `suite.{name}`");
         let invocations = positive(raw.suite.invocations, DEFAULT_INVOCATIONS)
             .with_context(|| field("invocations"))?;
-        let iterations = positive(raw.suite.iterations, DEFAULT_ITERATIONS)
+        let iterations = raw
+            .suite
+            .iterations
+            .map(|v| positive(Some(v), 1))
+            .transpose()
             .with_context(|| field("iterations"))?;
+        let max_iterations = positive(raw.suite.max_iterations, DEFAULT_MAX_ITERATIONS)
+            .with_context(|| field("max_iterations"))?;
         let timeout =
             seconds(raw.suite.timeout, DEFAULT_TIMEOUT_S).with_context(|| field("timeout"))?;
         let reference =
@@ -196,6 +210,7 @@ impl Suite {
             dir: dir.to_path_buf(),
             invocations,
             iterations,
+            max_iterations,
             timeout,
             reference: reference.into_iter().next().unwrap_or_default(),
             configs,
@@ -293,7 +308,11 @@ mod tests {
     fn parses_defaults_and_overrides() {
         let s = parse(GOOD).unwrap();
         assert_eq!(s.name, "jit");
-        assert_eq!((s.invocations, s.iterations), (DEFAULT_INVOCATIONS, 20));
+        assert_eq!(
+            (s.invocations, s.iterations),
+            (DEFAULT_INVOCATIONS, Some(20))
+        );
+        assert_eq!(s.max_iterations, DEFAULT_MAX_ITERATIONS);
         assert_eq!(s.configs, configs::DEFAULT_CONFIGS);
         let b = &s.benchmarks[0];
         assert_eq!(b.expected, Expected::Result("75025".into()));

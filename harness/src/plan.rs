@@ -33,7 +33,10 @@ pub struct Task {
     pub benchmark: usize,
     pub config: String,
     pub invocation: u32,
+    /// The iteration count, or the cap when `until_stable` is set.
     pub iterations: u32,
+    /// Iterate until the last K iterations are stable (`ruff bench --until-stable K`).
+    pub until_stable: Option<u32>,
     pub timeout: Duration,
 }
 
@@ -44,7 +47,10 @@ pub type InvocationKey = (String, String, String, u32);
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Settings {
     pub invocations: u32,
+    /// The iteration count, or the cap when `until_stable` is set.
     pub iterations: u32,
+    /// `Some(K)`: iterate until the last K iterations are stable and compile-free.
+    pub until_stable: Option<u32>,
     #[serde(serialize_with = "as_seconds")]
     pub timeout: Duration,
 }
@@ -230,10 +236,22 @@ fn resolve_with(
         .map(|s| {
             s.benchmarks
                 .iter()
-                .map(|b| Settings {
-                    invocations: invocations.or(b.invocations).unwrap_or(s.invocations),
-                    iterations: iterations.or(b.iterations).unwrap_or(s.iterations),
-                    timeout: timeout.or(b.timeout).unwrap_or(s.timeout),
+                .map(|b| {
+                    let fixed = iterations.or(b.iterations).or(s.iterations);
+                    let until_stable = match (args.until_stable, fixed) {
+                        (Some(k), _) => Some(k),
+                        (None, Some(_)) => None,
+                        (None, None) => Some(crate::manifest::DEFAULT_STABLE_WINDOW),
+                    };
+                    Settings {
+                        invocations: invocations.or(b.invocations).unwrap_or(s.invocations),
+                        iterations: match until_stable {
+                            Some(_) => args.max_iterations.unwrap_or(s.max_iterations),
+                            None => fixed.unwrap_or(s.max_iterations),
+                        },
+                        until_stable,
+                        timeout: timeout.or(b.timeout).unwrap_or(s.timeout),
+                    }
                 })
                 .collect()
         })
@@ -261,6 +279,7 @@ fn resolve_with(
                         config,
                         invocation: round,
                         iterations: set.iterations,
+                        until_stable: set.until_stable,
                         timeout: set.timeout,
                     });
                 }

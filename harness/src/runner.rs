@@ -113,6 +113,7 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
             config: &task.config,
             invocation: task.invocation,
             iterations: task.iterations,
+            until_stable: task.until_stable,
             timeout: task.timeout,
             measure: plan.args.measure,
         };

@@ -83,9 +83,13 @@ fn steady(r: &SummaryRow) -> String {
     .join(" ")
 }
 
+/// `7 it (compile at it 6)` when the JIT compiled after iteration 0, else `7 it`.
 fn warmup(r: &SummaryRow) -> String {
-    r.steady_start_median
-        .map_or("-".into(), |s| format!("{s:.0} it"))
+    match (r.steady_start_median, r.last_compile_median) {
+        (Some(s), Some(c)) if c >= 1.0 => format!("{s:.0} it (compile at it {c:.0})"),
+        (Some(s), _) => format!("{s:.0} it"),
+        _ => "-".to_string(),
+    }
 }
 
 fn failed(r: &SummaryRow) -> String {

@@ -186,7 +186,7 @@ fn resume_finishes_a_killed_run_without_duplicating_rows() {
                       // A kill between writing rows and marking the invocation done leaves stray rows.
     let results = plan.run_dir.join("results.csv");
     let mut text = std::fs::read_to_string(&results).unwrap();
-    text.push_str("x,t,fib,jit,2,0,5,ok,,,,,,\nx,t,fib,ji");
+    text.push_str("x,t,fib,jit,2,0,5,ok,,,,,,,,,,,\nx,t,fib,ji");
     std::fs::write(&results, text).unwrap();
 
     let mut resume = args(tmp.path(), &[]);

@@ -17,6 +17,7 @@ pub mod lexer;
 pub mod parser;
 pub mod profile;
 pub mod span;
+pub mod stability;
 pub mod stats;
 pub mod tier;
 pub mod value;

@@ -114,6 +114,8 @@ fn ab(args: &AbArgs) -> Result<i32> {
         bench,
         invocations: args.invocations,
         iterations: args.iterations,
+        until_stable: None,
+        max_iterations: None,
         quick: false,
         timeout: args.timeout,
         out: args.out.clone(),

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::exec::{Measure, Status};
 use crate::output::results::ResultRow;
 use crate::stats::{
-    classify_invocation, classify_invocations, tukey_fences, Sample, Statistic, SteadyClass,
+    classify_invocations, classify_with_events, tukey_fences, Sample, Statistic, SteadyClass,
 };
 use intervals::{level, ratio, Interval, Settings};
 
@@ -57,6 +57,8 @@ pub struct InvocationRow {
     pub first_iteration: Option<f64>,
     /// Outside Tukey's fences among this benchmark × config's ok invocations.
     pub outlier: bool,
+    /// The last iteration in which the JIT compiled something (`compiles` > 0), if any.
+    pub last_compile: Option<usize>,
     /// Measured beside other work above the thresholds of [`crate::noise`].
     pub busy: bool,
     /// The steady-state iterations behind `value` (spikes left out), for the hierarchical
@@ -97,6 +99,8 @@ pub struct SummaryRow {
     pub speedup_hi: Option<f64>,
     /// Invocations measured beside other work ([`crate::noise`]).
     pub busy: usize,
+    /// Median over ok invocations of the last iteration that compiled something.
+    pub last_compile_median: Option<f64>,
 }
 
 /// Both tables.
@@ -204,6 +208,14 @@ fn invocation_row(
     sorted.sort_by_key(|r| r.iteration);
     let status = sorted.first().map_or(Status::Error, |r| r.status);
     let series: Option<Vec<f64>> = sorted.iter().map(|r| measure_of(r, measure)).collect();
+    // Iterations in which the JIT compiled something (ends of warm-up, see
+    // `stats::classify_with_events`).
+    let compiles: Vec<usize> = sorted
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.compiles.is_some_and(|c| c > 0))
+        .map(|(i, _)| i)
+        .collect();
     let mut row = InvocationRow {
         suite: key.0.clone(),
         benchmark: key.1.clone(),
@@ -218,6 +230,7 @@ fn invocation_row(
         spikes: String::new(),
         first_iteration: sorted.first().and_then(|r| measure_of(r, measure)),
         outlier: false,
+        last_compile: compiles.last().copied(),
         busy: sorted
             .first()
             .is_some_and(|r| crate::noise::is_busy(r.other_cpu, r.steal)),
@@ -225,7 +238,7 @@ fn invocation_row(
     };
     if let (true, Some(series)) = (status.is_ok(), series) {
         if !series.is_empty() {
-            let s = classify_invocation(&series);
+            let s = classify_with_events(&series, &compiles);
             row.value = Some(s.value);
             row.steady = (s.steady_start..series.len())
                 .filter(|i| !s.spikes.contains(i))
@@ -330,5 +343,12 @@ fn summary_row(
         speedup_lo: None,
         speedup_hi: None,
         busy: invs.iter().filter(|r| r.busy).count(),
+        last_compile_median: crate::stats::median(
+            &invs
+                .iter()
+                .filter(|r| r.status.is_ok())
+                .filter_map(|r| r.last_compile.map(|c| c as f64))
+                .collect::<Vec<_>>(),
+        ),
     }
 }

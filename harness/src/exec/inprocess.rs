@@ -22,6 +22,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
+use ruff_core::stability::is_stable;
 use ruff_core::{Config, Engine};
 
 use super::{Executor, Exit, Iteration, RawOutcome, Request};
@@ -56,12 +57,13 @@ impl Executor for InProcessExecutor {
         let config = Config::parse(request.config).map_err(|e| anyhow!("{e}"))?;
         let path = request.benchmark.path.clone();
         let iterations = request.iterations.max(1);
+        let until_stable = request.until_stable;
         let timeout = request.timeout;
         let started = Instant::now();
         let handle = std::thread::Builder::new()
             .name("ruff-engine".into())
             .stack_size(ENGINE_STACK_BYTES)
-            .spawn(move || run_invocation(config, &path, iterations, timeout))?;
+            .spawn(move || run_invocation(config, &path, iterations, until_stable, timeout))?;
         let mut raw = handle.join().unwrap_or_else(|_| RawOutcome {
             exit: Exit::Signal(libc::SIGABRT),
             stdout: Vec::new(),
@@ -80,6 +82,7 @@ fn run_invocation(
     config: Config,
     path: &std::path::Path,
     iterations: u32,
+    until_stable: Option<u32>,
     timeout: std::time::Duration,
 ) -> RawOutcome {
     let started = Instant::now();
@@ -110,12 +113,20 @@ fn run_invocation(
         return raw;
     }
     let mut has_run = false;
+    // (wall_ns, compiled or deoptimized) of iterations 1.., for the until-stable rule.
+    let mut history: Vec<(u64, bool)> = Vec::new();
     for i in 0..iterations {
         if i > 0 && (!has_run || started.elapsed() > timeout) {
             if has_run {
                 raw.exit = Exit::TimedOut;
             }
             break;
+        }
+        if let Some(k) = until_stable {
+            // As `ruff bench --until-stable K --max-time timeout/2`.
+            if i > 0 && (is_stable(&history, k as usize) || started.elapsed() > timeout / 2) {
+                break;
+            }
         }
         let before = engine.stats();
         let bytes_before = out.0.borrow().len();
@@ -135,6 +146,10 @@ fn run_invocation(
             has_run = engine.has_function("run", 0);
         }
         let delta = engine.stats().delta(&before);
+        if i > 0 {
+            let event = delta.functions_compiled + delta.loops_compiled + delta.deopts > 0;
+            history.push((wall_ns, event));
+        }
         raw.iterations.push(Iteration {
             iteration: i,
             wall_ns,
@@ -174,6 +189,7 @@ mod tests {
             config: "interp",
             invocation: 0,
             iterations: 3,
+            until_stable: None,
             timeout: std::time::Duration::from_secs(10),
             measure: Measure::Wall,
         };

@@ -43,7 +43,11 @@ pub struct Request<'a> {
     /// Canonical config name (`ruff_core::Config` display form).
     pub config: &'a str,
     pub invocation: u32,
+    /// The iteration count, or the cap when `until_stable` is set.
     pub iterations: u32,
+    /// `Some(K)`: stop once the last K iterations are stable and free of compiles and deopts
+    /// (`ruff_core::stability`), or at the cap, or after half the timeout.
+    pub until_stable: Option<u32>,
     pub timeout: Duration,
     pub measure: Measure,
 }

@@ -81,11 +81,18 @@ impl SubprocessExecutor {
         cmd.arg("bench")
             .arg(&request.benchmark.path)
             .arg("--config")
-            .arg(request.config)
-            .arg("--iterations")
-            .arg(request.iterations.to_string())
-            .arg("--records")
-            .arg(records);
+            .arg(request.config);
+        match request.until_stable {
+            None => cmd.arg("--iterations").arg(request.iterations.to_string()),
+            Some(k) => cmd
+                .arg("--until-stable")
+                .arg(k.to_string())
+                .arg("--max-iterations")
+                .arg(request.iterations.to_string())
+                .arg("--max-time")
+                .arg(format!("{:.3}", request.timeout.as_secs_f64() / 2.0)),
+        };
+        cmd.arg("--records").arg(records);
         if !request.benchmark.args.is_empty() {
             cmd.arg("--").args(&request.benchmark.args);
         }

@@ -51,7 +51,11 @@ fn check(request: &Request, raw: &RawOutcome) -> Result<(), (Status, String)> {
         return Err((Status::Error, note.clone()));
     }
     let n = raw.iterations.len();
-    if n != request.iterations as usize && n != 1 {
+    let count_ok = match request.until_stable {
+        None => n == request.iterations as usize || n == 1,
+        Some(_) => (1..=request.iterations as usize).contains(&n),
+    };
+    if !count_ok {
         return Err((
             Status::Error,
             format!(
@@ -235,6 +239,7 @@ mod tests {
             config: "interp",
             invocation: 0,
             iterations: n,
+            until_stable: None,
             timeout: Duration::from_secs(1),
             measure: Measure::Wall,
         };

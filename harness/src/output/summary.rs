@@ -21,6 +21,7 @@
 //! | `reference` | the config speedups are relative to |
 //! | `speedup`, `speedup_lo`, `speedup_hi` | median(reference) / median(this) and its hierarchical bootstrap CI; > 1 is faster |
 //! | `busy` | invocations measured beside other work (`crate::noise`) |
+//! | `last_compile_median` | median over ok invocations of the last iteration in which the JIT compiled something; the steady state starts after it unless that does not matter (`stats::classify_with_events`) |
 //!
 //! The CI columns are empty with fewer than 3 ok invocations in wall time (no interval).
 //!
@@ -28,7 +29,7 @@
 //!
 //! `invocations.csv`: one row per invocation: `suite, benchmark, config, invocation, status,
 //! iterations, value, steady_class, steady_start, changepoints, spikes, first_iteration,
-//! outlier, busy` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
+//! outlier, last_compile, busy` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
 //! outlying iterations left out of the steady-state analysis; both joined by `;`).
 
 use std::path::Path;

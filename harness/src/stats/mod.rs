@@ -30,7 +30,10 @@ pub use describe::{mean, median, quantile};
 pub use outliers::{tukey_fences, Fences};
 pub use pelt::{changepoints, pelt};
 pub use sample::Sample;
-pub use steady::{classify_invocation, classify_invocations, InvocationSteadyState, SteadyClass};
+pub use steady::{
+    classify_invocation, classify_invocations, classify_with_events, InvocationSteadyState,
+    SteadyClass,
+};
 
 /// Resamples used by `harness run` (ARCHITECTURE §7 asks for at least 10,000).
 pub const DEFAULT_RESAMPLES: usize = 10_000;

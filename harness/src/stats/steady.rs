@@ -77,16 +77,50 @@ pub struct InvocationSteadyState {
 
 /// Segments, classification and value of one invocation's iteration series (non-empty).
 pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
-    let spikes = isolated_spikes(series);
+    classify_with_events(series, &[])
+}
+
+/// As [`classify_invocation`], knowing the iterations in which the engine compiled (or
+/// deoptimized) something (`events`, indices into `series`). An event iteration is never set
+/// aside as a spike (its cost is part of the warm-up), and the steady state may not start
+/// before the last event unless the data show it does not matter: when the iterations from
+/// PELT's steady start through the last event are not equivalent (within
+/// [`EQUIVALENCE_TOLERANCE`]) to those after it, the steady state starts right after the last
+/// event; an event in the last iteration leaves no steady state.
+pub fn classify_with_events(series: &[f64], events: &[usize]) -> InvocationSteadyState {
+    let spikes: Vec<usize> = isolated_spikes(series)
+        .into_iter()
+        .filter(|i| !events.contains(i))
+        .collect();
     // Positions of the iterations the analysis uses (spikes are left out, see the header).
     let kept: Vec<usize> = (0..series.len()).filter(|i| !spikes.contains(i)).collect();
     let values: Vec<f64> = kept.iter().map(|&i| series[i]).collect();
-    let local_cps = match values.as_slice() {
+    let mut local_cps = match values.as_slice() {
         // Too short for PELT (a `--quick` run): each iteration is its own segment unless the
         // two are equivalent, so a cold iteration 0 is never averaged into the value.
         [first, last] if (first - last).abs() > EQUIVALENCE_TOLERANCE * last.abs() => vec![1],
         _ => changepoints(&values),
     };
+    let pelt_start = local_cps.last().copied().unwrap_or(0);
+    // The last event at or after PELT's steady start, as a position in `kept`.
+    let last_event = events
+        .iter()
+        .filter_map(|e| kept.iter().position(|k| k == e))
+        .filter(|&p| p >= pelt_start)
+        .max();
+    let mut event_cut = false;
+    if let Some(e) = last_event {
+        let before = mean(&values[pelt_start..=e]);
+        let after = mean(&values[e + 1..]);
+        match (before, after) {
+            (Some(b), Some(a)) if (b - a).abs() <= EQUIVALENCE_TOLERANCE * a.abs() => {}
+            (_, Some(_)) => {
+                local_cps.retain(|&c| c <= e);
+                local_cps.push(e + 1);
+            }
+            (_, None) => event_cut = true, // the last iteration compiled: nothing after it
+        }
+    }
     let mut bounds = vec![0];
     bounds.extend(&local_cps);
     bounds.push(values.len());
@@ -100,7 +134,7 @@ pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
     let earlier = &means[..means.len().saturating_sub(1)];
 
     let last_len = values.len() - local_start;
-    let class = if (last_len as f64) < values.len() as f64 / 4.0 {
+    let class = if event_cut || (last_len as f64) < values.len() as f64 / 4.0 {
         SteadyClass::NoSteadyState
     } else if earlier.iter().all(|m| (m - last).abs() <= tolerance) {
         SteadyClass::Flat
@@ -218,6 +252,34 @@ mod tests {
         let s = classify_invocation(&[1.0, 1.001]);
         assert_eq!((s.class, s.steady_start), (SteadyClass::Flat, 0));
         assert_eq!(classify_invocation(&[5.0]).class, SteadyClass::Flat);
+    }
+
+    #[test]
+    fn the_steady_state_starts_after_the_last_compile_unless_it_does_not_matter() {
+        // A flat series with a compile at iteration 6 that costs 3x: without events it is a
+        // spike set aside; with the event it ends the warm-up (issue 16).
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let mut series = noisy(&mut rng, 1000.0, 5.0, 12);
+        series[0] = 4000.0;
+        series[6] = 3000.0;
+        let blind = classify_invocation(&series);
+        assert_eq!((blind.steady_start, blind.spikes.clone()), (1, vec![6]));
+        let s = classify_with_events(&series, &[0, 6]);
+        assert!(s.spikes.is_empty());
+        assert_eq!((s.class, s.steady_start), (SteadyClass::Warmup, 7));
+        assert!((s.value - 1000.0).abs() < 10.0);
+
+        // A compile that changes nothing measurable (same level on both sides, no cost) does
+        // not move the steady state.
+        let series = noisy(&mut rng, 1000.0, 5.0, 12);
+        let s = classify_with_events(&series, &[4]);
+        assert_eq!((s.class, s.steady_start), (SteadyClass::Flat, 0));
+
+        // A compile in the last iteration leaves no steady state.
+        let mut series = noisy(&mut rng, 1000.0, 5.0, 12);
+        series[11] = 3000.0;
+        let s = classify_with_events(&series, &[11]);
+        assert_eq!(s.class, SteadyClass::NoSteadyState);
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! iteration 0 runs the top level; if it defined a global `run` taking no parameters,
 //! iterations 1..N-1 each call `run()`. After each iteration one JSON line goes to PATH
 //! (or stderr): `{"iteration":I,"wall_ns":W,"stdout_bytes":B,<Stats deltas>}`.
+//!
+//! With `--until-stable K --max-iterations N --max-time S` instead of `--iterations`, the
+//! process stops after the first iteration at which [`is_stable`] holds, or at N iterations,
+//! or once S seconds have passed.
 
 use std::cell::Cell;
 use std::fs::File;
@@ -9,6 +13,7 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::Instant;
 
+use ruff_core::stability::is_stable;
 use ruff_core::{Engine, Error, Stats};
 
 use super::{load, make_engine, prepare, BenchArgs, Exit};
@@ -46,11 +51,21 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
     }));
     load(&mut engine, &args.file, &source)?;
 
-    let iterations = args.iterations.max(1);
+    let iterations = args.iterations.unwrap_or(args.max_iterations).max(1);
+    let deadline = args.until_stable.map(|_| {
+        Instant::now() + std::time::Duration::from_secs_f64(args.max_time.clamp(0.0, 86_400.0))
+    });
+    // (wall_ns, had an event) of iterations 1.., for the stability rule.
+    let mut history: Vec<(u64, bool)> = Vec::new();
     let mut has_run = false;
     for i in 0..iterations {
         if i > 0 && !has_run {
             break;
+        }
+        if let (Some(k), Some(deadline)) = (args.until_stable, deadline) {
+            if i > 0 && (is_stable(&history, k as usize) || Instant::now() >= deadline) {
+                break;
+            }
         }
         let before = engine.stats();
         let bytes_before = count.get();
@@ -63,12 +78,12 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
         if i == 0 {
             has_run = engine.has_function("run", 0);
         }
-        let line = record(
-            i,
-            wall_ns,
-            count.get() - bytes_before,
-            &engine.stats().delta(&before),
-        );
+        let delta = engine.stats().delta(&before);
+        if i > 0 {
+            let event = delta.functions_compiled + delta.loops_compiled + delta.deopts > 0;
+            history.push((wall_ns, event));
+        }
+        let line = record(i, wall_ns, count.get() - bytes_before, &delta);
         writeln!(records, "{line}")
             .and_then(|_| records.flush())
             .map_err(|e| Exit::usage(format!("cannot write records: {e}")))?;

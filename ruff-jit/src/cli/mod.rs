@@ -70,8 +70,21 @@ struct BenchArgs {
     #[command(flatten)]
     engine: EngineArgs,
     /// Iterations in this process (iteration 0 runs the top level).
-    #[arg(long)]
-    iterations: u32,
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..),
+          required_unless_present = "until_stable", conflicts_with = "until_stable")]
+    iterations: Option<u32>,
+    /// Instead of a fixed count: iterate until the last K iterations are stable and free of
+    /// compiles and deopts (rule in docs/DESIGN.md, "`ruff bench` protocol"), within
+    /// --max-iterations and --max-time.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    until_stable: Option<u32>,
+    /// Cap on the iterations of --until-stable (iteration 0 included).
+    #[arg(long, value_name = "N", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_iterations: u32,
+    /// Cap in seconds on the time of --until-stable: no iteration starts after it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    max_time: f64,
     /// Where to write the JSON records (default: stderr).
     #[arg(long)]
     records: Option<PathBuf>,
