@@ -316,6 +316,7 @@ MODELS = {
     "gate": {
         "sum_loop": lambda: sum_loop_n(200000),
         "sum_loop_plus10": lambda: sum_loop_n(220000),
+        "sum_loop_plus5": lambda: sum_loop_n(210000),
         "sum_loop_plus1": lambda: sum_loop_n(202000),
         "fib_gate": fib_gate,
         "dict_gate": dict_gate,
