@@ -76,6 +76,7 @@ pub fn probe(ruff: &Path, program: &Path, args: &[String], timeout: Duration) ->
         config: "interp",
         invocation: 0,
         iterations: 2,
+        until_stable: None,
         timeout,
         measure: Measure::Wall,
     };
@@ -208,7 +209,8 @@ pub fn file_suite(programs: &[PathBuf], ruff: &Path, timeout: Option<Duration>) 
         ),
         dir: PathBuf::from("."),
         invocations: manifest::DEFAULT_INVOCATIONS,
-        iterations: manifest::DEFAULT_ITERATIONS,
+        iterations: None,
+        max_iterations: manifest::DEFAULT_MAX_ITERATIONS,
         timeout,
         reference: manifest::DEFAULT_REFERENCE.into(),
         configs: FILE_CONFIGS.iter().map(|c| c.to_string()).collect(),

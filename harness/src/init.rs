@@ -109,8 +109,10 @@ name = {name:?}
 description = "Programs in {folder}/"
 # Processes per benchmark x config: the statistical unit (at least 3 for confidence intervals).
 invocations = {inv}
-# Iterations per process; iteration 0 runs the top level (parse, compile, first `run()`).
-iterations = {it}
+# Iterations per process (iteration 0 runs the top level: parse, compile, first `run()`):
+# each process iterates until its last 5 iterations are stable and compile-free, at most
+# max_iterations; `iterations = N` fixes the count instead.
+max_iterations = {it}
 # Seconds one invocation may take before it is killed and reported as a timeout.
 timeout = {timeout}
 # Speedups are reported relative to this config.
@@ -122,7 +124,7 @@ configs = [{configs}]
         date = chrono::Utc::now().format("%Y-%m-%d"),
         dir = dir.display(),
         inv = manifest::DEFAULT_INVOCATIONS,
-        it = manifest::DEFAULT_ITERATIONS,
+        it = manifest::DEFAULT_MAX_ITERATIONS,
         timeout = manifest::DEFAULT_TIMEOUT_S,
         configs = configs.join(", "),
     );

@@ -84,6 +84,11 @@ fn row(invocation: u32, iteration: u32, compile_ns: u64, osr: u64, deopts: u64) 
         guard_failures: Some(0),
         osr_entries: Some(osr),
         max_rss_kb: None,
+        compiles: Some(u64::from(compile_ns > 0)),
+        other_cpu: None,
+        steal: None,
+        load_1m: None,
+        cpu_mhz: None,
     }
 }
 
