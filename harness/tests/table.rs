@@ -36,6 +36,11 @@ fn rows(benchmarks: &[&str], crash: bool) -> Vec<ResultRow> {
                         guard_failures: None,
                         osr_entries: None,
                         max_rss_kb: None,
+                        compiles: None,
+                        other_cpu: None,
+                        steal: None,
+                        load_1m: None,
+                        cpu_mhz: None,
                     });
                 }
             }

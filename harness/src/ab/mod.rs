@@ -127,6 +127,7 @@ fn ab(args: &AbArgs) -> Result<i32> {
         iterations: args.iterations,
         until_stable: None,
         max_iterations: None,
+        wide: false,
         quick: false,
         timeout: args.timeout,
         out: args.out.clone(),
