@@ -5,7 +5,7 @@ pub mod ops;
 
 use std::rc::{Rc, Weak};
 
-pub use ops::{Instr, Reg};
+pub use ops::{Instr, Reg, MAX_REGS};
 
 use crate::heap::StructDef;
 use crate::span::Span;

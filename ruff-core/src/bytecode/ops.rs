@@ -21,6 +21,10 @@
 /// Register index within a frame.
 pub type Reg = u16;
 
+/// The most registers one frame may have (parameters, locals and temporaries together):
+/// `num_regs` is a `u16`. A function needing more is a compile error (see `docs/LIMITS.md`).
+pub const MAX_REGS: u32 = u16::MAX as u32;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Instr {
     // ---- loads and moves

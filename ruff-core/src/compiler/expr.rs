@@ -249,7 +249,7 @@ impl Compiler<'_> {
         self.expr_to(callee, base)?;
         self.block(args.iter(), span)?;
         // One register past the arguments stays free for a bound method's receiver.
-        self.f().reserve(base as u32 + argc as u32 + 2);
+        self.f().reserve(base as u32 + argc as u32 + 2, span)?;
         self.f().emit(Instr::Call { base, argc }, span);
         self.move_result(dst, base, span);
         Ok(())
@@ -276,7 +276,7 @@ impl Compiler<'_> {
             self.f().emit(Instr::CheckMethod { obj: recv, name }, span);
         }
         self.block(args.iter(), span)?;
-        self.f().reserve(base as u32 + argc as u32 + 3);
+        self.f().reserve(base as u32 + argc as u32 + 3, span)?;
         self.f().emit(Instr::CallMethod { base, argc, name }, span);
         self.move_result(dst, base, span);
         Ok(())

@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
-use crate::bytecode::{FuncProto, Instr, Reg, StructLit, UpvalDesc};
+use crate::bytecode::{FuncProto, Instr, Reg, StructLit, UpvalDesc, MAX_REGS};
 use crate::error::Error;
 use crate::heap::StrObj;
 use crate::span::Span;
@@ -67,11 +67,21 @@ pub struct FuncState {
 }
 
 impl FuncState {
-    pub fn new(meta: ProtoMeta, scope: Rc<FuncScope>, is_main: bool) -> FuncState {
+    /// A compile error if the function has more locals than a frame can hold.
+    pub fn new(meta: ProtoMeta, scope: Rc<FuncScope>, is_main: bool) -> Result<FuncState, Error> {
+        if scope.locals.len() > MAX_REGS as usize {
+            return Err(Error::compile(
+                meta.span,
+                format!(
+                    "function has {} local variables; at most {MAX_REGS} fit in one function",
+                    scope.locals.len()
+                ),
+            ));
+        }
         let nlocals = scope.locals.len() as u32;
         let mut assigned = vec![false; scope.locals.len()];
         assigned[..scope.params].fill(true);
-        FuncState {
+        Ok(FuncState {
             meta,
             scope,
             is_main,
@@ -89,7 +99,7 @@ impl FuncState {
             max_regs: nlocals,
             assigned,
             loops: Vec::new(),
-        }
+        })
     }
 
     /// Appends an instruction with its error position; returns its index.
@@ -120,17 +130,18 @@ impl FuncState {
     pub fn alloc(&mut self, n: u32, span: Span) -> Result<Reg, Error> {
         let first = self.top;
         self.top += n;
-        if self.top > u16::MAX as u32 {
-            return Err(Error::compile(span, "function needs too many registers"));
-        }
-        self.max_regs = self.max_regs.max(self.top);
+        self.reserve(self.top, span)?;
         Ok(first as Reg)
     }
 
     /// Makes the frame at least `regs` registers long without allocating them (the register
     /// reserved past a call's arguments only has to exist while the call runs).
-    pub fn reserve(&mut self, regs: u32) {
+    pub fn reserve(&mut self, regs: u32, span: Span) -> Result<(), Error> {
+        if regs > MAX_REGS {
+            return Err(too_many_registers(span));
+        }
         self.max_regs = self.max_regs.max(regs);
+        Ok(())
     }
 
     /// Releases every temporary from `mark` up (stack discipline).
@@ -190,6 +201,7 @@ impl FuncState {
             arity: self.meta.arity,
             is_method: self.meta.is_method,
             is_anonymous: self.meta.is_anonymous,
+            // `alloc` and `reserve` keep `max_regs <= MAX_REGS`, and `new` checked the locals.
             num_regs: self.max_regs as u16,
             code: self.code,
             spans: self.spans,
@@ -200,4 +212,12 @@ impl FuncState {
             struct_lits: self.struct_lits,
         }
     }
+}
+
+/// The error of a function whose locals and temporaries together exceed `MAX_REGS`.
+fn too_many_registers(span: Span) -> Error {
+    Error::compile(
+        span,
+        format!("function needs too many registers (at most {MAX_REGS} locals and temporaries)"),
+    )
 }

@@ -45,8 +45,8 @@ impl Compiler<'_> {
                 let f = self.f();
                 // The state needs three registers; a call of a rebound `range` needs its
                 // arguments plus the reserved register.
-                f.reserve(state as u32 + 3);
-                f.reserve(state as u32 + argc as u32 + 2);
+                f.reserve(state as u32 + 3, iter.span)?;
+                f.reserve(state as u32 + argc as u32 + 2, iter.span)?;
                 f.emit(Instr::RangePrep { iter: state, argc }, iter.span);
                 state
             }

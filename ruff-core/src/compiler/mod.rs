@@ -153,6 +153,18 @@ impl<'a> Compiler<'a> {
             })
             .collect();
         for d in &decls {
+            // Field slots are `u16` (`StructLit::field_slots`).
+            if d.fields.len() > u16::MAX as usize {
+                return Err(Error::compile(
+                    d.span,
+                    format!(
+                        "struct '{}' has {} fields; at most {} fit in one struct",
+                        d.name,
+                        d.fields.len(),
+                        u16::MAX
+                    ),
+                ));
+            }
             let def = Rc::new(StructDef {
                 name: d.name.as_str().into(),
                 fields: d.fields.iter().map(|f| f.name.as_str().into()).collect(),
@@ -202,7 +214,7 @@ impl<'a> Compiler<'a> {
             span: program.body.first().map_or(Span::new(1, 1), |s| s.span),
         };
         self.funcs
-            .push(FuncState::new(meta, Rc::new(FuncScope::default()), true));
+            .push(FuncState::new(meta, Rc::new(FuncScope::default()), true)?);
         for stmt in &program.body {
             if let StmtKind::Func(decl) = &stmt.kind {
                 let mark = self.f().top;
@@ -230,7 +242,7 @@ impl<'a> Compiler<'a> {
     fn function(&mut self, decl: &Rc<FuncDecl>, meta: ProtoMeta) -> Result<Rc<FuncProto>, Error> {
         let scope = self.scopes.of(decl).clone();
         let span = meta.span;
-        self.funcs.push(FuncState::new(meta, scope.clone(), false));
+        self.funcs.push(FuncState::new(meta, scope.clone(), false)?);
         // Captured locals get their Cell on entry: a closure created before the first
         // binding (`k := func() { c := 10 }; c := 0`) must already share it.
         for (r, &captured) in scope.captured.iter().enumerate() {
@@ -244,6 +256,17 @@ impl<'a> Compiler<'a> {
         let end = decl.body.last().map_or(span, |s| s.span);
         self.f().emit(Instr::ReturnNull, end);
         let f = self.funcs.pop().expect("function");
+        // Upvalue indices are `u16`; past that they would have wrapped (`upval`).
+        if f.upvals.len() > u16::MAX as usize {
+            return Err(Error::compile(
+                span,
+                format!(
+                    "function captures {} variables; at most {} fit in one function",
+                    f.upvals.len(),
+                    u16::MAX
+                ),
+            ));
+        }
         Ok(self.finish(f))
     }
 
