@@ -60,8 +60,83 @@ impl Preset {
     }
 }
 
-/// The knobs a config string may set.
-pub const KNOBS: [&str; 3] = ["threshold", "osr-threshold", "max-deopts"];
+/// One knob a config string may set: its name, the values it accepts and its default.
+pub struct Knob {
+    pub name: &'static str,
+    pub min: u64,
+    pub max: u64,
+    /// What the knob means (`ruff --help`, error messages, docs/LIMITS.md).
+    pub about: &'static str,
+    get: fn(&Config) -> u64,
+    set: fn(&mut Config, u64),
+}
+
+/// Default of `max-compile-instructions`: bytecode instructions of the largest function the
+/// JIT compiles. Compile time grows with function size (Cranelift's register allocator is
+/// superlinear in long straight-line code); about 0.5 s at this size in the worst shapes
+/// measured (docs/LIMITS.md). Real functions are far smaller (the largest in `suites/` has
+/// under 200 instructions).
+pub const DEFAULT_MAX_COMPILE_INSTRUCTIONS: u64 = 5_000;
+/// Default of `max-compile-registers`: registers (locals and temporaries) of the largest
+/// function the JIT compiles.
+pub const DEFAULT_MAX_COMPILE_REGISTERS: u64 = 1_000;
+
+/// Default of `max-recompiles`.
+pub const DEFAULT_MAX_RECOMPILES: u64 = 4;
+
+/// Every knob, in the order `Display` writes them.
+pub const KNOBS: [Knob; 6] = [
+    Knob {
+        name: "threshold",
+        min: 1,
+        max: u32::MAX as u64,
+        about: "calls before a function is compiled",
+        get: |c| c.threshold as u64,
+        set: |c, v| c.threshold = v as u32,
+    },
+    Knob {
+        name: "osr-threshold",
+        min: 1,
+        max: u32::MAX as u64,
+        about: "loop back-edges before on-stack replacement enters compiled code",
+        get: |c| c.osr_threshold as u64,
+        set: |c, v| c.osr_threshold = v as u32,
+    },
+    Knob {
+        name: "max-deopts",
+        min: 1,
+        max: u32::MAX as u64,
+        about: "deopts of one function before it is recompiled without the failing speculation",
+        get: |c| c.max_deopts as u64,
+        set: |c, v| c.max_deopts = v as u32,
+    },
+    Knob {
+        name: "max-recompiles",
+        min: 1,
+        max: u32::MAX as u64,
+        about: "recompiles of one function (after deopts or traps); the last one is made \
+                without speculation, so that code never deopts and is never replaced",
+        get: |c| c.max_recompiles as u64,
+        set: |c, v| c.max_recompiles = v as u32,
+    },
+    Knob {
+        name: "max-compile-instructions",
+        min: 1,
+        max: u32::MAX as u64,
+        about:
+            "bytecode instructions of the largest function compiled; larger ones stay interpreted",
+        get: |c| c.max_compile_instructions as u64,
+        set: |c, v| c.max_compile_instructions = v as u32,
+    },
+    Knob {
+        name: "max-compile-registers",
+        min: 1,
+        max: crate::bytecode::MAX_REGS as u64,
+        about: "registers of the largest function compiled; larger ones stay interpreted",
+        get: |c| c.max_compile_registers as u64,
+        set: |c, v| c.max_compile_registers = v as u32,
+    },
+];
 
 /// A resolved engine configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +148,13 @@ pub struct Config {
     pub osr_threshold: u32,
     /// Deopts of one function before it is recompiled without the failing speculation.
     pub max_deopts: u32,
+    /// Recompiles of one function; the last is made without speculation and is final. This
+    /// bounds the compile work a function can cause to `max_recompiles + 1` compiles.
+    pub max_recompiles: u32,
+    /// Functions with more bytecode instructions stay interpreted.
+    pub max_compile_instructions: u32,
+    /// Functions with more registers stay interpreted.
+    pub max_compile_registers: u32,
 }
 
 impl Default for Config {
@@ -93,6 +175,21 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// A knob value: a whole number, with an optional binary suffix `k`, `M` or `G` (or `K`,
+/// `m`, `g`) for byte counts. `None` if it is not one or overflows 64 bits.
+fn parse_amount(text: &str) -> Option<u64> {
+    let (digits, scale) = match text.as_bytes().last()? {
+        b'k' | b'K' => (&text[..text.len() - 1], 1u64 << 10),
+        b'm' | b'M' => (&text[..text.len() - 1], 1 << 20),
+        b'g' | b'G' => (&text[..text.len() - 1], 1 << 30),
+        _ => (text, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(scale)
+}
+
 impl Config {
     pub fn preset(preset: Preset) -> Config {
         Config {
@@ -100,6 +197,9 @@ impl Config {
             threshold: 100,
             osr_threshold: 1000,
             max_deopts: 10,
+            max_recompiles: DEFAULT_MAX_RECOMPILES as u32,
+            max_compile_instructions: DEFAULT_MAX_COMPILE_INSTRUCTIONS as u32,
+            max_compile_registers: DEFAULT_MAX_COMPILE_REGISTERS as u32,
         }
     }
 
@@ -115,28 +215,27 @@ impl Config {
             ))
         })?;
         let mut config = Config::preset(preset);
-        for knob in parts {
-            let (key, value) = knob.split_once('=').ok_or_else(|| {
+        for part in parts {
+            let (key, value) = part.split_once('=').ok_or_else(|| {
                 ConfigError(format!(
-                    "bad knob '{knob}' in config '{text}' (expected knob=value)"
+                    "bad knob '{part}' in config '{text}' (expected knob=value)"
                 ))
             })?;
-            let value: u32 = value.parse().map_err(|_| {
+            let knob = KNOBS.iter().find(|k| k.name == key).ok_or_else(|| {
+                let names: Vec<&str> = KNOBS.iter().map(|k| k.name).collect();
                 ConfigError(format!(
-                    "knob '{key}' in config '{text}' needs a whole number, got '{value}'"
+                    "unknown knob '{key}' in config '{text}' (expected one of: {})",
+                    names.join(", ")
                 ))
             })?;
-            match key {
-                "threshold" => config.threshold = value,
-                "osr-threshold" => config.osr_threshold = value,
-                "max-deopts" => config.max_deopts = value,
-                _ => {
-                    return Err(ConfigError(format!(
-                        "unknown knob '{key}' in config '{text}' (expected one of: {})",
-                        KNOBS.join(", ")
-                    )))
-                }
-            }
+            let amount = parse_amount(value).filter(|v| (knob.min..=knob.max).contains(v));
+            let amount = amount.ok_or_else(|| {
+                ConfigError(format!(
+                    "knob '{key}' in config '{text}' needs a whole number from {} to {}, got '{value}'",
+                    knob.min, knob.max
+                ))
+            })?;
+            (knob.set)(&mut config, amount);
         }
         Ok(config)
     }
@@ -147,14 +246,11 @@ impl fmt::Display for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let default = Config::preset(self.preset);
         f.write_str(self.preset.name())?;
-        if self.threshold != default.threshold {
-            write!(f, ":threshold={}", self.threshold)?;
-        }
-        if self.osr_threshold != default.osr_threshold {
-            write!(f, ":osr-threshold={}", self.osr_threshold)?;
-        }
-        if self.max_deopts != default.max_deopts {
-            write!(f, ":max-deopts={}", self.max_deopts)?;
+        for knob in &KNOBS {
+            let value = (knob.get)(self);
+            if value != (knob.get)(&default) {
+                write!(f, ":{}={value}", knob.name)?;
+            }
         }
         Ok(())
     }
@@ -172,6 +268,15 @@ mod tests {
         assert_eq!(c.max_deopts, 2);
         assert_eq!(c.to_string(), "jit-spec:threshold=10:max-deopts=2");
         assert_eq!(Config::parse("interp").unwrap().to_string(), "interp");
+        let m =
+            Config::parse("interp:max-compile-registers=2k:max-compile-instructions=9").unwrap();
+        assert_eq!(m.max_compile_registers, 2048);
+        assert_eq!(m.max_compile_instructions, 9);
+        assert_eq!(
+            m.to_string(),
+            "interp:max-compile-instructions=9:max-compile-registers=2048"
+        );
+        assert_eq!(Config::parse(&m.to_string()).unwrap(), m);
     }
 
     #[test]
@@ -188,6 +293,25 @@ mod tests {
             .unwrap_err()
             .0
             .contains("whole number"));
+        for bad in [
+            "0",
+            "-1",
+            "1e20",
+            "4294967296",
+            "99999999999999999999999",
+            "",
+            "3k5",
+        ] {
+            let err = Config::parse(&format!("jit:threshold={bad}"))
+                .unwrap_err()
+                .0;
+            assert!(
+                err.contains("needs a whole number from 1 to 4294967295"),
+                "{bad}: {err}"
+            );
+        }
+        assert!(Config::parse("jit:max-compile-registers=65536").is_err());
+
         assert!(Config::parse("jit:threshold")
             .unwrap_err()
             .0

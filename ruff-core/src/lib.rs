@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod heap;
 pub mod lexer;
+pub mod panic_guard;
 pub mod parser;
 pub mod profile;
 pub mod span;

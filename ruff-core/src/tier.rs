@@ -52,6 +52,9 @@ pub struct CompileRequest<'a> {
     pub no_speculation_at: &'a [u32],
     /// Why: `Call` (threshold reached) or `Osr { header_pc }`.
     pub reason: CompileReason,
+    /// False for a function's last compile (`max-recompiles` reached): no speculation, no
+    /// guards and no traps, so the code never deoptimizes and is never replaced.
+    pub speculate: bool,
     /// Address of the VM's global slot 0 (the globals never move while the VM lives), or
     /// null when no VM is running (the tier then finds it at run time).
     pub globals: *const Value,

@@ -10,8 +10,14 @@
 //! Modules: `tier` (the compile driver), `translate/` (bytecode -> CLIF), `runtime/`
 //! (helpers called by compiled code, layout offsets), `clif_dump` and `trace` (debug views).
 
+// The unit tests include the integration tests' helpers, which name this crate `ruff_jit`.
+#[cfg(test)]
+extern crate self as ruff_jit;
+
 mod clif_dump;
 mod runtime;
+#[cfg(test)]
+mod tests;
 mod tier;
 mod trace;
 mod translate;

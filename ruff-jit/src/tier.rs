@@ -135,8 +135,9 @@ impl CraneliftTier {
         let opts = translate::Options {
             call_conv,
             frontend: self.module.target_config(),
-            spec: self.spec,
-            hoist: self.hoist,
+            // The last recompile of a function is baseline code: nothing to deopt.
+            spec: self.spec && req.speculate,
+            hoist: self.hoist && req.speculate,
             trace: self.options.trace,
             globals_cell: &*self.globals_cell as *const usize as usize,
             call_table: if self.direct_calls {
@@ -210,7 +211,21 @@ impl CraneliftTier {
 
 impl CompileTier for CraneliftTier {
     fn compile(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
-        let result = self.compile_inner(req);
+        // A panic (a bug in the translator or in Cranelift) leaves the function half-built
+        // in the contexts: reset them, then let the VM's guard report it as a failure.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.compile_inner(req)
+        })) {
+            Ok(result) => result,
+            Err(panic) => {
+                self.module.clear_context(&mut self.ctx);
+                self.fctx = FunctionBuilderContext::new();
+                if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
+                    *slot = 0;
+                }
+                std::panic::resume_unwind(panic);
+            }
+        };
         if result.is_err() {
             self.module.clear_context(&mut self.ctx);
             if let Some(slot) = self.table.get_mut(req.proto.id as usize) {

@@ -5,7 +5,13 @@
 //! - A function compiles once its call count reaches `threshold`; a loop's function compiles
 //!   (for OSR) when that `LoopBack` has been taken `osr_threshold` times.
 //! - One compile attempt per prototype and speculation set: a failed compile marks the
-//!   prototype failed for good (`compile_failures`), it is never retried.
+//!   prototype failed for good (`compile_failures`), it is never retried. A function larger
+//!   than `max-compile-instructions` or `max-compile-registers` is such a failure without
+//!   asking the tier, and so is a panic in the tier (caught here, `panic_guard`).
+//! - A function is recompiled at most `max-recompiles` times (after deopts, or after a trap
+//!   at code that had never run); the last recompile is made without speculation, so its
+//!   code never deopts or traps and is final. Compile work per function is thus bounded: no
+//!   compile storm however many loops a function has or however its types change.
 //! - After `max_deopts` deopts of one function's code, the code is dropped from the cache and
 //!   the function is recompiled on its next call with `no_speculation_at` = every pc that
 //!   deopted. The set only grows, so this ends; a deopt at a pc already in the set leaves
@@ -17,6 +23,24 @@ use super::{Frame, Raised, Vm};
 use crate::bytecode::FuncProto;
 use crate::tier::{CompileReason, CompileRequest, JitEntry, STATUS_DEOPT, STATUS_RETURN};
 use crate::value::Value;
+
+/// Why `proto` is too large to compile under `config`'s size limits, if it is.
+fn too_large(proto: &FuncProto, config: &crate::Config) -> Option<String> {
+    let (instructions, registers) = (proto.code.len(), proto.num_regs as usize);
+    if instructions > config.max_compile_instructions as usize {
+        return Some(format!(
+            "too large: {instructions} instructions (max-compile-instructions={})",
+            config.max_compile_instructions
+        ));
+    }
+    if registers > config.max_compile_registers as usize {
+        return Some(format!(
+            "too large: {registers} registers (max-compile-registers={})",
+            config.max_compile_registers
+        ));
+    }
+    None
+}
 
 /// Per-prototype compile state.
 #[derive(Default)]
@@ -33,6 +57,8 @@ pub(crate) struct TierState {
     pub deopts: u32,
     /// Pcs where speculation is forbidden.
     pub no_spec: Vec<u32>,
+    /// Recompiles so far (`max-recompiles` bounds them).
+    pub recompiles: u32,
 }
 
 impl Vm {
@@ -63,17 +89,29 @@ impl Vm {
         let proto = self.program.protos[id].clone();
         let recompiling = self.tiers[id].recompile;
         self.tiers[id].recompile = false;
-        let req = CompileRequest {
-            program: &self.program,
-            proto: &proto,
-            profile: &self.profiles[id],
-            config: &self.config,
-            no_speculation_at: &self.tiers[id].no_spec,
-            reason,
-            globals: self.globals.as_ptr(),
-        };
+        if recompiling {
+            self.tiers[id].recompiles += 1;
+        }
+        let speculate = self.tiers[id].recompiles < self.config.max_recompiles;
         let started = std::time::Instant::now();
-        let result = tier.compile(&req);
+        let result = match too_large(&proto, &self.config) {
+            Some(why) => Err(why),
+            None => {
+                let req = CompileRequest {
+                    program: &self.program,
+                    proto: &proto,
+                    profile: &self.profiles[id],
+                    config: &self.config,
+                    no_speculation_at: &self.tiers[id].no_spec,
+                    reason,
+                    speculate,
+                    globals: self.globals.as_ptr(),
+                };
+                // A panic in the tier is a compiler bug: the function stays interpreted.
+                crate::panic_guard::catch(|| tier.compile(&req))
+                    .unwrap_or_else(|panic| Err(format!("the compiler panicked: {panic}")))
+            }
+        };
         match result {
             Ok(code) => {
                 let s = &mut self.stats;

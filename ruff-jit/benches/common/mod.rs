@@ -128,6 +128,7 @@ impl Compile {
             config: &self.config,
             no_speculation_at: &[],
             reason: CompileReason::Call,
+            speculate: true,
             globals: std::ptr::null(),
         };
         self.tier

@@ -38,7 +38,8 @@ enum Command {
 #[derive(Args, Debug, Clone)]
 struct EngineArgs {
     /// Engine configuration: PRESET[:knob=value...] (presets: interp, interp-prof, jit,
-    /// jit-spec, jit-spec-hoist; knobs: threshold, osr-threshold, max-deopts).
+    /// jit-spec, jit-spec-hoist; knobs: threshold, osr-threshold, max-deopts, max-recompiles,
+    /// max-compile-instructions, max-compile-registers; see docs/LIMITS.md).
     #[arg(long, default_value = "jit-spec")]
     config: String,
     /// Print the JIT's Cranelift IR of each compiled function to stderr.

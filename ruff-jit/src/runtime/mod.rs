@@ -6,6 +6,14 @@
 //! interpreter's semantics and error messages exactly. Helpers take the raw pointers of the
 //! calling convention (`tier.rs`): `ctx` is the running VM's `JitCtx` and `regs` points at
 //! `R[0]` of a live frame on the VM's value stack.
+//!
+//! No panic unwinds out of a helper: an `extern "C"` frame cannot unwind, so the process
+//! would abort. Every helper that runs VM code (which may call the interpreter, builtins and
+//! other compiled code) does it inside `guarded`, which turns a panic into the pending
+//! runtime error `internal error: ...` and returns the helper's error status; compiled code
+//! then unwinds as for any runtime error. The helpers without a guard only move tags and
+//! payloads, count references or drop values (nothing there panics); `rt_trace_deopt`
+//! ignores a failed write to stderr instead of panicking.
 
 pub mod layout;
 
@@ -23,11 +31,53 @@ unsafe fn vm_of<'a>(ctx: *mut JitCtx) -> &'a mut Vm {
     unsafe { &mut *((*ctx).vm as *mut Vm) }
 }
 
+/// Runs `body` (VM work for the instruction at `pc` of the compiled frame at `regs`); a
+/// panic becomes the pending error `internal error: MESSAGE` at `pc` and `failed` is
+/// returned (the helper's "error pending" status). Costs nothing unless something panics.
+#[inline(always)]
+fn guarded<R>(
+    ctx: *mut JitCtx,
+    regs: *mut Value,
+    pc: u32,
+    failed: R,
+    body: impl FnOnce() -> R,
+) -> R {
+    let run = || {
+        // The fault-injection hook of the tests (`tests::HELPER_PANIC_PROBE`).
+        #[cfg(test)]
+        crate::tests::helper_probe(regs);
+        body()
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(r) => r,
+        Err(payload) => {
+            internal_error(ctx, regs, pc, &*payload);
+            failed
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn internal_error(
+    ctx: *mut JitCtx,
+    regs: *mut Value,
+    pc: u32,
+    payload: &(dyn std::any::Any + Send),
+) {
+    let what = ruff_core::panic_guard::payload_text(payload);
+    // SAFETY: the helper's own arguments (see `rt_generic`); the panicking borrow of the VM
+    // ended with the unwinding.
+    unsafe { vm_of(ctx).raise_in_frame(regs, pc, format!("internal error: {what}")) }
+}
+
 /// One generic (non-control-flow) instruction at `pc`; 1 = ok, 0 = error pending.
 pub extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype;
     // the VM is not otherwise borrowed while compiled code runs.
-    unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
+    guarded(ctx, regs, pc, 0, || unsafe {
+        vm_of(ctx).exec_generic(regs, pc) as u32
+    })
 }
 
 /// Stores `v` into a frame slot, releasing the old value only if it owns a reference count
@@ -68,8 +118,7 @@ unsafe fn raw(slot: *const Value) -> (u8, u64) {
 #[cold]
 #[inline(never)]
 fn slow(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
-    // SAFETY: as in `rt_generic` (the fast helpers pass their own arguments on).
-    unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 }
+    rt_generic(ctx, regs, pc)
 }
 
 /// Writes a scalar (`tag`, payload `bits`) into a frame slot, releasing a heap value the
@@ -235,8 +284,11 @@ pub extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, pack
                 return 1;
             }
         }
-        vm_of(ctx).exec_generic(regs, pc) as u32
     }
+    // SAFETY: as in `rt_generic`.
+    guarded(ctx, regs, pc, 0, || unsafe {
+        vm_of(ctx).exec_generic(regs, pc) as u32
+    })
 }
 
 /// `SetIndex` with `packed` = `obj | idx << 16 | src << 32`, fast path as `rt_get_index`.
@@ -261,27 +313,37 @@ pub extern "C" fn rt_set_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, pack
                 return 1;
             }
         }
-        vm_of(ctx).exec_generic(regs, pc) as u32
     }
+    // SAFETY: as in `rt_generic`.
+    guarded(ctx, regs, pc, 0, || unsafe {
+        vm_of(ctx).exec_generic(regs, pc) as u32
+    })
 }
 
 /// The `RangePrep` at `pc` (builtin `range` or a call of a rebound one); 1 = ok, 0 = error.
 pub extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a `RangePrep`.
-    unsafe { vm_of(ctx).exec_range_prep(regs, pc) as u32 }
+    guarded(ctx, regs, pc, 0, || unsafe {
+        vm_of(ctx).exec_range_prep(regs, pc) as u32
+    })
 }
 
 /// The compiled code a `CallMethod` at `pc` can call directly (the method is then in the
 /// callee slot), or 0 (see `Vm::method_target`).
 pub extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> usize {
-    // SAFETY: as in `rt_generic`; the instruction at `pc` is a `CallMethod`.
-    unsafe { vm_of(ctx).method_target(regs, pc) }
+    // SAFETY: as in `rt_generic`; the instruction at `pc` is a `CallMethod`. After a panic
+    // (error pending) 0 sends the call down the VM's path, which raises the pending error.
+    guarded(ctx, regs, pc, 0, || unsafe {
+        vm_of(ctx).method_target(regs, pc)
+    })
 }
 
 /// The `Call`/`CallMethod` at `pc` through the VM; 1 = ok, 0 = error pending.
 pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
-    unsafe { vm_of(ctx).exec_call(regs, pc) as u32 }
+    guarded(ctx, regs, pc, 0, || unsafe {
+        vm_of(ctx).exec_call(regs, pc) as u32
+    })
 }
 
 /// A two-argument `Call` at `pc` with callee slot `base`: `push(array, v)` (or its alias
@@ -304,8 +366,8 @@ pub extern "C" fn rt_call_push(ctx: *mut JitCtx, regs: *mut Value, pc: u32, base
             std::ptr::write(at(0), result);
             return 1;
         }
-        vm_of(ctx).exec_call(regs, pc) as u32
     }
+    rt_call(ctx, regs, pc)
 }
 
 /// Address of the VM's global slot 0, cached in `cell` for compiled `GetGlobal`s (the
@@ -441,8 +503,21 @@ pub extern "C" fn rt_callee_deopt(
             vm.note_deopt(proto_id, resume);
         }
         *table.add(proto_id as usize) = vm.compiled_entry(proto_id).map_or(0, |e| e as usize);
-        vm.resume_in_interpreter(regs, resume) as u32
     }
+    let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: as above; the frame is complete (written back) for the interpreter.
+        unsafe { vm_of(ctx).resume_in_interpreter(regs, (*ctx).resume_pc) as u32 }
+    }));
+    finished.unwrap_or_else(|payload| {
+        // SAFETY: as above. The contract of a 0 here: error pending and the callee's trace
+        // entry pushed.
+        unsafe {
+            let pc = (*ctx).resume_pc;
+            internal_error(ctx, regs, pc, &*payload);
+            vm_of(ctx).push_trace(regs, pc);
+        }
+        0
+    })
 }
 
 /// A side exit at an instruction that never ran before compilation: have the VM drop the
@@ -454,6 +529,7 @@ pub extern "C" fn rt_trap(ctx: *mut JitCtx, proto_id: u32) {
 
 /// `--trace-jit`: one line per deopt taken by compiled code.
 pub extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {
+    use std::io::Write;
     let why = match why {
         0 => "type guard failed",
         1 => "hoisted type guard failed",
@@ -463,5 +539,9 @@ pub extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {
         5 => "instruction never ran before compilation (no feedback)",
         _ => "guard failed",
     };
-    eprintln!("[jit] deopt in function #{proto_id} at pc {pc}: {why}");
+    // `eprintln!` would panic if stderr is closed; a lost trace line is harmless.
+    let _ = writeln!(
+        std::io::stderr(),
+        "[jit] deopt in function #{proto_id} at pc {pc}: {why}"
+    );
 }

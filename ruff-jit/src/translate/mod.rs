@@ -172,6 +172,12 @@ pub fn translate(
     opts: &Options,
 ) -> Result<Translated, String> {
     let proto: &FuncProto = req.proto;
+    // The fault-injection hook of the tests (`tests::PANIC_PROBE`): compiled only into the
+    // crate's own unit tests, never into the library or the `ruff` binary.
+    #[cfg(test)]
+    if &*proto.trace_name == crate::tests::PANIC_PROBE {
+        panic!("injected compiler panic");
+    }
     if proto.code.is_empty() {
         return Err("empty function".to_string());
     }

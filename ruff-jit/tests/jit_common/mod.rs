@@ -67,6 +67,55 @@ pub const JIT_CONFIGS: &[&str] = &[
     "jit-spec:threshold=2:osr-threshold=3:max-deopts=1",
 ];
 
+/// Every engine config: each preset with its defaults, then the JIT configs above.
+pub const EVERY_CONFIG: &[&str] = &[
+    "interp",
+    "interp-prof",
+    "jit",
+    "jit-spec",
+    "jit-spec-hoist",
+    "jit:threshold=1:osr-threshold=1",
+    "jit-spec:threshold=1:osr-threshold=1",
+    "jit-spec-hoist:threshold=1:osr-threshold=1",
+    "jit-spec:threshold=3:osr-threshold=5",
+    "jit-spec-hoist:threshold=2:osr-threshold=20",
+    "jit-spec:threshold=2:osr-threshold=3:max-deopts=1",
+];
+
+/// Runs `src` under every config of `EVERY_CONFIG` (each with `knobs` appended, e.g.
+/// `":max-memory=8M"`, or `""`) and asserts the given stdout and error: `error` is a text the
+/// rendered error must contain, or `None` for a clean run. Returns each config's stats.
+pub fn assert_every_config(
+    src: &str,
+    knobs: &str,
+    stdout: &str,
+    error: Option<&str>,
+) -> Vec<(String, Stats)> {
+    let mut stats = Vec::new();
+    let mut failures = Vec::new();
+    for base in EVERY_CONFIG {
+        let config = format!("{base}{knobs}");
+        let (got, s) = run(src, &config);
+        if got.stdout != stdout {
+            failures.push(format!(
+                "[{config}] stdout {:?}, expected {stdout:?}",
+                got.stdout
+            ));
+        }
+        match (error, &got.error) {
+            (None, Some(e)) => failures.push(format!("[{config}] unexpected error:\n{e}")),
+            (Some(want), None) => failures.push(format!("[{config}] no error, expected {want:?}")),
+            (Some(want), Some(e)) if !e.contains(want) => {
+                failures.push(format!("[{config}] error lacks {want:?}:\n{e}"))
+            }
+            _ => {}
+        }
+        stats.push((config, s));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    stats
+}
+
 /// Asserts that `src` behaves under every JIT config exactly as under `interp`.
 pub fn assert_same_as_interp(src: &str) {
     let (expected, _) = run(src, "interp");
