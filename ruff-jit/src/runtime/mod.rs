@@ -9,9 +9,10 @@
 //!
 //! No panic unwinds out of a helper: an `extern "C"` frame cannot unwind, so the process
 //! would abort. Every helper that runs VM code (which may call the interpreter, builtins and
-//! other compiled code) does it inside `guarded`, which turns a panic into the pending
-//! runtime error `internal error: ...` and returns the helper's error status; compiled code
-//! then unwinds as for any runtime error. The helpers without a guard only move tags and
+//! other compiled code) does it inside `guarded` (or `guarded_at`), which catches a panic and
+//! returns the helper's error status; the panic becomes the pending runtime error
+//! `internal error: ...` at the frame's error path (`rt_error`), and compiled code unwinds
+//! as for any runtime error. The helpers without a guard only move tags and
 //! payloads, count references or drop values (nothing there panics); `rt_trace_deopt`
 //! ignores a failed write to stderr instead of panicking.
 
@@ -31,53 +32,77 @@ unsafe fn vm_of<'a>(ctx: *mut JitCtx) -> &'a mut Vm {
     unsafe { &mut *((*ctx).vm as *mut Vm) }
 }
 
-/// Runs `body` (VM work for the instruction at `pc` of the compiled frame at `regs`); a
-/// panic becomes the pending error `internal error: MESSAGE` at `pc` and `failed` is
-/// returned (the helper's "error pending" status). Costs nothing unless something panics.
+thread_local! {
+    /// A panic a status helper caught, waiting for its frame's error path (`rt_error`, which
+    /// compiled code calls after every helper that returned "error pending") to become the
+    /// pending error there. Keeping it here, not in the VM, means the guard needs none of the
+    /// helper's arguments after the call: the guarded fast path costs a few instructions.
+    static CAUGHT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `body`, VM work of a helper whose 0 means "error pending" (then compiled code calls
+/// `rt_error` for its frame); a panic is kept for `rt_error` and becomes 0.
 #[inline(always)]
-fn guarded<R>(
-    ctx: *mut JitCtx,
-    regs: *mut Value,
-    pc: u32,
-    failed: R,
-    body: impl FnOnce() -> R,
-) -> R {
+fn guarded(regs: *mut Value, body: impl FnOnce() -> u32) -> u32 {
     let run = || {
         // The fault-injection hook of the tests (`tests::HELPER_PANIC_PROBE`).
         #[cfg(test)]
         crate::tests::helper_probe(regs);
+        let _ = regs;
         body()
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-        Ok(r) => r,
+        Ok(status) => status,
         Err(payload) => {
-            internal_error(ctx, regs, pc, &*payload);
-            failed
+            keep_panic(&*payload);
+            0
         }
     }
 }
 
 #[cold]
 #[inline(never)]
-fn internal_error(
+fn keep_panic(payload: &(dyn std::any::Any + Send)) {
+    let what = ruff_core::panic_guard::payload_text(payload);
+    CAUGHT.with(|c| *c.borrow_mut() = Some(what));
+}
+
+/// As `guarded`, for helpers whose failure value does not lead to `rt_error`: the panic
+/// becomes the pending error `internal error: ...` at `pc` of the frame at `regs` at once.
+#[inline(always)]
+fn guarded_at<R>(
     ctx: *mut JitCtx,
     regs: *mut Value,
     pc: u32,
-    payload: &(dyn std::any::Any + Send),
-) {
-    let what = ruff_core::panic_guard::payload_text(payload);
-    // SAFETY: the helper's own arguments (see `rt_generic`); the panicking borrow of the VM
-    // ended with the unwinding.
-    unsafe { vm_of(ctx).raise_in_frame(regs, pc, format!("internal error: {what}")) }
+    failed: R,
+    body: impl FnOnce() -> R,
+) -> R {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(r) => r,
+        Err(payload) => {
+            keep_panic(&*payload);
+            raise_kept_panic(ctx, regs, pc);
+            failed
+        }
+    }
+}
+
+/// Turns a kept panic into the pending error `internal error: MESSAGE` at `pc`.
+#[cold]
+#[inline(never)]
+fn raise_kept_panic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
+    if let Some(what) = CAUGHT.with(|c| c.borrow_mut().take()) {
+        // SAFETY: the helper's own arguments (see `rt_generic`); the panicking borrow of the
+        // VM ended with the unwinding.
+        unsafe { vm_of(ctx).raise_in_frame(regs, pc, format!("internal error: {what}")) }
+    }
 }
 
 /// One generic (non-control-flow) instruction at `pc`; 1 = ok, 0 = error pending.
 pub extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype;
     // the VM is not otherwise borrowed while compiled code runs.
-    guarded(ctx, regs, pc, 0, || unsafe {
-        vm_of(ctx).exec_generic(regs, pc) as u32
-    })
+    guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 })
 }
 
 /// Stores `v` into a frame slot, releasing the old value only if it owns a reference count
@@ -286,9 +311,7 @@ pub extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, pack
         }
     }
     // SAFETY: as in `rt_generic`.
-    guarded(ctx, regs, pc, 0, || unsafe {
-        vm_of(ctx).exec_generic(regs, pc) as u32
-    })
+    guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 })
 }
 
 /// `SetIndex` with `packed` = `obj | idx << 16 | src << 32`, fast path as `rt_get_index`.
@@ -315,15 +338,13 @@ pub extern "C" fn rt_set_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, pack
         }
     }
     // SAFETY: as in `rt_generic`.
-    guarded(ctx, regs, pc, 0, || unsafe {
-        vm_of(ctx).exec_generic(regs, pc) as u32
-    })
+    guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 })
 }
 
 /// The `RangePrep` at `pc` (builtin `range` or a call of a rebound one); 1 = ok, 0 = error.
 pub extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a `RangePrep`.
-    guarded(ctx, regs, pc, 0, || unsafe {
+    guarded(regs, || unsafe {
         vm_of(ctx).exec_range_prep(regs, pc) as u32
     })
 }
@@ -333,7 +354,7 @@ pub extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> 
 pub extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> usize {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a `CallMethod`. After a panic
     // (error pending) 0 sends the call down the VM's path, which raises the pending error.
-    guarded(ctx, regs, pc, 0, || unsafe {
+    guarded_at(ctx, regs, pc, 0, || unsafe {
         vm_of(ctx).method_target(regs, pc)
     })
 }
@@ -341,9 +362,7 @@ pub extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) 
 /// The `Call`/`CallMethod` at `pc` through the VM; 1 = ok, 0 = error pending.
 pub extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
-    guarded(ctx, regs, pc, 0, || unsafe {
-        vm_of(ctx).exec_call(regs, pc) as u32
-    })
+    guarded(regs, || unsafe { vm_of(ctx).exec_call(regs, pc) as u32 })
 }
 
 /// A two-argument `Call` at `pc` with callee slot `base`: `push(array, v)` (or its alias
@@ -383,6 +402,8 @@ pub extern "C" fn rt_globals_base(ctx: *mut JitCtx, cell: *mut usize) -> usize {
 
 /// Error path of a compiled frame: pushes its trace entry (instruction in progress `pc`).
 pub extern "C" fn rt_error(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
+    // A helper of this frame caught a panic: it is the error.
+    raise_kept_panic(ctx, regs, pc);
     // SAFETY: as in `rt_generic`.
     unsafe { vm_of(ctx).push_trace(regs, pc) }
 }
@@ -509,13 +530,10 @@ pub extern "C" fn rt_callee_deopt(
         unsafe { vm_of(ctx).resume_in_interpreter(regs, (*ctx).resume_pc) as u32 }
     }));
     finished.unwrap_or_else(|payload| {
-        // SAFETY: as above. The contract of a 0 here: error pending and the callee's trace
-        // entry pushed.
-        unsafe {
-            let pc = (*ctx).resume_pc;
-            internal_error(ctx, regs, pc, &*payload);
-            vm_of(ctx).push_trace(regs, pc);
-        }
+        // The contract of a 0 here: error pending and the callee's trace entry pushed.
+        keep_panic(&*payload);
+        // SAFETY: as in `rt_generic`; `resume_pc` is an instruction of the callee.
+        rt_error(ctx, regs, unsafe { (*ctx).resume_pc });
         0
     })
 }
