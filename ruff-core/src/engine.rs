@@ -41,6 +41,14 @@ use crate::value::Value;
 use crate::vm::Vm;
 use crate::{builtins, compiler, parser};
 
+/// Parses and compiles `source` to bytecode without running it (compile errors:
+/// `ErrorKind::Compile`, exit 65). `Engine::load` does this first; compile-only tools (the
+/// JIT's benchmarks and planner tests) use it directly.
+pub fn compile(source: &[u8]) -> Result<Program, Error> {
+    let ast = parser::parse(source)?;
+    compiler::compile(&ast)
+}
+
 /// Runs Ruff programs under one configuration.
 pub struct Engine {
     config: Config,
@@ -104,8 +112,7 @@ impl Engine {
     pub fn load(&mut self, file_name: &str, source: &[u8]) -> Result<(), Error> {
         self.file_name = file_name.to_string();
         self.source = String::from_utf8_lossy(source).into_owned();
-        let ast = parser::parse(source)?;
-        let program = Rc::new(compiler::compile(&ast)?);
+        let program = Rc::new(compile(source)?);
         // A second load reuses the tier and the output of the first VM.
         if let Some(mut old) = self.vm.take() {
             old.flush_output();

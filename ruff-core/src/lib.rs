@@ -5,6 +5,7 @@
 //! together; `tier` is the seam through which a JIT (the `ruff-jit` crate) plugs in.
 //! This crate knows nothing of Cranelift and builds and tests without `ruff-jit`.
 
+pub mod abi;
 pub mod ast;
 pub mod builtins;
 pub mod bytecode;
@@ -23,10 +24,10 @@ pub mod stats;
 pub mod tier;
 pub mod value;
 pub mod values;
-pub mod vm;
+mod vm;
 
 pub use config::{Config, Preset};
-pub use engine::Engine;
+pub use engine::{compile, Engine};
 pub use error::{Error, ErrorKind};
 pub use stats::Stats;
 pub use value::Value;

@@ -73,7 +73,38 @@ pub enum Value {
     Undef = tag::UNDEF,
 }
 
+/// A value that owns nothing and fits a machine register: what compiled code keeps unboxed
+/// and what the operator kernels compute on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl From<Scalar> for Value {
+    #[inline(always)]
+    fn from(s: Scalar) -> Value {
+        match s {
+            Scalar::Int(i) => Value::Int(i),
+            Scalar::Float(f) => Value::Float(f),
+            Scalar::Bool(b) => Value::Bool(b),
+        }
+    }
+}
+
 impl Value {
+    /// The value as a `Scalar`, if it is an Int, Float or Bool.
+    #[inline]
+    pub fn scalar(&self) -> Option<Scalar> {
+        match *self {
+            Value::Int(i) => Some(Scalar::Int(i)),
+            Value::Float(f) => Some(Scalar::Float(f)),
+            Value::Bool(b) => Some(Scalar::Bool(b)),
+            _ => None,
+        }
+    }
+
     /// The tag byte, as the JIT sees it.
     #[inline]
     pub fn tag(&self) -> u8 {

@@ -16,8 +16,8 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use ruff_core::profile::{both_mono, FuncProfile};
-use ruff_core::value::tag;
+use ruff_core::abi::feedback::{both_mono, FuncProfile};
+use ruff_core::abi::tag;
 use ruff_core::Value;
 
 use common::{chain, function, program, sized_function, warm_engine, Compile, LOOP};

@@ -7,24 +7,23 @@
 //! `jit-spec` specializes from type feedback behind tag guards with deoptimization, and
 //! `jit-spec-hoist` also hoists loop-invariant guards to loop pre-headers and the entry.
 //!
-//! Modules: `tier` (the compile driver), `translate/` (bytecode -> CLIF), `runtime/`
-//! (helpers called by compiled code, layout offsets), `clif_dump` and `trace` (debug views).
+//! Modules: `tier` (the compile driver), `translate/` (bytecode -> CLIF: `plan/` decides,
+//! `emit/` generates), `clif_dump` and `trace` (debug views). Everything the tier knows
+//! about the core comes from `ruff_core::abi` (layout, calling convention, runtime helpers,
+//! the instruction set) and the engine API; `tests/core_boundary.rs` checks it.
 
 // The unit tests include the integration tests' helpers, which name this crate `ruff_jit`.
 #[cfg(test)]
 extern crate self as ruff_jit;
 
 mod clif_dump;
-mod runtime;
 #[cfg(test)]
 mod tests;
 mod tier;
 mod trace;
 mod translate;
 
-use ruff_core::tier::{CompileRequest, CompileTier, CompiledCode};
-
-pub use translate::DIRECT_ENTRY;
+use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode};
 
 /// Debug switches of the tier (`--dump-clif`, `--trace-jit`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

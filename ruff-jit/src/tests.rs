@@ -3,29 +3,16 @@
 //! function interpreted, counted as a compile failure and never retried, with the program's
 //! output unchanged; a helper panic becomes a runtime error.
 //!
-//! The hooks fire for functions with the probe names below: `translate::translate` panics
-//! when asked to compile `PANIC_PROBE`, and `runtime::guarded` panics on a helper call from
-//! compiled code of `HELPER_PANIC_PROBE`. Neither exists outside `cfg(test)`.
+//! The hooks fire for functions with the probe names: `translate::translate` panics when
+//! asked to compile `PANIC_PROBE`, and the core's guarded runtime helpers panic on a call
+//! from compiled code of `abi::helpers::HELPER_PANIC_PROBE` (the core's `fault-injection`
+//! feature, which only this crate's test builds enable). Neither exists in the `ruff` binary.
 
 #[path = "../tests/jit_common/mod.rs"]
 mod jit_common;
 
-use ruff_core::value::Value;
-
 /// Compiling a function of this name panics.
 pub(crate) const PANIC_PROBE: &str = "compiler_panic_probe";
-/// A guarded runtime helper called by compiled code of a function of this name panics.
-pub(crate) const HELPER_PANIC_PROBE: &str = "helper_panic_probe";
-
-/// Panics if the compiled frame at `regs` runs `HELPER_PANIC_PROBE`.
-pub(crate) fn helper_probe(regs: *mut Value) {
-    // SAFETY: helpers receive `R[0]` of a live frame, whose `R[-1]` is its closure.
-    if let Value::Func(c) = unsafe { &*regs.sub(1) } {
-        if &*c.proto.trace_name == HELPER_PANIC_PROBE {
-            panic!("injected helper panic");
-        }
-    }
-}
 
 const COMPILER_PROBE_PROGRAM: &str = "
 func compiler_panic_probe(n) {
@@ -60,6 +47,7 @@ n := 0
 for k in 300 { n += helper_panic_probe(\"abc\") }
 print(n)
 ";
+    assert!(src.contains(ruff_core::abi::helpers::HELPER_PANIC_PROBE));
     for config in jit_common::EVERY_CONFIG {
         let (got, _) = jit_common::run(src, config);
         if config.starts_with("interp") {

@@ -15,17 +15,12 @@ use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::Module;
-use ruff_core::bytecode::Program;
-use ruff_core::tier::{CompileRequest, CompileTier, CompiledCode, JitEntry};
-use ruff_core::vm::MAX_DEPTH;
+use ruff_core::abi::bytecode::Program;
+use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode, JitEntry, MAX_DEPTH, STACK_SLOTS};
 use ruff_core::Config;
 
 use crate::translate::{self, entry_signature};
 use crate::JitOptions;
-
-/// Slots in the VM's value stack (`vm::STACK_SLOTS`): direct calls skip the stack check
-/// only if `MAX_DEPTH + 2` frames of the largest prototype fit.
-const STACK_SLOTS: usize = 1 << 22;
 
 pub struct CraneliftTier {
     module: JITModule,
@@ -34,15 +29,11 @@ pub struct CraneliftTier {
     spec: bool,
     hoist: bool,
     options: JitOptions,
-    /// Direct-call table of the current program: the compiled entry of each prototype (0 =
-    /// none). Boxed so its address, baked into code, never changes.
-    table: Box<[usize]>,
+    /// Direct-call table of the current program: the compiled entry of each prototype.
+    /// Boxed so its address, baked into code, never changes.
+    table: Box<[Option<JitEntry>]>,
     /// Tables of earlier programs, kept alive because code may still refer to them.
-    old_tables: Vec<Box<[usize]>>,
-    /// Cached address of the VM's globals for the current program (0 = not yet known).
-    globals_cell: Box<usize>,
-    #[allow(clippy::vec_box)] // the boxes' addresses are baked into code: they must not move
-    old_cells: Vec<Box<usize>>,
+    old_tables: Vec<Box<[Option<JitEntry>]>>,
     /// Identity of the program `table` belongs to.
     program: *const Program,
     direct_calls: bool,
@@ -93,8 +84,6 @@ impl CraneliftTier {
             options,
             table: Box::new([]),
             old_tables: Vec::new(),
-            globals_cell: Box::new(0),
-            old_cells: Vec::new(),
             program: std::ptr::null(),
             direct_calls: false,
             traps: BTreeMap::new(),
@@ -106,11 +95,9 @@ impl CraneliftTier {
         if std::ptr::eq(self.program, program) {
             return;
         }
-        let fresh = vec![0usize; program.protos.len()].into_boxed_slice();
+        let fresh = vec![None; program.protos.len()].into_boxed_slice();
         self.old_tables
             .push(std::mem::replace(&mut self.table, fresh));
-        self.old_cells
-            .push(std::mem::replace(&mut self.globals_cell, Box::new(0)));
         self.program = program;
         let max_regs = program
             .protos
@@ -124,10 +111,6 @@ impl CraneliftTier {
     fn compile_inner(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
         let started = Instant::now();
         self.sync_program(req.program);
-        if !req.globals.is_null() {
-            // Compiled code then reads globals at a constant address (see `emit_get_global`).
-            *self.globals_cell = req.globals as usize;
-        }
         let call_conv = self.module.isa().default_call_conv();
         self.module.clear_context(&mut self.ctx);
         self.ctx.func.signature = entry_signature(call_conv);
@@ -139,12 +122,7 @@ impl CraneliftTier {
             spec: self.spec && req.speculate,
             hoist: self.hoist && req.speculate,
             trace: self.options.trace,
-            globals_cell: &*self.globals_cell as *const usize as usize,
-            call_table: if self.direct_calls {
-                self.table.as_ptr() as usize
-            } else {
-                0
-            },
+            call_table: self.direct_calls.then_some(self.table.as_ptr()),
         };
         // A pc that deopted only because it had never run (a trap) and has feedback now is
         // not a failed speculation: speculate there after all.
@@ -197,7 +175,7 @@ impl CraneliftTier {
         // executable for the tier's lifetime.
         let entry: JitEntry = unsafe { std::mem::transmute::<*const u8, JitEntry>(ptr) };
         if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
-            *slot = ptr as usize;
+            *slot = Some(entry);
         }
         Ok(CompiledCode {
             entry,
@@ -229,7 +207,7 @@ impl CompileTier for CraneliftTier {
         if result.is_err() {
             self.module.clear_context(&mut self.ctx);
             if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
-                *slot = 0;
+                *slot = None;
             }
         }
         if self.options.trace {

@@ -1,7 +1,7 @@
 //! `--trace-jit`: one stderr line per compile attempt (what, why, size, guards, time or the
-//! reason it failed). Deopts are traced from compiled code (`runtime::rt_trace_deopt`).
+//! reason it failed). Deopts are traced from compiled code (`Helper::TraceDeopt`).
 
-use ruff_core::tier::{CompileRequest, CompiledCode};
+use ruff_core::abi::{CompileRequest, CompiledCode};
 
 pub fn compiled(
     req: &CompileRequest<'_>,

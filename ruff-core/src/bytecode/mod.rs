@@ -1,10 +1,15 @@
 //! Compiled code: instructions, function prototypes and the whole compiled program.
 
 pub mod disasm;
+mod operands;
+pub mod operator;
 pub mod ops;
 
 use std::rc::{Rc, Weak};
 
+pub use crate::value::Scalar;
+pub use operator::{BinOp, BinOpInfo, Family, UnOp};
+pub(crate) use ops::any_operator;
 pub use ops::{Instr, Reg, MAX_REGS};
 
 use crate::heap::StructDef;

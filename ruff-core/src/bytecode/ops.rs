@@ -18,6 +18,8 @@
 //! Instructions marked *(feedback)* record operand types in the profile under `interp-prof`
 //! and the JIT configs; the JIT specializes them.
 
+use super::operator::{BinOp, UnOp};
+
 /// Register index within a frame.
 pub type Reg = u16;
 
@@ -176,38 +178,103 @@ pub enum Instr {
     SetField { obj: Reg, name: u16, src: Reg },
 }
 
+/// Matches every operator instruction (binary and unary), for exhaustive matches that
+/// handle operators through `as_binary`/`as_unary` and never list them.
+macro_rules! any_operator {
+    () => {
+        Instr::Add { .. }
+            | Instr::Sub { .. }
+            | Instr::Mul { .. }
+            | Instr::Div { .. }
+            | Instr::Mod { .. }
+            | Instr::BitAnd { .. }
+            | Instr::BitOr { .. }
+            | Instr::BitXor { .. }
+            | Instr::Shl { .. }
+            | Instr::Shr { .. }
+            | Instr::Eq { .. }
+            | Instr::Ne { .. }
+            | Instr::Lt { .. }
+            | Instr::Le { .. }
+            | Instr::Gt { .. }
+            | Instr::Ge { .. }
+            | Instr::Neg { .. }
+            | Instr::Not { .. }
+            | Instr::BitNot { .. }
+            | Instr::Truthy { .. }
+    };
+}
+pub(crate) use any_operator;
+
+/// The operator instructions: built from and taken apart into the operator vocabulary
+/// (`operator.rs`). These and `any_operator!` are the only places that list them.
 impl Instr {
-    /// True for instructions that record operand types under profiling.
-    pub fn has_feedback(&self) -> bool {
-        use Instr::*;
-        matches!(
-            self,
-            Add { .. }
-                | Sub { .. }
-                | Mul { .. }
-                | Div { .. }
-                | Mod { .. }
-                | AddImm { .. }
-                | BitAnd { .. }
-                | BitOr { .. }
-                | BitXor { .. }
-                | Shl { .. }
-                | Shr { .. }
-                | Neg { .. }
-                | Not { .. }
-                | BitNot { .. }
-                | Eq { .. }
-                | Ne { .. }
-                | Lt { .. }
-                | Le { .. }
-                | Gt { .. }
-                | Ge { .. }
-                | JumpIfFalse { .. }
-                | JumpIfTrue { .. }
-                | IterNext { .. }
-                | GetIndex { .. }
-                | SetIndex { .. }
-        )
+    /// The instruction computing `R[dst] = R[a] op R[b]`.
+    pub const fn binary(op: BinOp, dst: Reg, a: Reg, b: Reg) -> Instr {
+        match op {
+            BinOp::Add => Instr::Add { dst, a, b },
+            BinOp::Sub => Instr::Sub { dst, a, b },
+            BinOp::Mul => Instr::Mul { dst, a, b },
+            BinOp::Div => Instr::Div { dst, a, b },
+            BinOp::Mod => Instr::Mod { dst, a, b },
+            BinOp::BitAnd => Instr::BitAnd { dst, a, b },
+            BinOp::BitOr => Instr::BitOr { dst, a, b },
+            BinOp::BitXor => Instr::BitXor { dst, a, b },
+            BinOp::Shl => Instr::Shl { dst, a, b },
+            BinOp::Shr => Instr::Shr { dst, a, b },
+            BinOp::Eq => Instr::Eq { dst, a, b },
+            BinOp::Ne => Instr::Ne { dst, a, b },
+            BinOp::Lt => Instr::Lt { dst, a, b },
+            BinOp::Le => Instr::Le { dst, a, b },
+            BinOp::Gt => Instr::Gt { dst, a, b },
+            BinOp::Ge => Instr::Ge { dst, a, b },
+        }
+    }
+
+    /// `(op, dst, a, b)` of a binary operator instruction (`AddImm` is not one: its right
+    /// operand is an immediate).
+    pub const fn as_binary(&self) -> Option<(BinOp, Reg, Reg, Reg)> {
+        let (op, dst, a, b) = match *self {
+            Instr::Add { dst, a, b } => (BinOp::Add, dst, a, b),
+            Instr::Sub { dst, a, b } => (BinOp::Sub, dst, a, b),
+            Instr::Mul { dst, a, b } => (BinOp::Mul, dst, a, b),
+            Instr::Div { dst, a, b } => (BinOp::Div, dst, a, b),
+            Instr::Mod { dst, a, b } => (BinOp::Mod, dst, a, b),
+            Instr::BitAnd { dst, a, b } => (BinOp::BitAnd, dst, a, b),
+            Instr::BitOr { dst, a, b } => (BinOp::BitOr, dst, a, b),
+            Instr::BitXor { dst, a, b } => (BinOp::BitXor, dst, a, b),
+            Instr::Shl { dst, a, b } => (BinOp::Shl, dst, a, b),
+            Instr::Shr { dst, a, b } => (BinOp::Shr, dst, a, b),
+            Instr::Eq { dst, a, b } => (BinOp::Eq, dst, a, b),
+            Instr::Ne { dst, a, b } => (BinOp::Ne, dst, a, b),
+            Instr::Lt { dst, a, b } => (BinOp::Lt, dst, a, b),
+            Instr::Le { dst, a, b } => (BinOp::Le, dst, a, b),
+            Instr::Gt { dst, a, b } => (BinOp::Gt, dst, a, b),
+            Instr::Ge { dst, a, b } => (BinOp::Ge, dst, a, b),
+            _ => return None,
+        };
+        Some((op, dst, a, b))
+    }
+
+    /// The instruction computing `R[dst] = op R[src]`.
+    pub const fn unary(op: UnOp, dst: Reg, src: Reg) -> Instr {
+        match op {
+            UnOp::Neg => Instr::Neg { dst, src },
+            UnOp::Not => Instr::Not { dst, src },
+            UnOp::BitNot => Instr::BitNot { dst, src },
+            UnOp::Truthy => Instr::Truthy { dst, src },
+        }
+    }
+
+    /// `(op, dst, src)` of a unary operator instruction.
+    pub const fn as_unary(&self) -> Option<(UnOp, Reg, Reg)> {
+        match *self {
+            Instr::Neg { dst, src } => Some((UnOp::Neg, dst, src)),
+            Instr::Not { dst, src } => Some((UnOp::Not, dst, src)),
+            Instr::BitNot { dst, src } => Some((UnOp::BitNot, dst, src)),
+            Instr::Truthy { dst, src } => Some((UnOp::Truthy, dst, src)),
+            _ => None,
+        }
     }
 }
 

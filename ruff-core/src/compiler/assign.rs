@@ -11,7 +11,7 @@ use crate::bytecode::{Instr, Reg};
 use crate::error::Error;
 use crate::span::Span;
 
-use super::expr::{binop_instr, small_int};
+use super::expr::small_int;
 use super::{Compiler, Var};
 
 impl Compiler<'_> {
@@ -85,7 +85,7 @@ impl Compiler<'_> {
         }
         let mark = self.f().top;
         let b = self.expr_any(value)?;
-        self.f().emit(binop_instr(op, acc, acc, b), span);
+        self.f().emit(Instr::binary(op, acc, acc, b), span);
         self.f().free_to(mark);
         Ok(())
     }

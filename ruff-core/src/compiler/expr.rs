@@ -219,12 +219,7 @@ impl Compiler<'_> {
             }
         }
         let src = self.operand(a, dst)?;
-        let instr = match op {
-            UnOp::Neg => Instr::Neg { dst, src },
-            UnOp::Not => Instr::Not { dst, src },
-            UnOp::BitNot => Instr::BitNot { dst, src },
-        };
-        self.f().emit(instr, span);
+        self.f().emit(Instr::unary(op, dst, src), span);
         Ok(())
     }
 
@@ -237,7 +232,7 @@ impl Compiler<'_> {
             }
         }
         let b = self.expr_any(b)?;
-        self.f().emit(binop_instr(op, dst, a, b), span);
+        self.f().emit(Instr::binary(op, dst, a, b), span);
         Ok(())
     }
 
@@ -328,27 +323,6 @@ pub(crate) fn small_int(e: &Expr) -> Option<i16> {
         _ => return None,
     };
     i16::try_from(v).ok()
-}
-
-pub(crate) fn binop_instr(op: BinOp, dst: Reg, a: Reg, b: Reg) -> Instr {
-    match op {
-        BinOp::Add => Instr::Add { dst, a, b },
-        BinOp::Sub => Instr::Sub { dst, a, b },
-        BinOp::Mul => Instr::Mul { dst, a, b },
-        BinOp::Div => Instr::Div { dst, a, b },
-        BinOp::Mod => Instr::Mod { dst, a, b },
-        BinOp::BitAnd => Instr::BitAnd { dst, a, b },
-        BinOp::BitOr => Instr::BitOr { dst, a, b },
-        BinOp::BitXor => Instr::BitXor { dst, a, b },
-        BinOp::Shl => Instr::Shl { dst, a, b },
-        BinOp::Shr => Instr::Shr { dst, a, b },
-        BinOp::Eq => Instr::Eq { dst, a, b },
-        BinOp::Ne => Instr::Ne { dst, a, b },
-        BinOp::Lt => Instr::Lt { dst, a, b },
-        BinOp::Le => Instr::Le { dst, a, b },
-        BinOp::Gt => Instr::Gt { dst, a, b },
-        BinOp::Ge => Instr::Ge { dst, a, b },
-    }
 }
 
 fn count16(n: usize, span: Span) -> Result<u16, Error> {

@@ -6,12 +6,10 @@ use std::rc::Rc;
 
 use super::Parser;
 use crate::ast::{BinOp, Expr, ExprKind, FuncDecl, InterpPart, Param, UnOp};
+use crate::bytecode::operator::COMPARISON_LEVEL;
 use crate::error::Error;
 use crate::lexer::{Keyword, Punct, StrPart, TokenKind};
 use crate::span::Span;
-
-/// The level of the comparison operators, which do not chain.
-const COMPARISON_LEVEL: u8 = 3;
 
 #[derive(Clone, Copy)]
 enum Infix {
@@ -20,33 +18,38 @@ enum Infix {
     Binary(BinOp),
 }
 
-/// An infix operator's precedence level (1 = loosest) and meaning.
+/// An infix operator's precedence level (1 = loosest; `BinOp::ALL` has the others) and
+/// meaning.
 fn infix_operator(kind: &TokenKind) -> Option<(u8, Infix)> {
-    let binary = |level, op| Some((level, Infix::Binary(op)));
-    match kind {
-        TokenKind::Keyword(Keyword::Or) | TokenKind::Punct(Punct::OrOr) => Some((1, Infix::Or)),
-        TokenKind::Keyword(Keyword::And) | TokenKind::Punct(Punct::AndAnd) => Some((2, Infix::And)),
+    let op = match kind {
+        TokenKind::Keyword(Keyword::Or) | TokenKind::Punct(Punct::OrOr) => {
+            return Some((1, Infix::Or))
+        }
+        TokenKind::Keyword(Keyword::And) | TokenKind::Punct(Punct::AndAnd) => {
+            return Some((2, Infix::And))
+        }
         TokenKind::Punct(punct) => match punct {
-            Punct::EqEq => binary(COMPARISON_LEVEL, BinOp::Eq),
-            Punct::NotEq => binary(COMPARISON_LEVEL, BinOp::Ne),
-            Punct::Lt => binary(COMPARISON_LEVEL, BinOp::Lt),
-            Punct::Le => binary(COMPARISON_LEVEL, BinOp::Le),
-            Punct::Gt => binary(COMPARISON_LEVEL, BinOp::Gt),
-            Punct::Ge => binary(COMPARISON_LEVEL, BinOp::Ge),
-            Punct::Pipe => binary(4, BinOp::BitOr),
-            Punct::Caret => binary(5, BinOp::BitXor),
-            Punct::Amp => binary(6, BinOp::BitAnd),
-            Punct::Shl => binary(7, BinOp::Shl),
-            Punct::Shr => binary(7, BinOp::Shr),
-            Punct::Plus => binary(8, BinOp::Add),
-            Punct::Minus => binary(8, BinOp::Sub),
-            Punct::Star => binary(9, BinOp::Mul),
-            Punct::Slash => binary(9, BinOp::Div),
-            Punct::Percent => binary(9, BinOp::Mod),
-            _ => None,
+            Punct::EqEq => BinOp::Eq,
+            Punct::NotEq => BinOp::Ne,
+            Punct::Lt => BinOp::Lt,
+            Punct::Le => BinOp::Le,
+            Punct::Gt => BinOp::Gt,
+            Punct::Ge => BinOp::Ge,
+            Punct::Pipe => BinOp::BitOr,
+            Punct::Caret => BinOp::BitXor,
+            Punct::Amp => BinOp::BitAnd,
+            Punct::Shl => BinOp::Shl,
+            Punct::Shr => BinOp::Shr,
+            Punct::Plus => BinOp::Add,
+            Punct::Minus => BinOp::Sub,
+            Punct::Star => BinOp::Mul,
+            Punct::Slash => BinOp::Div,
+            Punct::Percent => BinOp::Mod,
+            _ => return None,
         },
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((op.info().level, Infix::Binary(op)))
 }
 
 fn is_comparison(kind: &TokenKind) -> bool {

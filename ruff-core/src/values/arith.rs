@@ -5,25 +5,88 @@
 //! A mixed Int/Float pair converts the Int to the nearest f64. Bool is not a number.
 
 use super::{compare, equals, new_array, new_str, truthy, type_name};
-use crate::ast::{BinOp, UnOp};
+use crate::bytecode::{BinOp, Family, UnOp};
 use crate::heap::StrObj;
-use crate::value::Value;
+use crate::value::{Scalar, Value};
 
 /// The largest result of `Str * Int`, in characters (DETAILS §3: over 2^32 is an error).
 const MAX_REPEAT_CHARS: u64 = 1 << 32;
 
 /// `a OP b` for every binary operator (`&&`/`||` are control flow, not here).
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
-    match op {
-        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => arithmetic(op, a, b),
-        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr => bitwise(op, a, b),
-        BinOp::Eq => equals(a, b).map(Value::Bool),
-        BinOp::Ne => equals(a, b).map(|eq| Value::Bool(!eq)),
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => compare(op, a, b).map(Value::Bool),
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => int_op(op, *x, *y).map(Value::from),
+        (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y).map(Value::from),
+        _ => match op.family() {
+            Family::Arith => arithmetic(op, a, b),
+            Family::Bitwise => Err(unsupported(op, a, b)),
+            Family::Equality => equals(a, b).map(|eq| Value::Bool(eq == (op == BinOp::Eq))),
+            Family::Order => compare(op, a, b).map(Value::Bool),
+        },
     }
 }
 
-/// `-v`, `~v`, `!v` / `not v`.
+/// `x OP y` on two Ints, for every operator: the one definition of Int arithmetic that
+/// the interpreter's fast paths, the generic path and compiled code's helpers all run.
+/// `+ - *`, `<<` and `MIN / -1` wrap; `/` truncates and `%` takes the dividend's sign;
+/// division by zero and shift counts outside 0..63 are errors.
+#[inline(always)]
+pub fn int_op(op: BinOp, x: i64, y: i64) -> Result<Scalar, String> {
+    Ok(match op {
+        BinOp::Add => Scalar::Int(x.wrapping_add(y)),
+        BinOp::Sub => Scalar::Int(x.wrapping_sub(y)),
+        BinOp::Mul => Scalar::Int(x.wrapping_mul(y)),
+        // wrapping_div/rem give MIN / -1 = MIN and MIN % -1 = 0, as the contract says.
+        BinOp::Div | BinOp::Mod if y == 0 => return Err(division_by_zero()),
+        BinOp::Div => Scalar::Int(x.wrapping_div(y)),
+        BinOp::Mod => Scalar::Int(x.wrapping_rem(y)),
+        BinOp::BitAnd => Scalar::Int(x & y),
+        BinOp::BitOr => Scalar::Int(x | y),
+        BinOp::BitXor => Scalar::Int(x ^ y),
+        BinOp::Shl | BinOp::Shr if !(0..=63).contains(&y) => return Err(bad_shift(y)),
+        BinOp::Shl => Scalar::Int(x.wrapping_shl(y as u32)),
+        BinOp::Shr => Scalar::Int(x >> y),
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            Scalar::Bool(compare_scalars(op, x, y))
+        }
+    })
+}
+
+/// `x OP y` on two Floats (IEEE; NaN compares unequal and unordered), as `int_op` for Ints.
+#[inline(always)]
+pub fn float_op(op: BinOp, x: f64, y: f64) -> Result<Scalar, String> {
+    Ok(match op {
+        BinOp::Add => Scalar::Float(x + y),
+        BinOp::Sub => Scalar::Float(x - y),
+        BinOp::Mul => Scalar::Float(x * y),
+        BinOp::Div => Scalar::Float(x / y),
+        BinOp::Mod => Scalar::Float(x % y),
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            Scalar::Bool(compare_scalars(op, x, y))
+        }
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr => {
+            return Err(unsupported_types(op, "float", "float"))
+        }
+    })
+}
+
+/// `x OP y` for a comparison operator on two numbers of one type (Rust's operators are the
+/// language's: exact for Ints, IEEE for Floats).
+#[inline(always)]
+fn compare_scalars<T: PartialOrd>(op: BinOp, x: T, y: T) -> bool {
+    match op {
+        BinOp::Eq => x == y,
+        BinOp::Ne => x != y,
+        BinOp::Lt => x < y,
+        BinOp::Le => x <= y,
+        BinOp::Gt => x > y,
+        BinOp::Ge => x >= y,
+        _ => unreachable!("{op:?} is not a comparison"),
+    }
+}
+
+/// `-v`, `~v`, `!v` / `not v`, and the truth value `&&`/`||` produce.
+#[inline]
 pub fn unary(op: UnOp, v: &Value) -> Result<Value, String> {
     match (op, v) {
         (UnOp::Neg, Value::Int(i)) => Ok(Value::Int(i.wrapping_neg())),
@@ -38,24 +101,37 @@ pub fn unary(op: UnOp, v: &Value) -> Result<Value, String> {
             type_name(v)
         )),
         (UnOp::Not, _) => Ok(Value::Bool(!truthy(v))),
+        (UnOp::Truthy, _) => Ok(Value::Bool(truthy(v))),
     }
 }
 
+#[cold]
+fn division_by_zero() -> String {
+    "division by zero".to_owned()
+}
+
+#[cold]
+fn bad_shift(y: i64) -> String {
+    format!("shift count {y} is outside 0..63")
+}
+
+#[cold]
 fn unsupported(op: BinOp, a: &Value, b: &Value) -> String {
+    unsupported_types(op, type_name(a), type_name(b))
+}
+
+#[cold]
+fn unsupported_types(op: BinOp, a: &str, b: &str) -> String {
     format!(
-        "unsupported operand types for '{}': {} and {}",
-        op.symbol(),
-        type_name(a),
-        type_name(b)
+        "unsupported operand types for '{}': {a} and {b}",
+        op.symbol()
     )
 }
 
 fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
     match (a, b) {
-        (Value::Int(x), Value::Int(y)) => int_arith(op, *x, *y).map(Value::Int),
-        (Value::Float(x), Value::Float(y)) => Ok(Value::Float(float_arith(op, *x, *y))),
-        (Value::Int(x), Value::Float(y)) => Ok(Value::Float(float_arith(op, *x as f64, *y))),
-        (Value::Float(x), Value::Int(y)) => Ok(Value::Float(float_arith(op, *x, *y as f64))),
+        (Value::Int(x), Value::Float(y)) => float_op(op, *x as f64, *y).map(Value::from),
+        (Value::Float(x), Value::Int(y)) => float_op(op, *x, *y as f64).map(Value::from),
         (Value::Str(x), Value::Str(y)) if op == BinOp::Add => {
             let mut s = String::with_capacity(x.text.len() + y.text.len());
             s.push_str(&x.text);
@@ -71,33 +147,6 @@ fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
             Ok(new_array(items))
         }
         _ => Err(unsupported(op, a, b)),
-    }
-}
-
-/// Int `+ - * / %` with wrap-around; `/` and `%` by zero fail.
-#[inline]
-pub(crate) fn int_arith(op: BinOp, x: i64, y: i64) -> Result<i64, String> {
-    Ok(match op {
-        BinOp::Add => x.wrapping_add(y),
-        BinOp::Sub => x.wrapping_sub(y),
-        BinOp::Mul => x.wrapping_mul(y),
-        // wrapping_div/rem give MIN / -1 = MIN and MIN % -1 = 0, as the contract says.
-        BinOp::Div if y != 0 => x.wrapping_div(y),
-        BinOp::Mod if y != 0 => x.wrapping_rem(y),
-        BinOp::Div | BinOp::Mod => return Err("division by zero".to_owned()),
-        _ => unreachable!("int_arith is only called for + - * / %"),
-    })
-}
-
-#[inline]
-fn float_arith(op: BinOp, x: f64, y: f64) -> f64 {
-    match op {
-        BinOp::Add => x + y,
-        BinOp::Sub => x - y,
-        BinOp::Mul => x * y,
-        BinOp::Div => x / y,
-        BinOp::Mod => x % y,
-        _ => unreachable!("float_arith is only called for + - * / %"),
     }
 }
 
@@ -126,27 +175,4 @@ fn repeat(s: &StrObj, n: i64) -> Result<String, String> {
     // `s.text.len()` (both `bytes.len()` and `total` are), so only whole copies of valid
     // UTF-8 were appended.
     Ok(unsafe { String::from_utf8_unchecked(bytes) })
-}
-
-fn bitwise(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
-    let (Value::Int(x), Value::Int(y)) = (a, b) else {
-        return Err(unsupported(op, a, b));
-    };
-    int_bitwise(op, *x, *y).map(Value::Int)
-}
-
-/// Int `& | ^ << >>`; the shift count must be in 0..63 (`<<` wraps, `>>` sign-extends).
-#[inline]
-pub(crate) fn int_bitwise(op: BinOp, x: i64, y: i64) -> Result<i64, String> {
-    Ok(match op {
-        BinOp::BitAnd => x & y,
-        BinOp::BitOr => x | y,
-        BinOp::BitXor => x ^ y,
-        BinOp::Shl | BinOp::Shr if !(0..=63).contains(&y) => {
-            return Err(format!("shift count {y} is outside 0..63"))
-        }
-        BinOp::Shl => x.wrapping_shl(y as u32),
-        BinOp::Shr => x >> y,
-        _ => unreachable!("int_bitwise is only called for & | ^ << >>"),
-    })
 }

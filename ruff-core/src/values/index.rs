@@ -40,7 +40,7 @@ pub fn get_index(obj: &Value, idx: &Value) -> Result<Value, String> {
         Value::Array(a) => {
             let i = int_index("array", idx)?;
             let items = a.items.borrow();
-            match resolve(i, items.len()) {
+            match resolve_index(i, items.len()) {
                 Some(pos) => Ok(items[pos].clone()),
                 None => Err(out_of_range(i, "array", items.len())),
             }
@@ -53,7 +53,7 @@ pub fn get_index(obj: &Value, idx: &Value) -> Result<Value, String> {
                 }
             } else {
                 let len = s.char_len();
-                if let Some(pos) = resolve(i, len) {
+                if let Some(pos) = resolve_index(i, len) {
                     if let Some(c) = s.char_at(pos) {
                         return Ok(char_value(c));
                     }
@@ -77,7 +77,7 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<(), String> {
             let i = int_index("array", idx)?;
             let mut items = a.items.borrow_mut();
             let len = items.len();
-            match resolve(i, len) {
+            match resolve_index(i, len) {
                 Some(pos) => {
                     // The old element is dropped after the borrow ends: dropping it may free
                     // a container, which must not happen while `items` is borrowed.
@@ -114,16 +114,14 @@ pub fn dict_key(v: &Value) -> Result<DictKey, String> {
     }
 }
 
-/// Position of index `i` in a sequence of `len` elements, counting negatives from the end.
-#[inline]
-pub(crate) fn resolve(i: i64, len: usize) -> Option<usize> {
-    if i >= 0 {
-        ((i as u64) < len as u64).then_some(i as usize)
-    } else {
-        // len < 2^63, so `len + i` cannot overflow for any negative i.
-        let j = len as i64 + i;
-        (j >= 0).then_some(j as usize)
-    }
+/// Position of index `i` in a sequence of `len` elements, counting negatives from the end:
+/// the one index resolution of every tier (the interpreter's fast paths and compiled code's
+/// helpers call this too). One add and one unsigned compare: `len < 2^63`, so `i + len`
+/// cannot overflow for a negative `i`, and a still-negative sum fails the compare.
+#[inline(always)]
+pub fn resolve_index(i: i64, len: usize) -> Option<usize> {
+    let j = if i < 0 { i.wrapping_add(len as i64) } else { i };
+    ((j as u64) < len as u64).then_some(j as usize)
 }
 
 fn int_index(kind: &str, idx: &Value) -> Result<i64, String> {

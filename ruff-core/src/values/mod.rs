@@ -14,11 +14,11 @@ mod index;
 
 use std::rc::Rc;
 
-pub use arith::{binary, unary};
+pub use arith::{binary, float_op, int_op, unary};
 pub use display::{to_display, write_display};
 pub use equality::{cmp_int_float, compare, compare_numbers, equals};
 pub use fields::{get_field, set_field};
-pub use index::{char_value, dict_key, get_index, set_index, string_chars};
+pub use index::{char_value, dict_key, get_index, resolve_index, set_index, string_chars};
 
 use crate::heap::{ArrayObj, DictMap, DictObj, StrObj};
 use crate::value::Value;

@@ -69,7 +69,7 @@ impl Vm {
         for i in base + argc..top {
             // SAFETY: `i < top <= stack_len`, checked above.
             // SAFETY: as above; (UNDEF, 0) is `Value::Undef`.
-            unsafe { super::exec::put_words(stack.add(i), crate::value::tag::UNDEF as u64, 0) };
+            unsafe { super::regs::put_words(stack.add(i), crate::value::tag::UNDEF as u64, 0) };
         }
         if PROFILE {
             if let Some(entry) = self.compiled_entry_for_call(p) {

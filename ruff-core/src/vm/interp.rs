@@ -10,8 +10,8 @@
 //! are inline; everything else goes to out-of-line helpers, and errors to `#[cold]` ones.
 
 use super::calls::Invoked;
-use super::exec::{dup, put, put_words, reg};
 use super::glue;
+use super::regs::{dup, put, put_words, reg};
 use super::{Raised, Vm};
 use crate::ast::{BinOp, UnOp};
 use crate::builtins;
@@ -332,17 +332,8 @@ impl Vm {
         // One step of a range loop whose state (R[iter] == Int `$next`) is checked.
         macro_rules! range_next {
             ($iter:expr, $dst:expr, $exit:expr, $next:expr) => {{
-                let next: i64 = $next;
-                let (stop, step) = match (&*r!($iter + 1), &*r!($iter + 2)) {
-                    (Value::Int(s), Value::Int(t)) => (*s, *t),
-                    _ => unreachable!("range state holds ints"),
-                };
-                let more = if step > 0 { next < stop } else { next > stop };
-                if more {
-                    // Past i64's end the range is over: clamp to `stop`.
-                    set_int!($iter, next.checked_add(step).unwrap_or(stop));
-                    set_int!($dst, next);
-                } else {
+                // SAFETY: the loop state and `dst` are registers of the running frame.
+                if !unsafe { super::range_next(regs, $iter, $dst, $next) } {
                     pc = $exit as usize;
                 }
             }};
@@ -467,7 +458,7 @@ impl Vm {
                 }
                 Instr::GetUpval { dst, idx, name } => {
                     // SAFETY: `regs` is the running frame.
-                    let clo = unsafe { super::exec::frame_closure(regs) };
+                    let clo = unsafe { super::regs::frame_closure(regs) };
                     let v = clo.upvals[idx as usize].borrow().clone();
                     if v.tag() == tag::UNDEF {
                         throw!(undefined(&proto.names[name as usize]));
@@ -477,7 +468,7 @@ impl Vm {
                 Instr::SetUpval { idx, src } => {
                     let v = r!(src).clone();
                     // SAFETY: `regs` is the running frame.
-                    let clo = unsafe { super::exec::frame_closure(regs) };
+                    let clo = unsafe { super::regs::frame_closure(regs) };
                     *clo.upvals[idx as usize].borrow_mut() = v;
                 }
 
@@ -961,7 +952,7 @@ impl Vm {
     /// path that may find or make compiled code.
     #[cold]
     #[inline(never)]
-    fn entry_for_hot_call(&mut self, p: &FuncProto) -> Option<crate::tier::JitEntry> {
+    fn entry_for_hot_call(&mut self, p: &FuncProto) -> Option<crate::abi::JitEntry> {
         self.compiled_entry_for_call(p)
     }
 }

@@ -6,8 +6,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::exec::reg;
 use super::glue;
+use super::regs::reg;
 use super::{Raised, Vm};
 use crate::bytecode::Reg;
 use crate::heap::{ArrayObj, DictKey};

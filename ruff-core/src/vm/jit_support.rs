@@ -1,5 +1,5 @@
-//! What the VM offers compiled code (DESIGN.md, "What the VM offers the JIT"). Runtime
-//! helpers in `ruff-jit` are thin `extern "C"` wrappers over these.
+//! What the VM offers compiled code (DESIGN.md, "What the VM offers the JIT"). The runtime
+//! helpers of `abi::helpers` are thin `extern "C"` wrappers over these.
 //!
 //! Conventions:
 //! - `regs` points at `R[0]` of the compiled frame on the VM's stack; `R[-1]` is its closure.
@@ -7,15 +7,15 @@
 //!   `exec_call`) for the calls it makes, compiled code for its direct compiled-to-compiled
 //!   calls (check below `MAX_DEPTH`, increment, decrement on return).
 //! - Errors: a helper returning `false` leaves the error pending. Compiled code then calls
-//!   `push_trace(regs, pc)` for its own frame and returns `STATUS_ERROR` — except after
+//!   `push_trace(regs, pc)` for its own frame and returns `Status::Error` — except after
 //!   `resume_in_interpreter`, which has already traced the frame it finished.
-//! - Deopts: returning `STATUS_DEOPT` is enough (the VM records it). `note_deopt` is only for
+//! - Deopts: returning `Status::Deopt` is enough (the VM records it). `note_deopt` is only for
 //!   deopts compiled code handles itself (for example by calling `resume_in_interpreter`).
 
 use super::calls::Invoked;
-use super::exec::{frame_closure, reg};
 use super::glue;
 use super::interp::undefined;
+use super::regs::{frame_closure, reg};
 use super::{Frame, Raised, Vm};
 use crate::ast::{BinOp, UnOp};
 use crate::bytecode::{FuncProto, Instr};
@@ -29,7 +29,7 @@ impl Vm {
     /// # Safety
     /// `regs` points at `R[0]` of a live frame whose `R[-1]` is its closure, and `pc` is an
     /// instruction of that closure's prototype.
-    pub unsafe fn exec_generic(&mut self, regs: *mut Value, pc: u32) -> bool {
+    pub(crate) unsafe fn exec_generic(&mut self, regs: *mut Value, pc: u32) -> bool {
         // SAFETY: the caller's contract; the closure keeps the prototype alive.
         let proto: &FuncProto = unsafe { &frame_closure(regs).proto };
         let proto: *const FuncProto = proto;
@@ -202,7 +202,7 @@ impl Vm {
     ///
     /// # Safety
     /// As `exec_generic`, and the instruction at `pc` is a call.
-    pub unsafe fn exec_call(&mut self, regs: *mut Value, pc: u32) -> bool {
+    pub(crate) unsafe fn exec_call(&mut self, regs: *mut Value, pc: u32) -> bool {
         // SAFETY: the caller's contract.
         let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
         // SAFETY: kept alive by the frame's closure.
@@ -241,36 +241,36 @@ impl Vm {
     /// For the `CallMethod` at `pc` of the compiled frame at `regs`: when the receiver is a
     /// struct instance whose method of that name takes the receiver plus the call's
     /// arguments and has compiled code, stores the method in the callee slot (as
-    /// `call_method` does) and returns the code's address, so compiled code can call it
-    /// directly. Otherwise returns 0 and changes nothing: the call then goes through
+    /// `call_method` does) and returns the code, so compiled code can call it directly.
+    /// Otherwise returns `None` and changes nothing: the call then goes through
     /// `exec_call`, which also raises every lookup and arity error.
     ///
     /// # Safety
     /// As `exec_generic`, and the instruction at `pc` is a `CallMethod`.
-    pub unsafe fn method_target(&mut self, regs: *mut Value, pc: u32) -> usize {
+    pub(crate) unsafe fn method_target(
+        &mut self,
+        regs: *mut Value,
+        pc: u32,
+    ) -> Option<crate::abi::JitEntry> {
         // SAFETY: the caller's contract.
         let proto: &FuncProto = unsafe { &frame_closure(regs).proto };
         let Instr::CallMethod { base, argc, name } = proto.code[pc as usize] else {
-            return 0;
+            return None;
         };
         // SAFETY: the receiver is a register of the frame.
         let Value::Struct(inst) = (unsafe { &*reg(regs, base + 1) }) else {
-            return 0;
+            return None;
         };
-        let Some(method) = inst.def.method(&proto.names[name as usize]) else {
-            return 0;
-        };
+        let method = inst.def.method(&proto.names[name as usize])?;
         if method.proto.arity as usize != argc as usize + 1 {
-            return 0;
+            return None;
         }
-        let Some(entry) = self.compiled_entry(method.proto.id) else {
-            return 0;
-        };
+        let entry = self.compiled_entry(method.proto.id)?;
         let callee = Value::Func(method.clone());
         // SAFETY: `base` is a register of the frame, distinct from the receiver's (which
         // keeps the instance, and so the method, alive while the old value is dropped).
         unsafe { *reg(regs, base) = callee };
-        entry as usize
+        Some(entry)
     }
 
     /// Finishes a frame whose compiled code deoptimized: interprets from `resume_pc` until
@@ -280,7 +280,11 @@ impl Vm {
     /// # Safety
     /// `regs` is a live frame written back completely, and `resume_pc` an instruction of its
     /// prototype.
-    pub unsafe fn resume_in_interpreter(&mut self, regs: *mut Value, resume_pc: u32) -> bool {
+    pub(crate) unsafe fn resume_in_interpreter(
+        &mut self,
+        regs: *mut Value,
+        resume_pc: u32,
+    ) -> bool {
         // SAFETY: the caller's contract.
         let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
         let base = self.slot_of(regs);
@@ -302,7 +306,7 @@ impl Vm {
     }
 
     /// Records a deopt at `pc` of function `proto_id` (stats, max-deopts bookkeeping).
-    pub fn note_deopt(&mut self, proto_id: u32, pc: u32) {
+    pub(crate) fn note_deopt(&mut self, proto_id: u32, pc: u32) {
         self.record_deopt(proto_id, pc);
     }
 
@@ -311,40 +315,32 @@ impl Vm {
     ///
     /// # Safety
     /// As `exec_generic`.
-    pub unsafe fn push_trace(&mut self, regs: *mut Value, pc: u32) {
+    pub(crate) unsafe fn push_trace(&mut self, regs: *mut Value, pc: u32) {
         // SAFETY: the caller's contract.
         let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
         // SAFETY: kept alive by the frame's closure.
         self.push_trace_entry(unsafe { &*proto }, pc as usize);
     }
+}
 
+impl Vm {
     /// Sets the pending error `msg` at `pc` of the compiled frame at `regs` (for runtime
-    /// helpers that detect errors themselves, e.g. a specialized `division by zero`).
+    /// helpers that detect errors themselves, e.g. a caught panic).
     ///
     /// # Safety
     /// As `exec_generic`.
-    pub unsafe fn raise_in_frame(&mut self, regs: *mut Value, pc: u32, msg: String) {
+    pub(crate) unsafe fn raise_in_frame(&mut self, regs: *mut Value, pc: u32, msg: String) {
         // SAFETY: the caller's contract.
         let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
         // SAFETY: kept alive by the frame's closure.
         self.raise_at(unsafe { &*proto }, pc as usize, msg);
-    }
-
-    /// The JIT context of this VM (stable address for the VM's lifetime).
-    pub fn jit_ctx(&mut self) -> *mut crate::tier::JitCtx {
-        &mut self.ctx
-    }
-
-    /// The current value of global slot `g` (compiled code reading globals directly).
-    pub fn global_slot_ptr(&mut self, g: u32) -> *mut Value {
-        &mut self.globals[g as usize]
     }
 }
 
 impl Vm {
     /// The compiled code the VM currently uses for prototype `proto_id`, if any (the JIT's
     /// direct-call table re-syncs with the code cache through this after a deopt).
-    pub fn compiled_entry(&self, proto_id: u32) -> Option<crate::tier::JitEntry> {
+    pub(crate) fn compiled_entry(&self, proto_id: u32) -> Option<crate::abi::JitEntry> {
         self.tiers.get(proto_id as usize).and_then(|t| t.entry)
     }
 }
@@ -357,7 +353,7 @@ impl Vm {
     ///
     /// # Safety
     /// As `exec_generic`, and the instruction at `pc` is a `RangePrep`.
-    pub unsafe fn exec_range_prep(&mut self, regs: *mut Value, pc: u32) -> bool {
+    pub(crate) unsafe fn exec_range_prep(&mut self, regs: *mut Value, pc: u32) -> bool {
         // SAFETY: the caller's contract.
         let proto: *const FuncProto = unsafe { &*frame_closure(regs).proto };
         // SAFETY: kept alive by the frame's closure.
@@ -410,7 +406,7 @@ impl Vm {
     /// recompiled with the feedback the interpreter now records (on its next call, or by
     /// OSR once a loop is hot again). Not a failed speculation: nothing is added to the
     /// no-speculation set, and the deopt itself is still recorded by whoever sees it.
-    pub fn request_recompile(&mut self, proto_id: u32) {
+    pub(crate) fn request_recompile(&mut self, proto_id: u32) {
         let id = proto_id as usize;
         if let Some(t) = self.tiers.get_mut(id) {
             if t.entry.is_some() {

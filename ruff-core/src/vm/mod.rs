@@ -17,12 +17,15 @@ mod exec;
 mod glue;
 mod interp;
 mod iter;
-pub mod jit_support;
+mod jit_support;
+mod ops;
+mod regs;
 mod tiering;
 
 use std::io::Write;
 use std::rc::Rc;
 
+use crate::abi::{JitCtx, STACK_SLOTS};
 use crate::builtins;
 use crate::bytecode::{FuncProto, Program};
 use crate::config::Config;
@@ -30,15 +33,15 @@ use crate::error::Error;
 use crate::heap::Closure;
 use crate::profile::FuncProfile;
 use crate::stats::Stats;
-use crate::tier::{CompileTier, JitCtx};
+use crate::tier::CompileTier;
 use crate::value::Value;
 
+pub(crate) use crate::abi::MAX_DEPTH;
+pub(crate) use ops::{
+    binary_scalar, get_index_fast, iter_next, push_fast, range_next, set_index_fast, Rhs,
+};
 pub(crate) use tiering::TierState;
 
-/// Slots in the value stack (16 bytes each: 64 MiB of address space, touched lazily).
-const STACK_SLOTS: usize = 1 << 22;
-/// Most Ruff calls active at once (LANGUAGE-DETAILS §6).
-pub const MAX_DEPTH: u32 = 10_000;
 /// The output buffer is flushed when it grows past this.
 const FLUSH_AT: usize = 64 * 1024;
 
@@ -161,12 +164,7 @@ impl Vm {
             program,
             out: Vec::with_capacity(FLUSH_AT + 1024),
             writer,
-            ctx: JitCtx {
-                vm: std::ptr::null_mut(),
-                ret: Value::Null,
-                resume_pc: 0,
-                depth: 0,
-            },
+            ctx: JitCtx::detached(),
             config,
             tier,
             profiles,
@@ -175,7 +173,7 @@ impl Vm {
             pending: None,
             trace_jit: false,
         });
-        vm.ctx.vm = &mut *vm as *mut Vm as *mut u8;
+        vm.ctx.vm = &mut *vm as *mut Vm;
         vm
     }
 
@@ -199,10 +197,6 @@ impl Vm {
 
     pub fn stats(&self) -> &Stats {
         &self.stats
-    }
-
-    pub fn program(&self) -> &Rc<Program> {
-        &self.program
     }
 
     /// Writes buffered program output to the real writer.

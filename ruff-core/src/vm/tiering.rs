@@ -20,8 +20,9 @@
 use super::calls::Invoked;
 use super::interp::OsrExit;
 use super::{Frame, Raised, Vm};
+use crate::abi::{Globals, JitEntry, Status};
 use crate::bytecode::FuncProto;
-use crate::tier::{CompileReason, CompileRequest, JitEntry, STATUS_DEOPT, STATUS_RETURN};
+use crate::tier::{CompileReason, CompileRequest};
 use crate::value::Value;
 
 /// Why `proto` is too large to compile under `config`'s size limits, if it is.
@@ -105,7 +106,7 @@ impl Vm {
                     no_speculation_at: &self.tiers[id].no_spec,
                     reason,
                     speculate,
-                    globals: self.globals.as_ptr(),
+                    globals: Some(Globals::new(&self.globals)),
                 };
                 // A panic in the tier is a compiler bug: the function stays interpreted.
                 crate::panic_guard::catch(|| tier.compile(&req))
@@ -165,20 +166,20 @@ impl Vm {
         self.ctx.depth += 1;
         self.stats.compiled_calls += 1;
         let stack = self.stack_ptr();
-        let ctx = &mut self.ctx as *mut crate::tier::JitCtx;
+        let ctx = &mut self.ctx as *mut crate::abi::JitCtx;
         // SAFETY: `callee + 1` starts a frame window that fits the stack (checked by the
         // caller); `ctx` is this VM's context, which lives as long as the VM; compiled code
         // follows the calling convention of `tier.rs`.
         let status = unsafe { entry(ctx, stack.add(callee + 1), 0) };
-        match status {
-            STATUS_RETURN => {
+        match Status::from_code(status) {
+            Status::Return => {
                 self.ctx.depth -= 1;
                 let v = std::mem::take(&mut self.ctx.ret);
                 // SAFETY: `callee` is a register of the calling frame.
                 unsafe { *stack.add(callee) = v };
                 Ok(Invoked::Done)
             }
-            STATUS_DEOPT => {
+            Status::Deopt => {
                 // The frame was written back: go on interpreting it. Its depth stays counted
                 // and is released when it returns.
                 let resume = self.ctx.resume_pc;
@@ -192,7 +193,7 @@ impl Vm {
                 });
                 Ok(Invoked::Pushed)
             }
-            _ => {
+            Status::Error => {
                 self.ctx.depth -= 1;
                 Err(Raised)
             }
@@ -225,17 +226,17 @@ impl Vm {
             return OsrExit::NotEntered;
         }
         self.stats.osr_entries += 1;
-        let ctx = &mut self.ctx as *mut crate::tier::JitCtx;
+        let ctx = &mut self.ctx as *mut crate::abi::JitCtx;
         // SAFETY: `regs` is the live top frame and `target` one of the code's entry pcs.
         let status = unsafe { entry(ctx, regs, target) };
-        match status {
-            STATUS_RETURN => OsrExit::Returned(std::mem::take(&mut self.ctx.ret)),
-            STATUS_DEOPT => {
+        match Status::from_code(status) {
+            Status::Return => OsrExit::Returned(std::mem::take(&mut self.ctx.ret)),
+            Status::Deopt => {
                 let resume = self.ctx.resume_pc;
                 self.record_deopt(proto.id, resume);
                 OsrExit::Resume(resume as usize)
             }
-            _ => OsrExit::Failed,
+            Status::Error => OsrExit::Failed,
         }
     }
 

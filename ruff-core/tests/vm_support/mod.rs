@@ -1,18 +1,15 @@
 #![allow(dead_code)] // each test binary uses part of this shared module
 //! Mock compile tiers for VM tests: they exercise the tiering machinery (compile on the
 //! threshold, OSR entry, compiled calls, deopt and recompilation, errors unwinding through
-//! compiled frames) without a real JIT, using only the public `vm::jit_support` API; and
+//! compiled frames) without a real JIT, using only the `abi` a real tier uses; and
 //! [`Captured`], the program output the VM tests read back.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ruff_core::bytecode::Instr;
-use ruff_core::tier::{
-    CompileReason, CompileRequest, CompileTier, CompiledCode, JitCtx, STATUS_DEOPT, STATUS_ERROR,
-    STATUS_RETURN,
-};
-use ruff_core::vm::Vm;
+use ruff_core::abi::bytecode::Instr;
+use ruff_core::abi::helpers::resume_in_interpreter;
+use ruff_core::abi::{CompileReason, CompileRequest, CompileTier, CompiledCode, JitCtx, Status};
 use ruff_core::{Config, Value};
 
 /// Config strings that select a mock tier (the knob values are the marker).
@@ -110,12 +107,11 @@ unsafe extern "C" fn resuming_entry(ctx: *mut JitCtx, regs: *mut Value, entry_pc
     // SAFETY: the VM passes its own context, whose `vm` field points at the running VM, and
     // a live frame; this is the calling convention of `tier.rs`.
     unsafe {
-        let vm = &mut *((*ctx).vm as *mut Vm);
-        if vm.resume_in_interpreter(regs, entry_pc) {
-            STATUS_RETURN
+        if resume_in_interpreter(ctx, regs, entry_pc) == 1 {
+            Status::Return.code()
         } else {
             // `resume_in_interpreter` already traced this frame.
-            STATUS_ERROR
+            Status::Error.code()
         }
     }
 }
@@ -124,5 +120,5 @@ unsafe extern "C" fn resuming_entry(ctx: *mut JitCtx, regs: *mut Value, entry_pc
 unsafe extern "C" fn deopting_entry(ctx: *mut JitCtx, _regs: *mut Value, entry_pc: u32) -> u32 {
     // SAFETY: as in `resuming_entry`.
     unsafe { (*ctx).resume_pc = entry_pc };
-    STATUS_DEOPT
+    Status::Deopt.code()
 }

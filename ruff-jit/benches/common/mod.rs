@@ -2,25 +2,24 @@
 //! `jit_micro_instructions` with gungraun for instruction counts): the same programs, profiles and
 //! compile requests, so the two tools measure the same work.
 //!
-//! Everything is built through the public APIs the VM itself uses — `parser::parse`,
-//! `compiler::compile`, `FuncProfile`, `ruff_jit::new_tier` and `CompileTier::compile`,
+//! Everything is built through the public APIs the VM itself uses — `ruff_core::compile`,
+//! `FuncProfile`, `ruff_jit::new_tier` and `CompileTier::compile`,
 //! `Engine` — so a benchmark measures what the engine pays, not a private shortcut.
 
 #![allow(dead_code)] // each bench binary uses a different part
 
 use std::rc::Rc;
 
-use ruff_core::bytecode::{FuncProto, Program};
-use ruff_core::profile::FuncProfile;
-use ruff_core::tier::{CompileReason, CompileRequest, CompileTier};
-use ruff_core::value::tag;
-use ruff_core::{compiler, parser, Config, Engine, Value};
+use ruff_core::abi::bytecode::{FuncProto, Program};
+use ruff_core::abi::feedback::FuncProfile;
+use ruff_core::abi::tag;
+use ruff_core::abi::{CompileReason, CompileRequest, CompileTier};
+use ruff_core::{Config, Engine, Value};
 use ruff_jit::JitOptions;
 
 /// Compiles Ruff source to bytecode.
 pub fn program(src: &str) -> Program {
-    let ast = parser::parse(src.as_bytes()).expect("fixture parses");
-    compiler::compile(&ast).expect("fixture compiles")
+    ruff_core::compile(src.as_bytes()).expect("fixture compiles")
 }
 
 /// The prototype of the function named `name`.
@@ -129,7 +128,7 @@ impl Compile {
             no_speculation_at: &[],
             reason: CompileReason::Call,
             speculate: true,
-            globals: std::ptr::null(),
+            globals: None,
         };
         self.tier
             .compile(&req)

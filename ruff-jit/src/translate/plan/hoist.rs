@@ -7,16 +7,17 @@
 //! `no_speculation_at` the header is no longer hoisted. Parameters get the same treatment at
 //! the function entry (pc 0), over the whole function.
 
-use ruff_core::bytecode::{FuncProto, Instr, Reg};
-use ruff_core::profile::{seen_lhs, seen_rhs, Seen};
-use ruff_core::value::{tag, Value};
+use ruff_core::abi::bytecode::{FuncProto, Instr, Reg, Scalar};
+use ruff_core::abi::feedback::{seen_lhs, seen_rhs, Seen};
+use ruff_core::abi::tag;
 
-use super::cfg::{kills, Cfg};
-use super::plan::Planner;
+use super::arith::{result_type, unary_result};
 use super::state::Ty;
+use super::Planner;
 
 /// The forced type of every register at every block start (`None` = not hoisted).
-pub fn hoisted_types(planner: &Planner<'_>, cfg: &Cfg, enabled: bool) -> Vec<Vec<Option<Ty>>> {
+pub fn hoisted_types(planner: &Planner<'_>, enabled: bool) -> Vec<Vec<Option<Ty>>> {
+    let cfg = &planner.cfg;
     let n = planner.proto.num_regs as usize;
     let mut out = vec![vec![None; n]; cfg.blocks.len()];
     if !enabled {
@@ -63,7 +64,7 @@ fn invariant_type(planner: &Planner<'_>, r: Reg, from: u32, to: u32) -> Option<T
     let ty = seen?;
     for pc in from..=to {
         let instr = &code[pc as usize];
-        let writes = kills(instr).contains(&r)
+        let writes = instr.writes().contains(&r)
             || matches!(*instr, Instr::IterNext { iter, dst, .. } if dst == r || iter == r);
         if writes && produced_type(planner, pc) != Some(ty) {
             return None;
@@ -74,13 +75,13 @@ fn invariant_type(planner: &Planner<'_>, r: Reg, from: u32, to: u32) -> Option<T
 
 /// Types the feedback of the instruction predicts for its reads of `r` (`None` entries:
 /// `r` is read with an unknown or non-scalar type).
-pub(super) fn operand_types(proto: &FuncProto, instr: &Instr, fb: u32, r: Reg) -> Vec<Option<Ty>> {
+pub fn operand_types(proto: &FuncProto, instr: &Instr, fb: u32, r: Reg) -> Vec<Option<Ty>> {
     let mono = |s: Seen| match s {
         Seen::Mono(t) => Ty::from_tag(t),
         _ => None,
     };
     let mut out = vec![];
-    let reads = super::cfg::reads(proto, instr);
+    let reads = instr.reads(proto);
     if !reads.contains(&r) {
         return out;
     }
@@ -95,7 +96,7 @@ pub(super) fn operand_types(proto: &FuncProto, instr: &Instr, fb: u32, r: Reg) -
             None
         }),
         _ => {
-            let (a, b) = super::cfg::operand_pair(instr);
+            let (a, b) = instr.feedback_operands();
             if a == Some(r) {
                 out.push(mono(seen_lhs(fb)));
             }
@@ -115,43 +116,33 @@ fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
         Seen::Mono(t) => Ty::from_tag(t),
         _ => None,
     };
-    use Instr::*;
+    if let Some((op, ..)) = instr.as_binary() {
+        // A comparison yields a Bool once its first operand's type is settled.
+        let lt = mono(seen_lhs(fb))?;
+        if op.compares() {
+            return Some(Ty::Bool);
+        }
+        return result_type(op, lt, mono(seen_rhs(fb))?);
+    }
+    if let Some((op, ..)) = instr.as_unary() {
+        return mono(seen_lhs(fb)).map(|t| unary_result(op, t));
+    }
     match instr {
-        LoadInt { .. } => Some(Ty::Int),
+        Instr::LoadInt { .. } => Some(Ty::Int),
+        Instr::LoadBool { .. } => Some(Ty::Bool),
         // `x = e` usually moves a temporary computed just before.
-        Move { src, .. }
-            if pc > 0 && super::cfg::kills(&planner.proto.code[pc as usize - 1]).contains(&src) =>
+        Instr::Move { src, .. }
+            if pc > 0 && planner.proto.code[pc as usize - 1].writes().contains(&src) =>
         {
             produced_type(planner, pc - 1)
         }
-        LoadBool { .. } => Some(Ty::Bool),
-        LoadConst { k, .. } => match planner.proto.consts[k as usize] {
-            Value::Int(_) => Some(Ty::Int),
-            Value::Float(_) => Some(Ty::Float),
-            Value::Bool(_) => Some(Ty::Bool),
-            _ => None,
-        },
-        IterNext { .. } if seen_lhs(fb) == Seen::Mono(tag::INT) => Some(Ty::Int),
-        Eq { .. } | Ne { .. } | Lt { .. } | Le { .. } | Gt { .. } | Ge { .. } | Not { .. } => {
-            mono(seen_lhs(fb)).map(|_| Ty::Bool)
-        }
-        AddImm { .. } | Neg { .. } | BitNot { .. } => mono(seen_lhs(fb)),
-        Add { .. }
-        | Sub { .. }
-        | Mul { .. }
-        | Div { .. }
-        | Mod { .. }
-        | BitAnd { .. }
-        | BitOr { .. }
-        | BitXor { .. }
-        | Shl { .. }
-        | Shr { .. } => match (mono(seen_lhs(fb)), mono(seen_rhs(fb))) {
-            (Some(Ty::Int), Some(Ty::Int)) => Some(Ty::Int),
-            (Some(Ty::Float), Some(Ty::Float | Ty::Int)) | (Some(Ty::Int), Some(Ty::Float)) => {
-                Some(Ty::Float)
-            }
-            _ => None,
-        },
+        Instr::LoadConst { k, .. } => planner.proto.scalar_const(k).map(|c| match c {
+            Scalar::Int(_) => Ty::Int,
+            Scalar::Float(_) => Ty::Float,
+            Scalar::Bool(_) => Ty::Bool,
+        }),
+        Instr::IterNext { .. } if seen_lhs(fb) == Seen::Mono(tag::INT) => Some(Ty::Int),
+        Instr::AddImm { .. } => mono(seen_lhs(fb)),
         _ => None,
     }
 }

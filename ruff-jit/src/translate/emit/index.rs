@@ -1,131 +1,24 @@
-//! Inline array access: `GetIndex`/`SetIndex` on an Array with an Int index, and the
-//! `push(array, v)` / `append(array, v)` call.
+//! Inline array access (planned in `plan/index.rs`): `GetIndex`/`SetIndex` on an Array
+//! with an Int index, and the `push(array, v)` / `append(array, v)` call.
 //!
-//! When the profile says the object was always an Array and the index always an Int, the
-//! access is done in compiled code: the object's tag, the `RefCell` borrow flag and the
-//! bounds (`(idx as u64) < len`, so negative indexes fail it too) are checked inline, using
-//! the `ArrayObj` field offsets probed at run time (`layout::array_layout`). Anything else
-//! (another object type, a negative or out-of-range index, a borrowed array, a heap value
-//! to store or overwrite) takes a slow path that writes back the registers the instruction
-//! reads and calls the existing helper, which has the interpreter's semantics and error
-//! messages. Both paths leave the same abstract state (`transfer`).
-//!
-//! A read whose consumer (the next instruction reading the result) has scalar feedback
-//! loads the element unboxed behind a tag check that deopts at the `GetIndex` itself
-//! (nothing has been modified yet, so the interpreter simply redoes it).
+//! The object's tag, the `RefCell` borrow flag and the bounds (`(idx as u64) < len`, so
+//! negative indexes fail it too) are checked inline, using the `ArrayObj` field offsets of
+//! `abi::layout::array_layout`. Anything else (another object type, a negative or
+//! out-of-range index, a borrowed array, a heap value to store or overwrite) takes a slow
+//! path that writes back the registers the instruction reads and calls the helper, which
+//! has the interpreter's semantics and error messages. Both paths leave the same abstract
+//! state (`plan::index::transfer`).
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, Value};
-use ruff_core::bytecode::{Instr, Reg};
-use ruff_core::profile::{seen_lhs, seen_rhs, Seen};
-use ruff_core::value::tag;
+use ruff_core::abi::builtin::{APPEND, PUSH};
+use ruff_core::abi::bytecode::Reg;
+use ruff_core::abi::helpers::{Helper, Operands};
+use ruff_core::abi::layout::{array_layout, ArrayLayout, PAYLOAD, VALUE_SIZE};
+use ruff_core::abi::{tag, DeoptReason};
 
-use super::cfg::{kills, reads};
-use super::emit::{flags, slot, Emitter, SigKind, Why};
-use super::plan::{Action, Plan, Planner};
-use super::state::{Kind, RegState, State, Ty};
-use crate::runtime::layout::{array_layout, ArrayLayout, PAYLOAD, VALUE_SIZE};
-use crate::runtime::{self};
-
-/// An inline array access (`Action::Index`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IndexOp {
-    /// `R[dst] = R[obj][R[idx]]`; `elem`: the element is loaded unboxed as this type.
-    Get {
-        dst: Reg,
-        obj: Reg,
-        idx: Reg,
-        elem: Option<Ty>,
-    },
-    /// `R[obj][R[idx]] = R[src]`.
-    Set { obj: Reg, idx: Reg, src: Reg },
-}
-
-/// How far past a `GetIndex` its consumer is looked for.
-const CONSUMER_WINDOW: u32 = 8;
-
-/// The inline plan of a `GetIndex`/`SetIndex` at `pc`, or `None` for the generic lowering.
-pub fn plan_index(planner: &Planner<'_>, pc: u32, st: &State, allow: bool) -> Option<Plan> {
-    if !planner.spec {
-        return None;
-    }
-    array_layout()?;
-    let fb = planner.feedback.get(pc as usize).copied().unwrap_or(0);
-    if seen_lhs(fb) != Seen::Mono(tag::ARRAY) {
-        return None;
-    }
-    let (obj, idx) = match planner.proto.code[pc as usize] {
-        Instr::GetIndex { obj, idx, .. } | Instr::SetIndex { obj, idx, .. } => (obj, idx),
-        _ => return None,
-    };
-    // The object is a heap value: it lives in its slot.
-    if st[obj as usize].ty().is_some() {
-        return None;
-    }
-    let guards = match st[idx as usize].ty() {
-        Some(Ty::Int) => vec![],
-        None if allow && seen_rhs(fb) == Seen::Mono(tag::INT) => vec![(idx, Ty::Int)],
-        _ => return None,
-    };
-    let op = match planner.proto.code[pc as usize] {
-        Instr::GetIndex { dst, .. } => IndexOp::Get {
-            dst,
-            obj,
-            idx,
-            elem: if allow {
-                consumer_type(planner, pc, dst)
-            } else {
-                None
-            },
-        },
-        Instr::SetIndex { src, .. } => IndexOp::Set { obj, idx, src },
-        _ => return None,
-    };
-    Some(Plan {
-        guards,
-        action: Action::Index(op),
-    })
-}
-
-/// The scalar type the next instruction reading `dst` (within a few instructions of straight
-/// code after `pc`) has always seen there, if any.
-fn consumer_type(planner: &Planner<'_>, pc: u32, dst: Reg) -> Option<Ty> {
-    let code = &planner.proto.code;
-    let end = (pc + 1 + CONSUMER_WINDOW).min(code.len() as u32);
-    for q in pc + 1..end {
-        let instr = &code[q as usize];
-        if reads(planner.proto, instr).contains(&dst) {
-            let fb = planner.feedback.get(q as usize).copied().unwrap_or(0);
-            let tys = super::hoist::operand_types(planner.proto, instr, fb, dst);
-            let first = *tys.first()?;
-            return if tys.iter().all(|t| *t == first) {
-                first
-            } else {
-                None
-            };
-        }
-        if kills(instr).contains(&dst) {
-            return None;
-        }
-        if matches!(
-            instr,
-            Instr::Jump { .. } | Instr::LoopBack { .. } | Instr::Return { .. } | Instr::ReturnNull
-        ) {
-            return None;
-        }
-    }
-    None
-}
-
-/// The state transfer of an inline access (the same on its fast and slow paths: registers
-/// the slow path writes back keep their dirty flag, which only costs a redundant store).
-pub fn transfer(op: &IndexOp, s: &mut State) {
-    if let IndexOp::Get { dst, elem, .. } = *op {
-        s[dst as usize] = match elem {
-            Some(t) => RegState::defined(t, s[dst as usize].scalar),
-            None => RegState::BOXED,
-        };
-    }
-}
+use super::{flags, slot, Emitter};
+use crate::translate::plan::state::{Kind, RegState, State, Ty};
+use crate::translate::plan::IndexOp;
 
 impl Emitter<'_, '_> {
     /// Emits an inline access; `st` is the state before it (operand guards done), `fall` the
@@ -146,7 +39,7 @@ impl Emitter<'_, '_> {
                     Some(ty) => {
                         self.guards += 1;
                         let ok = self.b.ins().icmp_imm_s(IntCC::Equal, et, ty.tag() as i64);
-                        self.deopt_unless(ok, st, pc, Why::Guard);
+                        self.deopt_unless(ok, st, pc, DeoptReason::Guard);
                         let (t, off) = match ty {
                             Ty::Int => (types::I64, PAYLOAD),
                             Ty::Float => (types::F64, PAYLOAD),
@@ -203,25 +96,20 @@ impl Emitter<'_, '_> {
         self.b.seal_block(slow);
         self.b.set_cold_block(slow);
         let mut s = st.clone();
-        let (helper, packed, read) = match *op {
+        let (helper, operands, read) = match *op {
             IndexOp::Get { dst, obj, idx, .. } => (
-                runtime::rt_get_index as *const () as usize,
-                pack(obj, idx, dst),
+                Helper::GetIndex,
+                Operands::index(obj, idx, dst),
                 [obj, idx, idx],
             ),
             IndexOp::Set { obj, idx, src } => (
-                runtime::rt_set_index as *const () as usize,
-                pack(obj, idx, src),
+                Helper::SetIndex,
+                Operands::index(obj, idx, src),
                 [obj, idx, src],
             ),
         };
         self.write_back_where(&mut s, |r| read.contains(&(r as Reg)));
-        let pcv = self.iconst(types::I32, pc as i64);
-        let p = self.iconst(types::I64, packed as i64);
-        let ok = self
-            .call_helper(helper, SigKind::P4R32, &[self.ctx, self.regs, pcv, p])
-            .expect("returns status");
-        self.check_ok(ok, pc);
+        self.call_operand_helper(helper, pc, operands);
         if let IndexOp::Get {
             dst,
             elem: Some(ty),
@@ -232,7 +120,7 @@ impl Emitter<'_, '_> {
             // done, so a mismatch resumes after it).
             let mut after = fall.clone();
             after[dst as usize] = RegState::BOXED;
-            self.guard_load(dst, ty, &after, pc + 1, Why::Guard);
+            self.guard_load(dst, ty, &after, pc + 1, DeoptReason::Guard);
         }
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
@@ -327,25 +215,26 @@ impl Emitter<'_, '_> {
     }
 
     /// `push(R[base+1], R[base+2])` (or `append`) inline when `R[base]` is that builtin, the
-    /// array is not borrowed and has spare capacity; returns false (nothing emitted) when
-    /// array access is not inlined at all. As the interpreter does, the arguments are moved
-    /// from (they are temporaries the call consumes), so no reference count changes; if the
-    /// call's result is never read, the array reference is dropped instead of being stored
-    /// in `R[base]`, so the next write of `R[base]` has nothing to release. Every other case
-    /// goes through `rt_call_push`, which falls back to the VM's general call.
+    /// array is not borrowed and has spare capacity. As the interpreter does, the arguments
+    /// are moved from (they are temporaries the call consumes), so no reference count
+    /// changes; if the call's result is never read (`result_used` false), the array
+    /// reference is dropped instead of being stored in `R[base]`, so the next write of
+    /// `R[base]` has nothing to release. Every other case goes through `Helper::CallPush`,
+    /// which falls back to the VM's general call.
     ///
     /// `known`: the callee register certainly holds `push` or `append` (checked by the
     /// `GetGlobal` that filled it), so it is not checked again. `clears`: the result is
     /// unused and the slow path also leaves `R[base..=base+2]` Null, as the fast path does,
     /// so the registers are known to hold no heap value afterwards (`Action::CallBuiltin`).
-    pub(super) fn emit_push(&mut self, pc: u32, base: Reg, known: bool, clears: bool) -> bool {
-        let Some(l) = array_layout() else {
-            return false;
-        };
-        if !self.planner.spec {
-            return false;
-        }
-        let result_used = self.planner.live_after(pc, base);
+    pub(super) fn emit_push(
+        &mut self,
+        pc: u32,
+        base: Reg,
+        known: bool,
+        result_used: bool,
+        clears: bool,
+    ) {
+        let l = array_layout().expect("planned only with a known array layout");
         let slow = self.b.create_block();
         let done = self.b.create_block();
         if !known {
@@ -360,7 +249,6 @@ impl Emitter<'_, '_> {
                 .ins()
                 .load(types::I8, flags(), self.regs, slot(base) + PAYLOAD);
             // The two ids are consecutive: one subtraction and one unsigned compare.
-            use ruff_core::builtins::id::{APPEND, PUSH};
             const _: () = assert!(APPEND == PUSH + 1);
             let rel = self.b.ins().iadd_imm_s(id, -(PUSH as i64));
             let neither = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, rel, 1);
@@ -427,11 +315,5 @@ impl Emitter<'_, '_> {
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
-        true
     }
-}
-
-/// The operand word of `rt_get_index`/`rt_set_index`.
-fn pack(a: Reg, b: Reg, c: Reg) -> u64 {
-    a as u64 | (b as u64) << 16 | (c as u64) << 32
 }

@@ -7,11 +7,12 @@ use cranelift_codegen::ir::{
     condcodes::{FloatCC, IntCC},
     types, InstBuilder, Value,
 };
-use ruff_core::bytecode::Reg;
+use ruff_core::abi::bytecode::{BinOp, Reg, UnOp};
+use ruff_core::abi::DeoptReason;
 
-use super::emit::{Emitter, Why};
-use super::plan::{ArOp, CmpOp, Operand, Un};
-use super::state::{State, Ty};
+use super::Emitter;
+use crate::translate::plan::state::{State, Ty};
+use crate::translate::plan::Operand;
 
 impl Emitter<'_, '_> {
     /// Truthiness (i8 0/1) of an unboxed value.
@@ -32,7 +33,7 @@ impl Emitter<'_, '_> {
         &mut self,
         pc: u32,
         st: &State,
-        op: ArOp,
+        op: BinOp,
         a: Reg,
         b: Operand,
         lt: Ty,
@@ -49,42 +50,46 @@ impl Emitter<'_, '_> {
             let x = self.as_float(x, lt);
             let y = self.as_float(y, rt);
             return match op {
-                ArOp::Add => self.b.ins().fadd(x, y),
-                ArOp::Sub => self.b.ins().fsub(x, y),
-                ArOp::Mul => self.b.ins().fmul(x, y),
-                _ => self.b.ins().fdiv(x, y),
+                BinOp::Add => self.b.ins().fadd(x, y),
+                BinOp::Sub => self.b.ins().fsub(x, y),
+                BinOp::Mul => self.b.ins().fmul(x, y),
+                BinOp::Div => self.b.ins().fdiv(x, y),
+                other => unreachable!("Float {other:?} is not planned unboxed"),
             };
         }
         match op {
-            ArOp::Add => self.b.ins().iadd(x, y),
-            ArOp::Sub => self.b.ins().isub(x, y),
-            ArOp::Mul => self.b.ins().imul(x, y),
-            ArOp::And => self.b.ins().band(x, y),
-            ArOp::Or => self.b.ins().bor(x, y),
-            ArOp::Xor => self.b.ins().bxor(x, y),
-            ArOp::Shl | ArOp::Shr => {
+            BinOp::Add => self.b.ins().iadd(x, y),
+            BinOp::Sub => self.b.ins().isub(x, y),
+            BinOp::Mul => self.b.ins().imul(x, y),
+            BinOp::BitAnd => self.b.ins().band(x, y),
+            BinOp::BitOr => self.b.ins().bor(x, y),
+            BinOp::BitXor => self.b.ins().bxor(x, y),
+            BinOp::Shl | BinOp::Shr => {
                 // A count outside 0..63 is an error: the interpreter raises it after a deopt.
                 let ok = self
                     .b
                     .ins()
                     .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, y, 63);
-                self.deopt_unless(ok, st, pc, Why::Shift);
-                if op == ArOp::Shl {
+                self.deopt_unless(ok, st, pc, DeoptReason::Shift);
+                if op == BinOp::Shl {
                     self.b.ins().ishl(x, y)
                 } else {
                     self.b.ins().sshr(x, y)
                 }
             }
-            ArOp::Div | ArOp::Mod => {
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                unreachable!("comparisons are planned as `Cmp`")
+            }
+            BinOp::Div | BinOp::Mod => {
                 // Division by zero: the interpreter raises the error after a deopt.
                 let nz = self.b.ins().icmp_imm_s(IntCC::NotEqual, y, 0);
-                self.deopt_unless(nz, st, pc, Why::Division);
+                self.deopt_unless(nz, st, pc, DeoptReason::Division);
                 // MIN / -1 traps in hardware: divide by 1 instead and fix the result
                 // (MIN / -1 wraps to MIN = -MIN; x % -1 is 0 = x % 1).
                 let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
                 let one = self.iconst(types::I64, 1);
                 let safe = self.b.ins().select(m1, one, y);
-                if op == ArOp::Div {
+                if op == BinOp::Div {
                     let q = self.b.ins().sdiv(x, safe);
                     let neg = self.b.ins().ineg(x);
                     self.b.ins().select(m1, neg, q)
@@ -95,14 +100,15 @@ impl Emitter<'_, '_> {
         }
     }
 
-    fn float_op(&mut self, op: ArOp, x: Value, lt: Ty, imm: i64) -> Value {
+    fn float_op(&mut self, op: BinOp, x: Value, lt: Ty, imm: i64) -> Value {
         let x = self.as_float(x, lt);
         let y = self.b.ins().f64const(imm as f64);
         match op {
-            ArOp::Add => self.b.ins().fadd(x, y),
-            ArOp::Sub => self.b.ins().fsub(x, y),
-            ArOp::Mul => self.b.ins().fmul(x, y),
-            _ => self.b.ins().fdiv(x, y),
+            BinOp::Add => self.b.ins().fadd(x, y),
+            BinOp::Sub => self.b.ins().fsub(x, y),
+            BinOp::Mul => self.b.ins().fmul(x, y),
+            BinOp::Div => self.b.ins().fdiv(x, y),
+            other => unreachable!("Float {other:?} is not planned unboxed"),
         }
     }
 
@@ -113,36 +119,38 @@ impl Emitter<'_, '_> {
         }
     }
 
-    pub(super) fn emit_cmp(&mut self, op: CmpOp, ty: Ty, x: Value, y: Value) -> Value {
+    pub(super) fn emit_cmp(&mut self, op: BinOp, ty: Ty, x: Value, y: Value) -> Value {
         if ty == Ty::Float {
             let cc = match op {
-                CmpOp::Eq => FloatCC::Equal,
-                CmpOp::Ne => FloatCC::NotEqual,
-                CmpOp::Lt => FloatCC::LessThan,
-                CmpOp::Le => FloatCC::LessThanOrEqual,
-                CmpOp::Gt => FloatCC::GreaterThan,
-                CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+                BinOp::Eq => FloatCC::Equal,
+                BinOp::Ne => FloatCC::NotEqual,
+                BinOp::Lt => FloatCC::LessThan,
+                BinOp::Le => FloatCC::LessThanOrEqual,
+                BinOp::Gt => FloatCC::GreaterThan,
+                BinOp::Ge => FloatCC::GreaterThanOrEqual,
+                other => unreachable!("{other:?} is not a comparison"),
             };
             return self.b.ins().fcmp(cc, x, y);
         }
         let cc = match op {
-            CmpOp::Eq => IntCC::Equal,
-            CmpOp::Ne => IntCC::NotEqual,
-            CmpOp::Lt => IntCC::SignedLessThan,
-            CmpOp::Le => IntCC::SignedLessThanOrEqual,
-            CmpOp::Gt => IntCC::SignedGreaterThan,
-            CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+            BinOp::Eq => IntCC::Equal,
+            BinOp::Ne => IntCC::NotEqual,
+            BinOp::Lt => IntCC::SignedLessThan,
+            BinOp::Le => IntCC::SignedLessThanOrEqual,
+            BinOp::Gt => IntCC::SignedGreaterThan,
+            BinOp::Ge => IntCC::SignedGreaterThanOrEqual,
+            other => unreachable!("{other:?} is not a comparison"),
         };
         self.b.ins().icmp(cc, x, y)
     }
 
-    pub(super) fn emit_unary(&mut self, op: Un, ty: Ty, x: Value) -> (Ty, Value) {
+    pub(super) fn emit_unary(&mut self, op: UnOp, ty: Ty, x: Value) -> (Ty, Value) {
         match (op, ty) {
-            (Un::Neg, Ty::Float) => (ty, self.b.ins().fneg(x)),
-            (Un::Neg, _) => (ty, self.b.ins().ineg(x)),
-            (Un::BitNot, _) => (ty, self.b.ins().bnot(x)),
-            (Un::Truthy, _) => (Ty::Bool, self.truth(ty, x)),
-            (Un::Not, _) => {
+            (UnOp::Neg, Ty::Float) => (ty, self.b.ins().fneg(x)),
+            (UnOp::Neg, _) => (ty, self.b.ins().ineg(x)),
+            (UnOp::BitNot, _) => (ty, self.b.ins().bnot(x)),
+            (UnOp::Truthy, _) => (Ty::Bool, self.truth(ty, x)),
+            (UnOp::Not, _) => {
                 let t = self.truth(ty, x);
                 (Ty::Bool, self.b.ins().bxor_imm_s(t, 1))
             }

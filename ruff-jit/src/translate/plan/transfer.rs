@@ -1,18 +1,12 @@
 //! The state transfer of each planned lowering (see `plan.rs`): which registers become
 //! unboxed (guards, definitions), clean (written back) or boxed (written by a helper).
 
-use ruff_core::bytecode::Reg;
+use ruff_core::abi::bytecode::Reg;
 
-use super::plan::{Action, Const, Plan, Un};
+use super::arith::unary_result;
+use super::calls::InlinePush;
 use super::state::{RegState, State, Ty};
-
-/// Result type of an unboxed unary operation.
-pub fn unary_result(op: Un, ty: Ty) -> Ty {
-    match op {
-        Un::Neg | Un::BitNot => ty,
-        Un::Not | Un::Truthy => Ty::Bool,
-    }
-}
+use super::{Action, Const, Plan};
 
 /// The state transfer of `plan`: `(fallthrough state, branch-target state)`.
 pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
@@ -28,6 +22,7 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             reads,
             writes,
             post,
+            ..
         } => {
             for &r in reads {
                 s[r as usize].dirty = false;
@@ -43,12 +38,12 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             (s, None)
         }
         Action::CallBuiltin {
-            base, argc, clears, ..
+            base, argc, push, ..
         } => {
             for x in s.iter_mut().skip(*base as usize) {
                 *x = RegState::BOXED;
             }
-            if *clears {
+            if InlinePush::clears(*push) {
                 for r in *base..=*base + *argc as Reg {
                     s[r as usize].scalar = true;
                 }

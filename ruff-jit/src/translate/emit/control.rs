@@ -4,10 +4,11 @@
 //! unboxed).
 
 use cranelift_codegen::ir::{condcodes::IntCC, Block, InstBuilder, Value};
-use ruff_core::bytecode::Reg;
+use ruff_core::abi::bytecode::Reg;
+use ruff_core::abi::DeoptReason;
 
-use super::emit::{Emitter, Why};
-use super::state::{Kind, RegState, State, Ty};
+use super::Emitter;
+use crate::translate::plan::state::{Kind, RegState, State, Ty};
 
 impl Emitter<'_, '_> {
     #[allow(clippy::too_many_arguments)]
@@ -16,13 +17,13 @@ impl Emitter<'_, '_> {
         iter: Reg,
         dst: Reg,
         exit: u32,
+        unit: bool,
         pc: u32,
         fall: State,
         branch: Option<State>,
     ) {
         let next = self.get(iter, Ty::Int);
         let stop = self.get(iter + 1, Ty::Int);
-        let unit = self.unit_step(iter);
         let more = if unit {
             self.b.ins().icmp(IntCC::SignedLessThan, next, stop)
         } else {
@@ -55,16 +56,6 @@ impl Emitter<'_, '_> {
         self.set(iter, Ty::Int, advanced);
         self.set(dst, Ty::Int, next);
         self.jump_edge(fall, pc + 1);
-    }
-
-    /// True if every Int-range state in `R[iter]` steps by 1: only a three-argument
-    /// `range(start, stop, step)` sets another step (`IterPrep` over an Int and a rebound
-    /// `range` whose result is an Int both step by 1; every other iterable's state is not an
-    /// Int range at all). Loop state registers are written only by these preparations.
-    fn unit_step(&self, iter: Reg) -> bool {
-        !self.planner.proto.code.iter().any(|i| {
-            matches!(*i, ruff_core::bytecode::Instr::RangePrep { iter: r, argc } if r == iter && argc >= 3)
-        })
     }
 
     /// Does the edge from `from` into the block at `pc` need code of its own?
@@ -126,7 +117,7 @@ impl Emitter<'_, '_> {
         for r in 0..target.len() {
             if let Kind::Unboxed(ty) = target[r].kind {
                 if from[r].kind != Kind::Unboxed(ty) {
-                    self.guard_load(r as Reg, ty, &from, pc, Why::Hoisted);
+                    self.guard_load(r as Reg, ty, &from, pc, DeoptReason::HoistedGuard);
                     from[r] = RegState::unboxed(ty, false);
                 }
             }

@@ -1,30 +1,76 @@
-//! Byte offsets of the VM structures compiled code reads directly.
+//! Byte offsets of the VM structures compiled code reads directly, and the checks that they
+//! are right.
 //!
-//! `Value` and `JitCtx` are `repr(C)` (their layout is a contract). A `Rc<T>` is a pointer to
-//! std's `RcInner<T>`, which is `repr(C)` `{ strong, weak, value }`, so the strong count is
-//! at offset 0 and the value at `RC_VALUE` (checked by a test against a real `Rc`). Offsets
-//! inside `Closure` and `FuncProto` (plain Rust structs) come from `offset_of!`, so they
-//! follow whatever layout rustc picked.
+//! `Value` is `repr(C, u8)` and `JitCtx` `repr(C)` (their layout is a contract): the static
+//! assertions below read the tag and payload back from real values at compile time. A
+//! `Rc<T>` is a pointer to std's `RcInner<T>`, which is `repr(C)` `{ strong, weak, value }`,
+//! so the strong count is at offset 0 and the value at `RC_VALUE` (checked by a test against
+//! a real `Rc`). Offsets inside `Closure` and `FuncProto` (plain Rust structs) come from
+//! `offset_of!`, so they follow whatever layout rustc picked.
 //!
 //! `ArrayObj` is a `RefCell<Vec<Value>>`, whose field order rustc may choose freely and
 //! `offset_of!` cannot reach (the fields are private to std), so `array_layout` finds the
 //! borrow flag and the Vec's pointer, length and capacity once at run time by probing a real
 //! array; compiled code only inlines array accesses when that probe is unambiguous.
 
-use std::mem::offset_of;
+use std::mem::{offset_of, MaybeUninit};
 use std::sync::OnceLock;
 
-use ruff_core::bytecode::FuncProto;
-use ruff_core::heap::{ArrayObj, Closure};
-use ruff_core::tier::JitCtx;
+use super::ctx::JitCtx;
+use crate::bytecode::FuncProto;
+use crate::heap::{ArrayObj, Closure};
+use crate::value::{tag, Value};
 
 /// Size of one register (`Value`).
 pub const VALUE_SIZE: i32 = 16;
+/// Offset of a `Value`'s tag byte.
+pub const TAG: i32 = 0;
 /// Offset of a `Value`'s i64/f64/pointer payload.
 pub const PAYLOAD: i32 = 8;
-/// Offset of a `Bool`'s byte. `repr(C, u8)` puts the tag first and then a union aligned to
-/// 8, so every payload, the Bool byte included, is at offset 8 (pinned by value.rs's test).
+/// Offset of a `Bool`'s byte (and of a `Builtin`'s id). `repr(C, u8)` puts the tag first and
+/// then a union aligned to 8, so every payload, the Bool byte included, is at offset 8.
 pub const BOOL_BYTE: i32 = 8;
+
+/// The 16 bytes of `v`, for the layout checks (only the tag and payload bytes are read).
+const fn bytes_of(v: Value) -> [MaybeUninit<u8>; 16] {
+    // SAFETY: `Value` is 16 bytes (asserted below); `MaybeUninit` bytes may hold padding.
+    // The value is moved into the array, so it is never dropped (it owns nothing anyway).
+    unsafe { std::mem::transmute::<Value, [MaybeUninit<u8>; 16]>(v) }
+}
+
+/// The 8 bytes at `PAYLOAD` of `v`, as a native-endian word.
+const fn payload_of(v: Value) -> u64 {
+    let b = bytes_of(v);
+    let mut word = [0u8; 8];
+    let mut i = 0;
+    while i < 8 {
+        // SAFETY: the payload bytes of an Int or Float are initialized.
+        word[i] = unsafe { b[PAYLOAD as usize + i].assume_init() };
+        i += 1;
+    }
+    u64::from_ne_bytes(word)
+}
+
+/// The byte at `off` of `v` (an initialized byte: the tag, or a Bool/Builtin payload).
+const fn byte_of(v: Value, off: i32) -> u8 {
+    // SAFETY: the callers read only the tag byte and the one-byte payloads.
+    unsafe { bytes_of(v)[off as usize].assume_init() }
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == VALUE_SIZE as usize);
+const _: () = assert!(std::mem::align_of::<Value>() == 8);
+const _: () = assert!(byte_of(Value::Int(-5), TAG) == tag::INT);
+const _: () = assert!(payload_of(Value::Int(-5)) == -5i64 as u64);
+const _: () = assert!(byte_of(Value::Float(2.5), TAG) == tag::FLOAT);
+const _: () = assert!(payload_of(Value::Float(2.5)) == 2.5f64.to_bits());
+const _: () = assert!(byte_of(Value::Bool(true), TAG) == tag::BOOL);
+const _: () = assert!(byte_of(Value::Bool(true), BOOL_BYTE) == 1);
+const _: () = assert!(byte_of(Value::Builtin(7), TAG) == tag::BUILTIN);
+const _: () = assert!(byte_of(Value::Builtin(7), BOOL_BYTE) == 7);
+const _: () = assert!(byte_of(Value::Null, TAG) == tag::NULL);
+const _: () = assert!(byte_of(Value::Undef, TAG) == tag::UNDEF);
+// Compiled code reads and writes the context with aligned 8-byte and 4-byte accesses.
+const _: () = assert!(CTX_RET % 8 == 0 && CTX_RESUME_PC % 4 == 0 && CTX_DEPTH % 4 == 0);
 
 pub const CTX_RET: i32 = offset_of!(JitCtx, ret) as i32;
 pub const CTX_RESUME_PC: i32 = offset_of!(JitCtx, resume_pc) as i32;
@@ -77,7 +123,6 @@ fn words(obj: &ArrayObj) -> Vec<u64> {
 /// the element pointer, to the length 3, to the capacity 7, and the unique word that is 0
 /// unborrowed, positive under `borrow()` and negative under `borrow_mut()`.
 fn probe_array_layout() -> Option<ArrayLayout> {
-    use ruff_core::value::Value;
     // Exactly a borrow flag and the Vec's three words: no padding, so every word `words`
     // reads is initialized (any other shape of `ArrayObj` is not inlined).
     if std::mem::size_of::<ArrayObj>() != 32 || std::mem::align_of::<ArrayObj>() != 8 {
@@ -132,8 +177,8 @@ fn probe_array_layout() -> Option<ArrayLayout> {
 mod tests {
     use std::rc::Rc;
 
-    use ruff_core::heap::ArrayObj;
-    use ruff_core::value::Value;
+    use crate::heap::ArrayObj;
+    use crate::value::Value;
 
     /// Reads the word at byte offset `off` of the `Rc` allocation `base`.
     ///

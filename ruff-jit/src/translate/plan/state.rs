@@ -9,7 +9,7 @@
 //! it with plain stores without leaking a reference count. Invariant: every unboxed register
 //! is `scalar` (its slot holds either its value or an older scalar).
 
-use ruff_core::value::tag;
+use ruff_core::abi::tag;
 
 /// A scalar type that compiled code keeps unboxed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

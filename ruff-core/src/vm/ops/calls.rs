@@ -1,0 +1,31 @@
+//! Calls: the `push(array, v)` fast path shared by the interpreter and compiled code's
+//! `CallPush` helper (closure entry is `Vm::enter_closure` in `vm/calls.rs`).
+
+use crate::builtins::id;
+use crate::bytecode::Reg;
+use crate::value::Value;
+use crate::vm::regs::{put, reg};
+
+/// `R[base] = push(R[base+1], R[base+2])` (or `append`) when `R[base]` is that builtin and
+/// `R[base+1]` an Array; false, with nothing changed, otherwise. The argument registers are
+/// temporaries the call consumes, so they are moved from (left Null): no reference count
+/// changes, and the array moves into the result slot.
+///
+/// # Safety
+/// `base..=base+2` are registers of the live frame at `regs`.
+#[inline(always)]
+pub(crate) unsafe fn push_fast(regs: *mut Value, base: Reg) -> bool {
+    // SAFETY: registers of the live frame (the caller's contract).
+    unsafe {
+        if let (Value::Builtin(id::PUSH | id::APPEND), Value::Array(arr)) =
+            (&*reg(regs, base), &*reg(regs, base + 1))
+        {
+            let v = std::mem::take(reg(regs, base + 2));
+            arr.items.borrow_mut().push(v);
+            let array = std::mem::take(reg(regs, base + 1));
+            put(regs.add(base as usize), array);
+            return true;
+        }
+    }
+    false
+}

@@ -1,0 +1,57 @@
+//! Indexing: the Array-with-Int-index fast paths shared by the interpreter and compiled
+//! code's `GetIndex`/`SetIndex` helpers (index resolution is `values::resolve_index`).
+
+use crate::bytecode::Reg;
+use crate::value::Value;
+use crate::values::resolve_index;
+use crate::vm::regs::{dup, put, reg};
+
+/// `R[dst] = R[obj][R[idx]]` when `R[obj]` is an Array and `R[idx]` an Int in range
+/// (negative counts from the end); false, with nothing written, otherwise.
+///
+/// # Safety
+/// The registers belong to the live frame at `regs` (see the module docs).
+#[inline(always)]
+pub(crate) unsafe fn get_index_fast(regs: *mut Value, dst: Reg, obj: Reg, idx: Reg) -> bool {
+    // SAFETY: registers of the live frame (the caller's contract).
+    let (o, i) = unsafe { (&*reg(regs, obj), &*reg(regs, idx)) };
+    if let (Value::Array(arr), Value::Int(i)) = (o, i) {
+        let items = arr.items.borrow();
+        if let Some(j) = resolve_index(*i, items.len()) {
+            // SAFETY: `resolve_index` returns only positions below the length.
+            let v = dup(unsafe { items.get_unchecked(j) });
+            // The element is copied and the borrow released before `dst` (which may be
+            // `obj`, whose release may free the array) is overwritten.
+            drop(items);
+            // SAFETY: `dst` is a register of the live frame.
+            unsafe { put(regs.add(dst as usize), v) };
+            return true;
+        }
+    }
+    false
+}
+
+/// `R[obj][R[idx]] = R[src]` when `R[obj]` is an Array and `R[idx]` an Int in range; false,
+/// with nothing written, otherwise.
+///
+/// # Safety
+/// As `get_index_fast`.
+#[inline(always)]
+pub(crate) unsafe fn set_index_fast(regs: *mut Value, obj: Reg, idx: Reg, src: Reg) -> bool {
+    // SAFETY: registers of the live frame (the caller's contract).
+    let (o, i) = unsafe { (&*reg(regs, obj), &*reg(regs, idx)) };
+    if let (Value::Array(arr), Value::Int(i)) = (o, i) {
+        // SAFETY: as above.
+        let v = dup(unsafe { &*reg(regs, src) });
+        let mut items = arr.items.borrow_mut();
+        if let Some(j) = resolve_index(*i, items.len()) {
+            // The old element is dropped after the borrow ends, so its drop cannot observe
+            // the array mid-update.
+            let old = std::mem::replace(&mut items[j], v);
+            drop(items);
+            drop(old);
+            return true;
+        }
+    }
+    false
+}

@@ -1,0 +1,21 @@
+//! The one home of instruction semantics, per family. The interpreter's dispatch loop, the
+//! generic executor (`generic.rs`, the JIT's fallback) and the runtime helpers compiled code
+//! calls (`abi::helpers`) all run these functions, so there is no second copy of what an
+//! instruction does. They are `#[inline(always)]` where the interpreter's hot loop uses
+//! them: with the operator a constant at each call site they compile to the same code a
+//! hand-written arm would.
+//!
+//! Every function takes `regs`, a pointer to `R[0]` of a live frame on the VM's value
+//! stack, and register indices of that frame (all below `num_regs`, which the bytecode
+//! verifier checks); that is the safety contract of every `unsafe fn` here. Errors are
+//! message strings; the caller attaches the instruction's span.
+
+mod arith;
+mod calls;
+mod index;
+mod iter;
+
+pub(crate) use arith::{binary_scalar, Rhs};
+pub(crate) use calls::push_fast;
+pub(crate) use index::{get_index_fast, set_index_fast};
+pub(crate) use iter::{iter_next, range_next};

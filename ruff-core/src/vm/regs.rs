@@ -1,0 +1,107 @@
+//! Register access: the primitives every instruction's semantics is written with.
+//!
+//! A frame's registers are `R[0..num_regs]` at `regs` on the VM's value stack; `R[-1]` holds
+//! the running closure. Stores release the old value only when it owns a reference count,
+//! and scalars are written as their two words, so the common case (a scalar over a scalar)
+//! costs two plain stores.
+
+use std::rc::Rc;
+
+use crate::bytecode::Reg;
+use crate::heap::Closure;
+use crate::value::{tag, Scalar, Value};
+
+/// `R[i]` of the frame at `regs`.
+///
+/// # Safety
+/// `regs` points at `R[0]` of a live frame and `i < num_regs` of its prototype.
+#[inline(always)]
+pub(crate) unsafe fn reg<'a>(regs: *mut Value, i: Reg) -> &'a mut Value {
+    // SAFETY: guaranteed by the caller (see above).
+    unsafe { &mut *regs.add(i as usize) }
+}
+
+/// Stores `v` into the slot at `p`, releasing the old value only if it owns a count (the
+/// generic enum assignment calls the out-of-line drop glue for every store).
+///
+/// # Safety
+/// `p` points at a live slot.
+#[inline(always)]
+pub(crate) unsafe fn put(p: *mut Value, v: Value) {
+    // SAFETY: `p` is a live slot (the caller's contract).
+    unsafe {
+        if tag::is_heap((*p).tag()) {
+            std::ptr::drop_in_place(p);
+        }
+        std::ptr::write(p, v);
+    }
+}
+
+/// Stores a scalar given as its two words (tag word, payload) without building a `Value`
+/// temporary: byte-wise enum copies of such temporaries defeat store forwarding.
+///
+/// # Safety
+/// `p` points at a live slot, and the words form a valid scalar `Value` (tag at byte 0,
+/// Bool payload at byte 1, Int/Float payload at byte 8).
+#[inline(always)]
+pub(crate) unsafe fn put_words(p: *mut Value, tag_word: u64, payload: u64) {
+    // SAFETY: as documented above.
+    unsafe {
+        if tag::is_heap((*p).tag()) {
+            std::ptr::drop_in_place(p);
+        }
+        store_words(p, tag_word, payload);
+    }
+}
+
+/// Writes both words with one `[u64; 2]` store, which the compiler emits as a single
+/// 16-byte store: values are copied with 16-byte loads, and a load spanning two narrower
+/// stores cannot be forwarded from the store buffer (a stall on every read-after-write).
+///
+/// # Safety
+/// `p` is valid for a 16-byte write.
+#[inline(always)]
+unsafe fn store_words(p: *mut Value, tag_word: u64, payload: u64) {
+    // SAFETY: `p` is valid for 16 bytes and 8-aligned (a `Value` slot).
+    unsafe { std::ptr::write(p as *mut [u64; 2], [tag_word, payload]) }
+}
+
+/// A clone of `v` that copies the 16 bytes whole and bumps the count only for heap values.
+#[inline(always)]
+pub(crate) fn dup(v: &Value) -> Value {
+    if !tag::is_heap(v.tag()) {
+        // SAFETY: a value that owns no count is plain data; a bitwise copy is a clone.
+        return unsafe { std::ptr::read(v) };
+    }
+    v.clone()
+}
+
+/// The closure running in the frame at `regs` (`R[-1]`).
+///
+/// # Safety
+/// `regs` points at `R[0]` of a live frame, so `regs[-1]` is its closure.
+#[inline]
+pub(crate) unsafe fn frame_closure<'a>(regs: *mut Value) -> &'a Rc<Closure> {
+    // SAFETY: the frame invariant: `R[-1]` holds the running closure.
+    match unsafe { &*regs.sub(1) } {
+        Value::Func(c) => c,
+        _ => unreachable!("R[-1] of a frame must hold its closure"),
+    }
+}
+
+/// Stores a scalar into the slot at `p` (see `put_words`).
+///
+/// # Safety
+/// `p` points at a live slot.
+#[inline(always)]
+pub(crate) unsafe fn put_scalar(p: *mut Value, s: Scalar) {
+    // SAFETY: each pair is a valid scalar `Value` (tag at byte 0, payload at byte 8: the
+    // layout `abi::layout` asserts); `p` is live (the caller's contract).
+    unsafe {
+        match s {
+            Scalar::Int(i) => put_words(p, tag::INT as u64, i as u64),
+            Scalar::Float(f) => put_words(p, tag::FLOAT as u64, f.to_bits()),
+            Scalar::Bool(b) => put_words(p, tag::BOOL as u64, b as u64),
+        }
+    }
+}
