@@ -199,7 +199,7 @@ impl CompileTier for CraneliftTier {
                 self.module.clear_context(&mut self.ctx);
                 self.fctx = FunctionBuilderContext::new();
                 if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
-                    *slot = 0;
+                    *slot = None;
                 }
                 std::panic::resume_unwind(panic);
             }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[&str] = &[
     // The binary interface: layout, calling convention, helpers, instruction set, feedback.
     "abi",
-    // The engine API the `ruff` binary uses.
+    // The engine API the `ruff` binary uses (`stability`: the `ruff bench --until-stable`
+    // rule it shares with the harness).
+    "stability",
     "Config",
     "Preset",
     "Engine",
