@@ -46,17 +46,62 @@ impl Preset {
         self != Preset::Interp
     }
 
+    /// The code the preset compiles while speculation is allowed; `None` if it never
+    /// compiles. The one table of what each preset compiles: the VM's tiering policy and the
+    /// tier both go by it.
+    pub fn code(self) -> Option<CodeKind> {
+        match self {
+            Preset::Interp | Preset::InterpProf => None,
+            Preset::Jit => Some(CodeKind::Baseline),
+            Preset::JitSpec => Some(CodeKind::Specialized),
+            Preset::JitSpecHoist => Some(CodeKind::Hoisted),
+        }
+    }
+
     /// True if hot code is handed to a compile tier.
     pub fn compiles(self) -> bool {
-        matches!(self, Preset::Jit | Preset::JitSpec | Preset::JitSpecHoist)
+        self.code().is_some()
     }
 
     pub fn specializes(self) -> bool {
-        matches!(self, Preset::JitSpec | Preset::JitSpecHoist)
+        self.code().is_some_and(CodeKind::specializes)
     }
 
     pub fn hoists(self) -> bool {
-        self == Preset::JitSpecHoist
+        self.code().is_some_and(CodeKind::hoists)
+    }
+}
+
+/// Which code a compile makes. The core decides it from the preset and the function's
+/// history; the tier only follows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeKind {
+    /// Every instruction through the generic runtime helpers, no speculation: `jit`, and
+    /// a function's last recompile under any preset (`max-recompiles` reached), whose code
+    /// has no guards and no traps, so it never deoptimizes and is never replaced.
+    Baseline,
+    /// Type-specialized from feedback behind guards, with deoptimization (`jit-spec`).
+    Specialized,
+    /// Specialized, with loop-invariant guards hoisted (`jit-spec-hoist`).
+    Hoisted,
+}
+
+impl CodeKind {
+    pub fn specializes(self) -> bool {
+        self != CodeKind::Baseline
+    }
+
+    pub fn hoists(self) -> bool {
+        self == CodeKind::Hoisted
+    }
+
+    /// As `--trace-jit` prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CodeKind::Baseline => "baseline",
+            CodeKind::Specialized => "specialized",
+            CodeKind::Hoisted => "specialized+hoisted",
+        }
     }
 }
 

@@ -86,6 +86,21 @@ impl Engine {
         engine
     }
 
+    /// An engine for `config` whose tier `make_tier` makes, called only if the config
+    /// compiles: an interpreter preset never pays for a tier's setup. (Whether and when the
+    /// running program compiles is then the VM's tiering policy, `vm/tiering.rs`.)
+    pub fn tiered(
+        config: Config,
+        make_tier: impl FnOnce(&Config) -> Box<dyn CompileTier>,
+    ) -> Engine {
+        if config.preset.compiles() {
+            let tier = make_tier(&config);
+            Engine::with_tier(config, tier)
+        } else {
+            Engine::new(config)
+        }
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }

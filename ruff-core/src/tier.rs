@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use crate::abi::{Globals, JitEntry};
 use crate::bytecode::{FuncProto, Program};
-use crate::config::Config;
+pub use crate::config::CodeKind;
 use crate::profile::FuncProfile;
 
 /// What the VM asks for.
@@ -17,14 +17,12 @@ pub struct CompileRequest<'a> {
     pub program: &'a Program,
     pub proto: &'a Rc<FuncProto>,
     pub profile: &'a FuncProfile,
-    pub config: &'a Config,
+    /// Which code to make (decided by the VM's tiering policy).
+    pub kind: CodeKind,
     /// Instruction indices where speculation must not be used (they deopted too often).
     pub no_speculation_at: &'a [u32],
     /// Why: `Call` (threshold reached) or `Osr { header_pc }`.
     pub reason: CompileReason,
-    /// False for a function's last compile (`max-recompiles` reached): no speculation, no
-    /// guards and no traps, so the code never deoptimizes and is never replaced.
-    pub speculate: bool,
     /// The running VM's global slots (`None` when no VM is running, as in compile-only
     /// benchmarks: compiled code then reads globals through the generic path).
     pub globals: Option<Globals<'a>>,

@@ -7,6 +7,8 @@
 //! `vm_support/mod.rs`) that compile everything at once: one whose code finishes every frame
 //! in the interpreter (`resume_in_interpreter`), one whose code deoptimizes at once. Both
 //! must be invisible to the program: same output, same errors, same traces.
+//!
+//! Every program that compiles also passes the bytecode verifier (`bytecode::verify`).
 
 mod vm_support;
 
@@ -75,6 +77,13 @@ fn check_dir(dir: &str, configs: &[&str]) {
     let files = programs(dir);
     assert!(!files.is_empty(), "no programs in {dir}");
     for file in &files {
+        // The program the engine is about to run passes the bytecode verifier.
+        let source = std::fs::read(file).expect("read program");
+        if let Ok(program) = ruff_core::compile(&source) {
+            if let Err(e) = ruff_core::bytecode::verify(&program) {
+                failures.push(format!("{}: {e}", file.display()));
+            }
+        }
         let expected_out = std::fs::read(file.with_extension("out")).unwrap_or_default();
         let expected_exit: i32 = std::fs::read_to_string(file.with_extension("exit"))
             .map(|s| s.trim().parse().expect("exit code"))

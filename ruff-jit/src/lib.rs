@@ -8,7 +8,8 @@
 //! `jit-spec-hoist` also hoists loop-invariant guards to loop pre-headers and the entry.
 //!
 //! Modules: `tier` (the compile driver), `translate/` (bytecode -> CLIF: `plan/` decides,
-//! `emit/` generates), `clif_dump` and `trace` (debug views). Everything the tier knows
+//! `emit/` generates), `clif_dump` (a debug view; `--trace-jit`'s line per compile is the
+//! VM's). Everything the tier knows
 //! about the core comes from `ruff_core::abi` (layout, calling convention, runtime helpers,
 //! the instruction set) and the engine API; `tests/core_boundary.rs` checks it.
 
@@ -20,7 +21,6 @@ mod clif_dump;
 #[cfg(test)]
 mod tests;
 mod tier;
-mod trace;
 mod translate;
 
 use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode};
@@ -30,7 +30,8 @@ use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode};
 pub struct JitOptions {
     /// Print the CLIF of each compiled function to stderr.
     pub dump_clif: bool,
-    /// Print what compiled, when, its size, why it failed, and each deopt to stderr.
+    /// Print the tier's setup time and each deopt of compiled code to stderr (the VM
+    /// prints one line per compile).
     pub trace: bool,
 }
 

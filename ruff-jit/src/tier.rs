@@ -26,8 +26,6 @@ pub struct CraneliftTier {
     module: JITModule,
     ctx: Context,
     fctx: FunctionBuilderContext,
-    spec: bool,
-    hoist: bool,
     options: JitOptions,
     /// Direct-call table of the current program: the compiled entry of each prototype.
     /// Boxed so its address, baked into code, never changes.
@@ -79,8 +77,6 @@ impl CraneliftTier {
             ctx: module.make_context(),
             module,
             fctx: FunctionBuilderContext::new(),
-            spec: config.preset.specializes(),
-            hoist: config.preset.hoists(),
             options,
             table: Box::new([]),
             old_tables: Vec::new(),
@@ -118,9 +114,10 @@ impl CraneliftTier {
         let opts = translate::Options {
             call_conv,
             frontend: self.module.target_config(),
-            // The last recompile of a function is baseline code: nothing to deopt.
-            spec: self.spec && req.speculate,
-            hoist: self.hoist && req.speculate,
+            // The core decides which code (`CodeKind`): a function's last recompile is
+            // baseline code, with nothing to deopt.
+            spec: req.kind.specializes(),
+            hoist: req.kind.hoists(),
             trace: self.options.trace,
             call_table: self.direct_calls.then_some(self.table.as_ptr()),
         };
@@ -210,9 +207,8 @@ impl CompileTier for CraneliftTier {
                 *slot = None;
             }
         }
-        if self.options.trace {
-            crate::trace::compiled(req, &result, self.spec, self.hoist);
-        }
+        // `--trace-jit`'s line for this compile is the VM's (`vm/tiering.rs`): one per
+        // compile, with the size and time reported here.
         result
     }
 }

@@ -48,6 +48,54 @@ fn runs_a_program_under_every_preset() {
 }
 
 #[test]
+fn trace_jit_prints_one_line_per_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = program(
+        dir.path(),
+        "hot.ruff",
+        "func f(n) { return n + 1 }\ns := 0\nfor k in range(50) { s := f(s) }\nprint(s)\n",
+    );
+    for (config, kind) in [
+        ("jit:threshold=10", "baseline"),
+        ("jit-spec:threshold=10", "specialized"),
+        ("jit-spec-hoist:threshold=10", "specialized+hoisted"),
+    ] {
+        let out = ruff(&[
+            "run",
+            p.to_str().unwrap(),
+            "--config",
+            config,
+            "--trace-jit",
+        ]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{config}: {stderr}");
+        assert_eq!(text(&out.stdout), "50\n", "{config}");
+        // `f` compiles once (threshold), `<main>` once (its loop, by OSR at the default
+        // threshold it never reaches here): exactly one line names `f`.
+        let about_f: Vec<&str> = stderr.lines().filter(|l| l.contains(" f ")).collect();
+        assert_eq!(about_f.len(), 1, "{config}: {stderr}");
+        let prefix = format!("[jit] compiled f (Call, {kind}): ");
+        assert!(about_f[0].starts_with(&prefix), "{config}: {stderr}");
+        assert!(
+            about_f[0].contains(" instructions -> "),
+            "{config}: {stderr}"
+        );
+    }
+    let out = ruff(&[
+        "run",
+        p.to_str().unwrap(),
+        "--config",
+        "interp",
+        "--trace-jit",
+    ]);
+    assert_eq!(
+        text(&out.stderr),
+        "",
+        "an interpreter preset compiles nothing"
+    );
+}
+
+#[test]
 fn usage_errors_exit_64() {
     let dir = tempfile::tempdir().unwrap();
     let p = program(dir.path(), "ok.ruff", "print(1)\n");

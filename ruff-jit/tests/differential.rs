@@ -16,6 +16,7 @@
 //!   configs. `RUFF_FUZZ_SEED` (first seed, default 1) and `RUFF_FUZZ_COUNT` (default 2000)
 //!   choose the programs; a failure prints the seed and the command that replays it.
 //!
+//! Both also run the bytecode verifier on every program they compile.
 //! Both spread the work over worker threads; a mismatch never stops the others, and the
 //! assertion at the end lists every mismatch found.
 
@@ -257,7 +258,10 @@ fn programs_agree_across_configs() {
     }
 
     let failures = run_parallel(&files, |file| {
-        let mut failures = Vec::new();
+        let mut failures = verified(&std::fs::read(file).expect("read program"))
+            .map(|e| format!("{}: {e}", file.display()))
+            .into_iter()
+            .collect::<Vec<_>>();
         let reference = run_binary(file, CONFIGS[0]);
         failures.extend(check_expectations(file, &reference));
         for (path, result) in &expected_results {
@@ -290,6 +294,15 @@ fn programs_agree_across_configs() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The bytecode verifier's complaint about `source`'s compiled program, if it has one (a
+/// compile error is the runs' business, not the verifier's).
+fn verified(source: &[u8]) -> Option<String> {
+    let program = ruff_core::compile(source).ok()?;
+    ruff_core::abi::bytecode::verify(&program)
+        .err()
+        .map(|e| e.to_string())
 }
 
 // ---- generated programs, in-process ---------------------------------------------------
@@ -382,7 +395,7 @@ fn check_generated(seed: u64, configs: &[Config], totals: &Mutex<Vec<Stats>>) ->
         add_stats(&mut totals.lock().unwrap()[index], &stats);
         outcome
     };
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> = verified(source.as_bytes()).into_iter().collect();
     let reference = run(0);
     // The generator promises well-formed programs that only fail on purpose.
     let risky = source.contains(RISKY_MARK);

@@ -22,7 +22,7 @@ mod globals;
 pub mod helpers;
 pub mod layout;
 
-pub use crate::tier::{CompileReason, CompileRequest, CompileTier, CompiledCode};
+pub use crate::tier::{CodeKind, CompileReason, CompileRequest, CompileTier, CompiledCode};
 pub use crate::value::{tag, Value};
 pub use ctx::{DeoptReason, JitCtx, JitEntry, Status, DIRECT_ENTRY, MAX_DEPTH, STACK_SLOTS};
 pub use globals::{GlobalHint, Globals, ProtoRef};
@@ -30,7 +30,8 @@ pub use globals::{GlobalHint, Globals, ProtoRef};
 /// The instruction set a tier compiles (read only).
 pub mod bytecode {
     pub use crate::bytecode::{
-        BinOp, Family, FuncProto, Instr, Program, Reg, Scalar, UnOp, UpvalDesc,
+        verify, BinOp, Family, FuncProto, Instr, PoolRef, Program, Reg, Scalar, UnOp, UpvalDesc,
+        VerifyError,
     };
 }
 

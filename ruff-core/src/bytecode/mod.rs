@@ -4,13 +4,16 @@ pub mod disasm;
 mod operands;
 pub mod operator;
 pub mod ops;
+pub mod verify;
 
 use std::rc::{Rc, Weak};
 
 pub use crate::value::Scalar;
+pub use operands::PoolRef;
 pub use operator::{BinOp, BinOpInfo, Family, UnOp};
 pub(crate) use ops::any_operator;
 pub use ops::{Instr, Reg, MAX_REGS};
+pub use verify::{verify, VerifyError};
 
 use crate::heap::StructDef;
 use crate::span::Span;

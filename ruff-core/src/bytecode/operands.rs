@@ -7,9 +7,36 @@
 use super::{any_operator, FuncProto, Instr, Reg, UpvalDesc};
 use crate::value::{Scalar, Value};
 
-/// Registers `start..start + count`.
+/// Registers `start..start + count`. Register arithmetic here saturates: in malformed
+/// bytecode (which the verifier rejects, and which its tests build) a register past the
+/// last one comes out as `Reg::MAX`, which no frame has, instead of wrapping to a valid one.
 fn window(start: Reg, count: usize) -> impl Iterator<Item = Reg> {
-    (0..count).map(move |i| start + i as Reg)
+    (0..count).map(move |i| off(start, i))
+}
+
+/// `r + n`, saturating (see `window`).
+#[inline]
+fn off(r: Reg, n: usize) -> Reg {
+    Reg::try_from(r as usize + n).unwrap_or(Reg::MAX)
+}
+
+/// An index an instruction holds into one of the tables beside the code: its function's
+/// constant pool, name table, upvalues, child prototypes or struct literals, or the
+/// program's global slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolRef {
+    /// `FuncProto::consts`
+    Const(u32),
+    /// `FuncProto::names`
+    Name(u16),
+    /// `Program::global_names` (the VM's global slots)
+    Global(u32),
+    /// `FuncProto::upvals` (the running closure's upvalues)
+    Upval(u16),
+    /// `FuncProto::children`
+    Child(u16),
+    /// `FuncProto::struct_lits`
+    StructLit(u16),
 }
 
 impl Instr {
@@ -42,24 +69,30 @@ impl Instr {
             JumpIfFalse { cond, .. } | JumpIfTrue { cond, .. } => vec![cond],
             IterPrep { iter } => vec![iter],
             RangePrep { iter, argc } => window(iter, argc as usize + 1).collect(),
-            IterNext { iter, .. } => vec![iter, iter + 1, iter + 2],
+            IterNext { iter, .. } => window(iter, 3).collect(),
             Call { base, argc } => window(base, argc as usize + 1).collect(),
-            CallMethod { base, argc, .. } => window(base + 1, argc as usize + 1).collect(),
+            CallMethod { base, argc, .. } => window(off(base, 1), argc as usize + 1).collect(),
             Return { src } => vec![src],
-            MakeClosure { proto: child, .. } => proto.children[child as usize]
-                .upvals
-                .iter()
-                .filter_map(|u| match u {
-                    UpvalDesc::ParentReg(r) => Some(*r),
-                    UpvalDesc::ParentUpval(_) => None,
+            MakeClosure { proto: child, .. } => proto
+                .children
+                .get(child as usize)
+                .map(|c| {
+                    c.upvals
+                        .iter()
+                        .filter_map(|u| match u {
+                            UpvalDesc::ParentReg(r) => Some(*r),
+                            UpvalDesc::ParentUpval(_) => None,
+                        })
+                        .collect()
                 })
-                .collect(),
+                .unwrap_or_default(),
             NewArray { start, count, .. } | Concat { start, count, .. } => {
                 window(start, count as usize).collect()
             }
             NewDict { start, count, .. } => window(start, 2 * count as usize).collect(),
             NewStruct { lit, start, .. } => {
-                window(start, proto.struct_lits[lit as usize].field_slots.len()).collect()
+                let fields = proto.struct_lits.get(lit as usize);
+                window(start, fields.map_or(0, |l| l.field_slots.len())).collect()
             }
             GetIndex { obj, idx, .. } => vec![obj, idx],
             SetIndex { obj, idx, src } => vec![obj, idx, src],
@@ -99,7 +132,7 @@ impl Instr {
             | GetField { dst, .. } => vec![dst],
             // The register's value becomes a Cell holding it.
             NewCell { reg } => vec![reg],
-            IterPrep { iter } | RangePrep { iter, .. } => vec![iter, iter + 1, iter + 2],
+            IterPrep { iter } | RangePrep { iter, .. } => window(iter, 3).collect(),
             Call { base, .. } | CallMethod { base, .. } => vec![base],
             CheckDef { .. }
             | DefGlobal { .. }
@@ -125,7 +158,7 @@ impl Instr {
     /// callee's frame starts there).
     pub fn clobbers(&self) -> Vec<Reg> {
         match *self {
-            Instr::RangePrep { iter, argc } => (iter..=iter + 2 + argc as Reg).collect(),
+            Instr::RangePrep { iter, argc } => window(iter, 3 + argc as usize).collect(),
             ref i => i.writes(),
         }
     }
@@ -134,12 +167,13 @@ impl Instr {
     /// window up to the register reserved past the arguments (a bound method's receiver is
     /// inserted there) and the loop state. The verifier checks they fit the frame.
     pub fn highest_register(&self, proto: &FuncProto) -> Option<Reg> {
-        let named = self.reads(proto).into_iter().chain(self.clobbers()).max();
+        let named = self.reads(proto).into_iter().chain(self.writes()).max();
         let window = match *self {
-            Instr::Call { base, argc } => Some(base + argc as Reg + 1),
-            Instr::CallMethod { base, argc, .. } => Some(base + argc as Reg + 2),
-            Instr::IterNext { iter, dst, .. } => Some((iter + 2).max(dst)),
-            Instr::RangePrep { iter, argc } => Some((iter + 2).max(iter + argc as Reg)),
+            Instr::Call { base, argc } => Some(off(base, argc as usize + 1)),
+            Instr::CallMethod { base, argc, .. } => Some(off(base, argc as usize + 2)),
+            Instr::IterNext { iter, dst, .. } => Some(off(iter, 2).max(dst)),
+            // The state, or a rebound `range`'s call window with its reserved register.
+            Instr::RangePrep { iter, argc } => Some(off(iter, 2).max(off(iter, argc as usize + 1))),
             _ => None,
         };
         named.max(window)
@@ -155,6 +189,33 @@ impl Instr {
             | Instr::IterNext { exit: target, .. } => Some(target),
             _ => None,
         }
+    }
+
+    /// The indices the instruction holds into its function's tables and the global slots
+    /// (what the verifier bounds-checks).
+    pub fn pool_refs(&self) -> Vec<PoolRef> {
+        use Instr::*;
+        use PoolRef as P;
+        match *self {
+            LoadConst { k, .. } => vec![P::Const(k)],
+            CheckDef { name, .. }
+            | GetCell { name, .. }
+            | CheckMethod { name, .. }
+            | GetField { name, .. }
+            | SetField { name, .. }
+            | CallMethod { name, .. } => vec![P::Name(name)],
+            GetGlobal { g, .. } | DefGlobal { g, .. } | SetGlobal { g, .. } => vec![P::Global(g)],
+            GetUpval { idx, name, .. } => vec![P::Upval(idx), P::Name(name)],
+            SetUpval { idx, .. } => vec![P::Upval(idx)],
+            MakeClosure { proto, .. } => vec![P::Child(proto)],
+            NewStruct { lit, .. } => vec![P::StructLit(lit)],
+            _ => vec![],
+        }
+    }
+
+    /// True for the instructions that end a function (control never falls through them).
+    pub const fn returns(&self) -> bool {
+        matches!(self, Instr::Return { .. } | Instr::ReturnNull)
     }
 
     /// Where control goes after the instruction at `pc`: `(fallthrough, branch target)`.

@@ -43,12 +43,19 @@ pub fn compile(program: &ast::Program) -> Result<Program, Error> {
     c.declare_structs(program)?;
     c.main(program)?;
     let main = c.protos.last().cloned().expect("main was compiled");
-    Ok(Program {
+    let program = Program {
         main,
         protos: c.protos,
         global_names: c.global_names,
         structs: c.struct_list,
-    })
+    };
+    // The interpreter's unsafe code relies on these invariants; release builds trust the
+    // compiler (the tests verify every program they compile, `bytecode::verify`).
+    #[cfg(debug_assertions)]
+    if let Err(e) = crate::bytecode::verify(&program) {
+        panic!("compiler bug: {e}");
+    }
+    Ok(program)
 }
 
 /// Where a name lives, from the point of view of the function being compiled.

@@ -221,7 +221,7 @@ impl Vm {
     /// dispatch loop for interpreted callees); used where a call is not a `Call` instruction
     /// (`RangePrep` over a rebound `range`). The arguments are in place after `callee`.
     pub(crate) fn call_nested(&mut self, callee: usize, argc: usize) -> Result<Value, Raised> {
-        let profiles = self.config.preset.profiles();
+        let profiles = self.policy.profiles;
         let invoked = if profiles {
             self.invoke::<true>(callee, argc)
         } else {

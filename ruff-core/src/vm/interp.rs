@@ -71,15 +71,9 @@ impl Vm {
             };
         }
         load_profile!();
-        // Loop-invariant parts of the tiering checks, read once: the tier and the config do
-        // not change while the VM runs. `osr_at` is the back-edge count at which a `LoopBack`
-        // tries OSR (never, without a tier); `tiering` says whether a call can compile.
-        let osr_at: u64 = if self.tier.is_some() {
-            self.config.osr_threshold as u64
-        } else {
-            u64::MAX
-        };
-        let tiering = self.tier.is_some() && self.config.preset.compiles();
+        // The tiering policy, read once: it does not change while the VM runs.
+        let policy = self.policy;
+        let osr_at = policy.osr_at;
 
         // Reloads the locals from the top frame after a call or return changed it.
         macro_rules! reload {
@@ -121,8 +115,9 @@ impl Vm {
         }
         macro_rules! r {
             ($i:expr) => {
-                // SAFETY: the compiler emits only registers below `num_regs` of the running
-                // prototype, and the frame window was checked to fit the stack when pushed.
+                // SAFETY: every register an instruction names is below `num_regs` of the
+                // running prototype (verified: registers, `bytecode::verify`), and the frame
+                // window was checked to fit the stack when pushed.
                 unsafe { reg(regs, $i) }
             };
         }
@@ -197,7 +192,7 @@ impl Vm {
                     }
                     _ => {
                         feedback2!(x, y);
-                        // SAFETY: registers of the running frame.
+                        // SAFETY: registers of the running frame (verified: registers).
                         check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
                     }
                 }
@@ -211,7 +206,7 @@ impl Vm {
                     set_int!($dst, $int(*x, *y));
                 } else {
                     feedback2!(x, y);
-                    // SAFETY: registers of the running frame.
+                    // SAFETY: registers of the running frame (verified: registers).
                     check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
                 }
             }};
@@ -230,7 +225,7 @@ impl Vm {
                     }
                     _ => {
                         feedback2!(x, y);
-                        // SAFETY: registers of the running frame.
+                        // SAFETY: registers of the running frame (verified: registers).
                         check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) });
                         continue;
                     }
@@ -239,11 +234,13 @@ impl Vm {
                 // Fused compare-and-branch: most comparisons feed the next instruction's
                 // `JumpIfFalse`/`JumpIfTrue`; take it here and save a dispatch. The Bool is
                 // still written, so the register holds what the bytecode says.
-                // SAFETY: a comparison is never the last instruction (a return follows).
+                // SAFETY: a comparison falls through, so an instruction follows it (verified:
+                // fallthrough).
                 match unsafe { *code.add(pc) } {
                     Instr::JumpIfFalse { cond, target } if cond == $dst => {
                         if PROFILE {
-                            // SAFETY: `pc` is an instruction of `proto`.
+                            // SAFETY: `pc` is an instruction of `proto` (verified:
+                            // fallthrough), and `fb` has a word per instruction.
                             unsafe { *fb.add(pc) |= lhs_bit(tag::BOOL) }
                         }
                         pc = if v { pc + 1 } else { target as usize };
@@ -277,7 +274,7 @@ impl Vm {
                     }
                     _ => {
                         feedback2!(x, y);
-                        // SAFETY: registers of the running frame.
+                        // SAFETY: registers of the running frame (verified: registers).
                         check!(unsafe { self.binary_slow(regs, $op, $dst, $a, $b) })
                     }
                 }
@@ -291,7 +288,8 @@ impl Vm {
         // record at `pc - 1`, the fused instruction's own pc.
         macro_rules! fuse_after_const {
             ($k:expr) => {{
-                // SAFETY: a load is never the last instruction (a return follows).
+                // SAFETY: a load falls through, so an instruction follows it (verified:
+                // fallthrough).
                 match unsafe { *code.add(pc) } {
                     Instr::Add { dst, a, b } if b == $k => {
                         pc += 1;
@@ -332,7 +330,8 @@ impl Vm {
         // One step of a range loop whose state (R[iter] == Int `$next`) is checked.
         macro_rules! range_next {
             ($iter:expr, $dst:expr, $exit:expr, $next:expr) => {{
-                // SAFETY: the loop state and `dst` are registers of the running frame.
+                // SAFETY: the loop state and `dst` are registers of the running frame (verified:
+                // registers).
                 if !unsafe { super::range_next(regs, $iter, $dst, $next) } {
                     pc = $exit as usize;
                 }
@@ -357,7 +356,7 @@ impl Vm {
                         continue;
                     }
                 }
-                // SAFETY: registers of the running frame.
+                // SAFETY: registers of the running frame (verified: registers).
                 check!(unsafe { self.set_index_slow(regs, $obj, $idx, $src) });
             }};
         }
@@ -389,8 +388,10 @@ impl Vm {
         }
 
         loop {
-            // SAFETY: the compiler ends every function with a return and emits jump targets
-            // inside the function, so `pc` stays below `code.len()`.
+            // SAFETY: `pc` starts at 0 or a pc saved from this loop, and moves only to a
+            // jump target or past an instruction that falls through, each of which is an
+            // instruction of the function (verified: jumps, fallthrough; a function has
+            // code, verified: shape), so `pc < code.len()`.
             let instr = unsafe { *code.add(pc) };
             pc += 1;
             match instr {
@@ -405,7 +406,8 @@ impl Vm {
                 Instr::LoadBool { dst, v } => {
                     set_bool!(dst, v);
                     // `a[i] = true/false` (a sieve's flags): store it in the same dispatch.
-                    // SAFETY: a load is never the last instruction (a return follows).
+                    // SAFETY: a load falls through, so an instruction follows it
+                    // (verified: fallthrough).
                     if let Instr::SetIndex { obj, idx, src } = unsafe { *code.add(pc) } {
                         if src == dst {
                             pc += 1;
@@ -421,7 +423,8 @@ impl Vm {
                     }
                 }
                 Instr::GetGlobal { dst, g } => {
-                    // SAFETY: the compiler emits only global slots of the program.
+                    // SAFETY: `g` is below `global_names.len()` (verified: pools), and the
+                    // VM has one global slot per name.
                     let gv = unsafe { self.globals.get_unchecked(g as usize) };
                     if gv.tag() == tag::UNDEF {
                         throw!(undefined(&self.program.global_names[g as usize]));
@@ -539,7 +542,7 @@ impl Vm {
                         (Value::Int(x), Value::Int(y)) if (0..64).contains(y) => {
                             *r!(dst) = Value::Int(x.wrapping_shl(*y as u32))
                         }
-                        // SAFETY: registers of the running frame.
+                        // SAFETY: registers of the running frame (verified: registers).
                         _ => check!(unsafe { self.binary_slow(regs, BinOp::Shl, dst, a, b) }),
                     }
                 }
@@ -550,7 +553,7 @@ impl Vm {
                         (Value::Int(x), Value::Int(y)) if (0..64).contains(y) => {
                             *r!(dst) = Value::Int(x >> *y)
                         }
-                        // SAFETY: registers of the running frame.
+                        // SAFETY: registers of the running frame (verified: registers).
                         _ => check!(unsafe { self.binary_slow(regs, BinOp::Shr, dst, a, b) }),
                     }
                 }
@@ -640,7 +643,7 @@ impl Vm {
                     // The header of a `while` loop is usually its comparison (then the
                     // fused branch); run that here too.
                     // Each records its feedback at its own pc, as when dispatched alone.
-                    // SAFETY: `target` is an instruction of `proto`.
+                    // SAFETY: `target` is an instruction of `proto` (verified: jumps).
                     match unsafe { *code.add(pc) } {
                         Instr::IterNext { iter, dst, exit } => {
                             if let Value::Int(next) = *r!(iter) {
@@ -694,7 +697,8 @@ impl Vm {
                 }
 
                 Instr::IterPrep { iter } => {
-                    // SAFETY: the loop state registers belong to the running frame.
+                    // SAFETY: the loop state registers belong to the running frame (verified:
+                    // registers).
                     check!(unsafe { Vm::iter_prep(regs, iter) });
                 }
                 Instr::RangePrep { iter, argc } => {
@@ -797,16 +801,11 @@ impl Vm {
                                         self.profiles.get_unchecked_mut(id),
                                     )
                                 };
-                                // Without tiering only cached code (none, in practice) can
-                                // divert the call: test that first, so `interp-prof` skips
-                                // the threshold checks.
-                                let quiet = if tiering {
-                                    t.entry.is_none()
-                                        && !t.recompile
-                                        && prof.calls.saturating_add(1) < self.config.threshold
-                                } else {
-                                    t.entry.is_none()
-                                };
+                                // Cached code (none, in practice, without compiling) is
+                                // tested first, so `interp-prof` skips the threshold check.
+                                let quiet = t.entry.is_none()
+                                    && !policy
+                                        .call_compiles(prof.calls.saturating_add(1), t.recompile);
                                 if quiet {
                                     prof.calls = prof.calls.saturating_add(1);
                                     // The callee's profile, for the frame about to be pushed
@@ -876,24 +875,28 @@ impl Vm {
                     *r!(dst) = v;
                 }
                 Instr::NewArray { dst, start, count } => {
-                    // SAFETY: the elements are registers of the running frame.
+                    // SAFETY: the elements are registers of the running frame
+                    // (verified: registers).
                     let v = unsafe { Vm::new_array(regs, start, count) };
                     *r!(dst) = v;
                 }
                 Instr::NewDict { dst, start, count } => {
-                    // SAFETY: the pairs are registers of the running frame.
+                    // SAFETY: the pairs are registers of the running frame
+                    // (verified: registers).
                     match unsafe { Vm::new_dict(regs, start, count) } {
                         Ok(v) => *r!(dst) = v,
                         Err(msg) => throw!(msg),
                     }
                 }
                 Instr::NewStruct { dst, lit, start } => {
-                    // SAFETY: the field values are registers of the running frame.
+                    // SAFETY: the field values are registers of the running frame
+                    // (verified: registers).
                     let v = unsafe { Vm::new_struct(regs, proto, lit, start) };
                     *r!(dst) = v;
                 }
                 Instr::Concat { dst, start, count } => {
-                    // SAFETY: the parts are registers of the running frame.
+                    // SAFETY: the parts are registers of the running frame
+                    // (verified: registers).
                     let v = unsafe { Vm::concat(regs, start, count) };
                     *r!(dst) = v;
                 }
@@ -914,7 +917,7 @@ impl Vm {
                         }
                     }
                     feedback2!(o, i);
-                    // SAFETY: registers of the running frame.
+                    // SAFETY: registers of the running frame (verified: registers).
                     check!(unsafe { self.get_index_slow(regs, dst, obj, idx) });
                 }
                 Instr::SetIndex { obj, idx, src } => set_index!(obj, idx, src),

@@ -40,7 +40,7 @@ pub(crate) use crate::abi::MAX_DEPTH;
 pub(crate) use ops::{
     binary_scalar, get_index_fast, iter_next, push_fast, range_next, set_index_fast, Rhs,
 };
-pub(crate) use tiering::TierState;
+pub(crate) use tiering::{Policy, TierState};
 
 /// The output buffer is flushed when it grows past this.
 const FLUSH_AT: usize = 64 * 1024;
@@ -79,6 +79,8 @@ pub struct Vm {
     writer: Box<dyn Write>,
     pub(crate) ctx: JitCtx,
     pub(crate) config: Config,
+    /// When to profile and compile, resolved from `config` and `tier` (`tiering.rs`).
+    pub(crate) policy: Policy,
     pub(crate) tier: Option<Box<dyn CompileTier>>,
     pub(crate) profiles: Vec<FuncProfile>,
     pub(crate) tiers: Vec<TierState>,
@@ -147,7 +149,8 @@ impl Vm {
                 .all(|(i, p)| p.id as usize == i),
             "prototype ids are their indices"
         );
-        let profiles = if config.preset.profiles() {
+        let policy = Policy::resolve(&config, tier.is_some());
+        let profiles = if policy.profiles {
             program
                 .protos
                 .iter()
@@ -166,6 +169,7 @@ impl Vm {
             writer,
             ctx: JitCtx::detached(),
             config,
+            policy,
             tier,
             profiles,
             tiers: (0..n).map(|_| TierState::default()).collect(),
@@ -188,6 +192,7 @@ impl Vm {
 
     /// Takes the compile tier away (the VM then only interprets).
     pub fn take_tier(&mut self) -> Option<Box<dyn CompileTier>> {
+        self.policy = Policy::resolve(&self.config, false);
         self.tier.take()
     }
 
@@ -285,7 +290,7 @@ impl Vm {
         for (i, a) in args.iter().enumerate() {
             self.stack[2 + i] = a.clone();
         }
-        let invoked = if self.config.preset.profiles() {
+        let invoked = if self.policy.profiles {
             self.invoke::<true>(1, args.len())
         } else {
             self.invoke::<false>(1, args.len())
@@ -304,7 +309,7 @@ impl Vm {
     /// Runs frames from `entry` (an index into `frames`) until that frame returns, with the
     /// loop variant the config asks for.
     pub(crate) fn run_dispatch(&mut self, entry: usize) -> Result<Value, Raised> {
-        if self.config.preset.profiles() {
+        if self.policy.profiles {
             self.run::<true>(entry)
         } else {
             self.run::<false>(entry)

@@ -22,8 +22,62 @@ use super::interp::OsrExit;
 use super::{Frame, Raised, Vm};
 use crate::abi::{Globals, JitEntry, Status};
 use crate::bytecode::FuncProto;
-use crate::tier::{CompileReason, CompileRequest};
+use crate::tier::{CodeKind, CompileReason, CompileRequest};
 use crate::value::Value;
+
+/// The tiering policy: the one place that decides whether the running program profiles,
+/// whether it compiles, and when. Resolved once from the config and the tier when the VM is
+/// made (`Vm::new`); every check on a hot path reads these fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// The interpreter records feedback and counts calls and back-edges (every preset but
+    /// `interp`).
+    pub profiles: bool,
+    /// Hot code is handed to the tier: the preset compiles and the engine has a tier.
+    pub compiles: bool,
+    /// Calls that make a function hot.
+    threshold: u32,
+    /// The back-edge count at which a `LoopBack` tries OSR (never, without compiling).
+    pub osr_at: u64,
+    /// The code compiles make while a function may speculate.
+    code: CodeKind,
+}
+
+impl Policy {
+    pub(crate) fn resolve(config: &crate::Config, has_tier: bool) -> Policy {
+        let code = config.preset.code();
+        let compiles = has_tier && code.is_some();
+        Policy {
+            code: code.unwrap_or(CodeKind::Baseline),
+            profiles: config.preset.profiles(),
+            compiles,
+            threshold: config.threshold,
+            osr_at: if compiles {
+                config.osr_threshold as u64
+            } else {
+                u64::MAX
+            },
+        }
+    }
+
+    /// The code to make for a function that has been recompiled `recompiles` times: the
+    /// preset's, until the last recompile `max-recompiles` allows, which is baseline code
+    /// (no guards, no traps: it never deoptimizes, so it is final).
+    fn code_for(&self, recompiles: u32, max_recompiles: u32) -> CodeKind {
+        if recompiles < max_recompiles {
+            self.code
+        } else {
+            CodeKind::Baseline
+        }
+    }
+
+    /// Whether a call that brings a function's call count to `calls` compiles it
+    /// (`recompile`: its code was dropped to be made again, which the next call does).
+    #[inline(always)]
+    pub(crate) fn call_compiles(&self, calls: u32, recompile: bool) -> bool {
+        self.compiles && (recompile || calls >= self.threshold)
+    }
+}
 
 /// Why `proto` is too large to compile under `config`'s size limits, if it is.
 fn too_large(proto: &FuncProto, config: &crate::Config) -> Option<String> {
@@ -72,8 +126,8 @@ impl Vm {
         }
         let prof = &mut self.profiles[id];
         prof.calls = prof.calls.saturating_add(1);
-        let hot = prof.calls >= self.config.threshold || self.tiers[id].recompile;
-        if hot && !self.tiers[id].failed && self.tier.is_some() && self.config.preset.compiles() {
+        let t = &self.tiers[id];
+        if !t.failed && self.policy.call_compiles(prof.calls, t.recompile) {
             self.compile(p, CompileReason::Call);
             return self.tiers[id].entry;
         }
@@ -93,7 +147,9 @@ impl Vm {
         if recompiling {
             self.tiers[id].recompiles += 1;
         }
-        let speculate = self.tiers[id].recompiles < self.config.max_recompiles;
+        let kind = self
+            .policy
+            .code_for(self.tiers[id].recompiles, self.config.max_recompiles);
         let started = std::time::Instant::now();
         let result = match too_large(&proto, &self.config) {
             Some(why) => Err(why),
@@ -102,10 +158,9 @@ impl Vm {
                     program: &self.program,
                     proto: &proto,
                     profile: &self.profiles[id],
-                    config: &self.config,
+                    kind,
                     no_speculation_at: &self.tiers[id].no_spec,
                     reason,
-                    speculate,
                     globals: Some(Globals::new(&self.globals)),
                 };
                 // A panic in the tier is a compiler bug: the function stays interpreted.
@@ -115,12 +170,13 @@ impl Vm {
         };
         match result {
             Ok(code) => {
-                let s = &mut self.stats;
-                s.compile_ns += if code.compile_ns > 0 {
+                let ns = if code.compile_ns > 0 {
                     code.compile_ns
                 } else {
                     started.elapsed().as_nanos() as u64
                 };
+                let s = &mut self.stats;
+                s.compile_ns += ns;
                 s.machine_code_bytes += code.code_bytes as u64;
                 s.guards_emitted += code.guards_emitted as u64;
                 s.bytecode_instructions_compiled += proto.code.len() as u64;
@@ -133,12 +189,16 @@ impl Vm {
                 }
                 if self.trace_jit {
                     eprintln!(
-                        "[jit] compiled {} ({:?}, {} bytes, {} guards, no speculation at {:?})",
+                        "[jit] compiled {} ({reason:?}, {}): {} instructions -> {} bytes, \
+                         {} guards, entries {:?}, no speculation at {:?}, {} us",
                         proto.trace_name,
-                        reason,
+                        kind.name(),
+                        proto.code.len(),
                         code.code_bytes,
                         code.guards_emitted,
-                        self.tiers[id].no_spec
+                        code.entry_pcs,
+                        self.tiers[id].no_spec,
+                        ns / 1000
                     );
                 }
                 let t = &mut self.tiers[id];
@@ -213,7 +273,7 @@ impl Vm {
         target: u32,
     ) -> OsrExit {
         let id = proto.id as usize;
-        if !self.config.preset.compiles() {
+        if !self.policy.compiles {
             return OsrExit::NotEntered;
         }
         if self.tiers[id].entry.is_none() && !self.tiers[id].failed {

@@ -124,10 +124,9 @@ impl Compile {
             program: &self.program,
             proto: &self.proto,
             profile: &self.profile,
-            config: &self.config,
+            kind: self.config.preset.code().expect("a compiling preset"),
             no_speculation_at: &[],
             reason: CompileReason::Call,
-            speculate: true,
             globals: None,
         };
         self.tier

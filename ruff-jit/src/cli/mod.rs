@@ -162,17 +162,13 @@ fn prepare(file: &std::path::Path, args: &EngineArgs) -> Result<(Config, Vec<u8>
     Ok((config, source))
 }
 
-/// An engine for `config`, with the Cranelift tier when the preset compiles.
+/// An engine for `config`, with the Cranelift tier when the config compiles.
 fn make_engine(config: &Config, args: &EngineArgs) -> Engine {
-    let mut engine = if config.preset.compiles() {
-        let options = ruff_jit::JitOptions {
-            dump_clif: args.dump_clif,
-            trace: args.trace_jit,
-        };
-        Engine::with_tier(config.clone(), ruff_jit::new_tier(config, options))
-    } else {
-        Engine::new(config.clone())
+    let options = ruff_jit::JitOptions {
+        dump_clif: args.dump_clif,
+        trace: args.trace_jit,
     };
+    let mut engine = Engine::tiered(config.clone(), |c| ruff_jit::new_tier(c, options));
     engine.set_trace_jit(args.trace_jit);
     engine
 }

@@ -1,9 +1,9 @@
 //! The one home of instruction semantics, per family. The interpreter's dispatch loop, the
-//! generic executor (`generic.rs`, the JIT's fallback) and the runtime helpers compiled code
-//! calls (`abi::helpers`) all run these functions, so there is no second copy of what an
-//! instruction does. They are `#[inline(always)]` where the interpreter's hot loop uses
-//! them: with the operator a constant at each call site they compile to the same code a
-//! hand-written arm would.
+//! generic executor (`exec_generic` in `jit_support.rs`, the JIT's fallback) and the runtime
+//! helpers compiled code calls (`abi::helpers`) all run these functions, so there is no
+//! second copy of what an instruction does. They are `#[inline(always)]` where the
+//! interpreter's hot loop uses them: with the operator a constant at each call site they
+//! compile to the same code a hand-written arm would.
 //!
 //! Every function takes `regs`, a pointer to `R[0]` of a live frame on the VM's value
 //! stack, and register indices of that frame (all below `num_regs`, which the bytecode
