@@ -7,7 +7,10 @@
 //! and deopts), nested loops with `break`/`continue`, helper calls, bounded recursion,
 //! closures capturing and mutating locals, arrays, dicts, strings, structs and methods, and
 //! now and then a runtime error (division by zero, index out of range, a type error, stack
-//! overflow ...) raised from inside a hot loop after it has been compiled.
+//! overflow ...) raised from inside a hot loop after it has been compiled. `selfop.rs` and
+//! `stress.rs` add the shapes random statements almost never produce (issue 14): operands
+//! used twice, with results asserted against `oracle.rs`; long flat chains; deep nesting;
+//! thousands of locals; many top-level loops; strings mixed into numeric loops.
 //!
 //! How programs stay well-formed without an interpreter in the loop:
 //! - Every variable has a fixed *class* for its whole life (`Class`): `Int` variables only
@@ -29,7 +32,12 @@
 use std::fmt::Write as _;
 
 mod expr;
+mod oracle;
+mod selfop;
 mod statements;
+mod stress;
+
+pub use stress::TOO_MANY_LOCALS_MARK;
 
 /// SplitMix64: a 64-bit state advanced by a Weyl sequence and scrambled by a mixing function.
 pub struct Rng(u64);
@@ -233,6 +241,19 @@ impl Gen {
         self.line("        return self");
         self.line("    }");
         self.line("}");
+        self.line("struct Cell { v }");
+        for g in selfop::SELF_GLOBALS {
+            self.line(&format!("{g} := null"));
+        }
+        // Rare whole-program shapes: a function with thousands of locals (very rarely at the
+        // 65,535 limit), many loops at top level (after `run()`).
+        let shape = self.rng.below(10_000);
+        if shape < 2 {
+            self.many_locals(true);
+        } else if shape < 40 {
+            self.many_locals(false);
+        }
+        let many_loops = (40..140).contains(&shape);
         // Globals: helpers read and update them, so they are declared first.
         for _ in 0..self.rng.below(3) {
             let class = *self.rng.pick(&[Class::Int, Class::Num, Class::Str]);
@@ -285,6 +306,9 @@ impl Gen {
         // Top-level code: globals in a loop (OSR of the main function), then a last print.
         if self.rng.chance(50) {
             self.block_of(1, 3);
+        }
+        if many_loops {
+            self.many_top_loops();
         }
         self.print_scope(0);
     }

@@ -28,6 +28,10 @@ impl Gen {
                 }
             }
             79..=81 if self.risky_left > 0 => self.risky(),
+            82..=85 => self.self_operand(),
+            86 => self.flat_chain(),
+            87 => self.deep_nesting(),
+            88 | 89 => self.mixed_loop(),
             _ => self.assignment(),
         }
     }
