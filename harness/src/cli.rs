@@ -39,6 +39,20 @@ pub enum Command {
     Micro(crate::micro::MicroArgs),
     /// Write a commented suite.toml for the Ruff programs in a folder.
     Init(crate::init::InitArgs),
+    /// Run the steady-state classifier on planted synthetic series and print its hit rates
+    /// per shape and noise model: exit 0 when the goals are met, 1 when not.
+    ValidateClassifier(ValidateClassifierArgs),
+}
+
+/// Options of `harness validate-classifier` (the bench is `stats::planted`).
+#[derive(Debug, clap::Args)]
+pub struct ValidateClassifierArgs {
+    /// Series per shape and noise model, 1 to 100000.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub trials: u32,
+    /// Seed of the series (the table is a function of trials and seed).
+    #[arg(long, default_value_t = 18)]
+    pub seed: u64,
 }
 
 /// How invocations are executed.

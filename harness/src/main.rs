@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Ab(args) => Ok(ExitCode::from(harness::ab::ab_command(&args) as u8)),
         Command::Micro(args) => Ok(ExitCode::from(harness::micro::micro_command(&args) as u8)),
         Command::Init(args) => Ok(ExitCode::from(harness::init::init_command(&args) as u8)),
+        Command::ValidateClassifier(args) => Ok(validate_classifier(&args)),
     };
     match result {
         Ok(code) => code,
@@ -30,6 +31,21 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `harness validate-classifier`: the planted-truth table of `stats::planted`.
+fn validate_classifier(args: &harness::cli::ValidateClassifierArgs) -> ExitCode {
+    use harness::stats::planted;
+    let cells = planted::evaluate(args.trials as usize, args.seed);
+    print!(
+        "{}",
+        planted::render(&cells, args.trials as usize, args.seed)
+    );
+    if planted::goals_met(&cells) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

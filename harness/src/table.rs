@@ -58,23 +58,27 @@ pub fn ratio(v: f64) -> String {
     }
 }
 
-/// The invocations' steady-state classes: the class when all agree, else the counts
-/// (`f4 s1`: four flat, one slowdown).
+/// The invocations' steady-state classes: the class when all agree (`periodic p2` with its
+/// period), else the counts (`f4 s1`: four flat, one slowdown).
 fn steady(r: &SummaryRow) -> String {
     if r.steady_class.is_empty() {
         return "-".into();
     }
     if r.steady_class != "inconsistent" {
-        return match r.steady_class.as_str() {
-            "no-steady-state" => "none".into(),
-            c => c.into(),
+        return match (r.steady_class.as_str(), r.period_median) {
+            ("no-steady-state", _) => "none".into(),
+            ("too-short", _) => "too short".into(),
+            ("periodic", Some(p)) => format!("periodic p{p:.0}"),
+            (c, _) => c.into(),
         };
     }
     [
         ("f", r.flat),
         ("w", r.warmup),
         ("s", r.slowdown),
+        ("p", r.periodic),
         ("n", r.no_steady_state),
+        ("t", r.too_short),
     ]
     .iter()
     .filter(|(_, n)| *n > 0)
@@ -83,9 +87,10 @@ fn steady(r: &SummaryRow) -> String {
     .join(" ")
 }
 
-/// `7 it (compile at it 6)` when the JIT compiled after iteration 0, else `7 it`.
+/// The warm-up length over the invocations classed warmup: `7 it (compile at it 6)` when the
+/// JIT compiled after iteration 0, else `7 it`; `-` when no invocation warmed up.
 fn warmup(r: &SummaryRow) -> String {
-    match (r.steady_start_median, r.last_compile_median) {
+    match (r.warmup_median, r.last_compile_median) {
         (Some(s), Some(c)) if c >= 1.0 => format!("{s:.0} it (compile at it {c:.0})"),
         (Some(s), _) => format!("{s:.0} it"),
         _ => "-".to_string(),
@@ -191,9 +196,9 @@ fn compact(rows: &[SummaryRow], confidence: f64) -> String {
             r.benchmark.clone()
         };
         previous = Some(key);
-        let median = r
-            .median
-            .map_or("-".into(), |m| units::format(m, measure(r)));
+        let median = r.median.map_or("-".into(), |m| {
+            format!("{}{}", units::format(m, measure(r)), basis_mark(r))
+        });
         let mut cells = vec![
             name,
             r.config.clone(),
@@ -219,14 +224,82 @@ fn compact(rows: &[SummaryRow], confidence: f64) -> String {
         let excess = total(&widths) - WIDTH;
         widths[last] = widths[last].saturating_sub(excess).max(8);
     }
-    format!("{}\n{}", table.render(&widths), legend(pct))
+    format!("{}\n{}{}", table.render(&widths), legend(pct), notes(rows))
+}
+
+/// `†` after a median that is not a steady state's (no invocation had one).
+fn basis_mark(r: &SummaryRow) -> &'static str {
+    if r.value_basis == "last-segment" {
+        "†"
+    } else {
+        ""
+    }
 }
 
 /// The line under the default table.
 fn legend(pct: f64) -> String {
     format!(
-        "* {pct}% CI excludes 1 · steady: f flat, w warm-up, s slowdown, n none · --wide: all columns"
+        "* {pct}% CI excludes 1 · steady: f flat, w warm-up, s slowdown, p periodic, n none, t too short\n\
+         † no steady state: median of the last segments · --wide: all columns"
     )
+}
+
+/// The classes in words for the report: `periodic (period 2)`, `warmup (8 it)`, `too short:
+/// need >= 3 iterations after the last change`, or `inconsistent: flat 3, warmup 2`.
+pub fn class_words(r: &SummaryRow) -> String {
+    let need = crate::stats::too_short_text(r.too_short_need.unwrap_or(1), None);
+    let one = |class: &str, n: usize| match class {
+        "periodic" => match r.period_median {
+            Some(p) => format!("periodic (period {p:.0}){}", count(n)),
+            None => format!("periodic{}", count(n)),
+        },
+        "warmup" => match r.warmup_median {
+            Some(w) => format!("warmup ({w:.0} it){}", count(n)),
+            None => format!("warmup{}", count(n)),
+        },
+        "too-short" => format!("{need}{}", count(n)),
+        c => format!("{c}{}", count(n)),
+    };
+    fn count(n: usize) -> String {
+        if n == 0 {
+            String::new()
+        } else {
+            format!(" {n}")
+        }
+    }
+    if r.steady_class != "inconsistent" {
+        return one(&r.steady_class, 0);
+    }
+    let parts: Vec<String> = [
+        ("flat", r.flat),
+        ("warmup", r.warmup),
+        ("slowdown", r.slowdown),
+        ("periodic", r.periodic),
+        ("no-steady-state", r.no_steady_state),
+        ("too-short", r.too_short),
+    ]
+    .iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(c, n)| one(c, *n))
+    .collect();
+    format!("inconsistent: {}", parts.join(", "))
+}
+
+/// One line per benchmark × config with too-short invocations, saying what they lacked.
+pub fn notes(rows: &[SummaryRow]) -> String {
+    rows.iter()
+        .filter(|r| r.too_short > 0)
+        .map(|r| {
+            format!(
+                "\n{} {}: {} ({} of {} invocations)",
+                r.benchmark,
+                r.config,
+                crate::stats::too_short_text(r.too_short_need.unwrap_or(1), None),
+                r.too_short,
+                r.ok
+            )
+        })
+        .collect()
 }
 
 /// Every column of `summary.csv`, bordered (wider than 100 columns).
@@ -243,7 +316,7 @@ fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
         "mean".to_string(),
         "CV".to_string(),
         format!("speedup vs {reference} [{pct}% CI]"),
-        "steady state (f/w/s/n)".to_string(),
+        "steady state (f/w/s/p/n/t)".to_string(),
         "warm-up".to_string(),
         "iteration 0".to_string(),
         "outliers".to_string(),
@@ -253,6 +326,11 @@ fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
     for r in rows {
         let m = measure(r);
         let value = |v: Option<f64>| v.map_or("-".to_string(), |v| units::format(v, m));
+        let median = |v: Option<f64>| {
+            v.map_or("-".to_string(), |v| {
+                format!("{}{}", units::format(v, m), basis_mark(r))
+            })
+        };
         let ci = match (r.median, r.median_lo, r.median_hi) {
             (Some(p), Some(lo), Some(hi)) => units::format_interval(p, lo, hi, m),
             (Some(_), _, _) => crate::analysis::intervals::not_available(r.ok),
@@ -262,15 +340,21 @@ fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
             "-".to_string()
         } else {
             format!(
-                "{} ({}/{}/{}/{})",
-                r.steady_class, r.flat, r.warmup, r.slowdown, r.no_steady_state
+                "{} ({}/{}/{}/{}/{}/{})",
+                r.steady_class,
+                r.flat,
+                r.warmup,
+                r.slowdown,
+                r.periodic,
+                r.no_steady_state,
+                r.too_short
             )
         };
         let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
         table.add_row(vec![
             Cell::new(&r.benchmark),
             Cell::new(&r.config),
-            right(value(r.median)),
+            right(median(r.median)),
             Cell::new(ci),
             right(value(r.mean)),
             right(r.cv.map_or("-".into(), |cv| format!("{:.1}%", cv * 100.0))),
@@ -287,5 +371,8 @@ fn wide_table(rows: &[SummaryRow], confidence: f64) -> String {
             Cell::new(r.failures.replace(';', ", ")),
         ]);
     }
-    format!("{table}\n* {pct}% CI of the speedup excludes 1")
+    format!(
+        "{table}\n* {pct}% CI of the speedup excludes 1 · † no steady state: median of the last segments{}",
+        notes(rows)
+    )
 }

@@ -121,7 +121,7 @@ fn a_mock_run_writes_rows_summary_and_finds_the_planted_speedup() {
         "speedup CI [{lo}, {hi}]"
     );
     assert_eq!(fib.steady_class, "warmup");
-    assert_eq!(fib.steady_start_median, Some(1.0));
+    assert_eq!(fib.warmup_median, Some(1.0));
     let sieve = report
         .analysis
         .summary

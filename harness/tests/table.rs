@@ -84,7 +84,8 @@ fn the_default_table_fits_100_columns_and_marks_significant_speedups() {
     // Each benchmark named once; the long name cut with an ellipsis.
     assert_eq!(lines.iter().filter(|l| l.starts_with("fib ")).count(), 1);
     assert!(text.contains('…'), "{text}");
-    assert!(lines.last().unwrap().starts_with("* 95% CI excludes 1"));
+    assert!(lines[lines.len() - 2].starts_with("* 95% CI excludes 1"));
+    assert!(lines.last().unwrap().starts_with("† no steady state"));
     assert!(
         text.contains("10.1 ms") && text.contains("1.02 ms"),
         "{text}"
@@ -112,9 +113,84 @@ fn failures_get_a_column_and_wide_shows_everything() {
         "CV",
         "iteration 0",
         "outliers",
-        "steady state (f/w/s/n)",
+        "steady state (f/w/s/p/n/t)",
     ] {
         assert!(wide.contains(column), "{column}: {wide}");
     }
     assert!(wide.lines().any(|l| l.chars().count() > WIDTH));
+}
+
+/// Rows of one benchmark under interp whose invocation `inv`'s iteration `it` takes
+/// `shape(inv, it)` nanoseconds (20 iterations, 3 invocations).
+fn shaped(shape: impl Fn(u32, u32) -> f64) -> Vec<ResultRow> {
+    let mut out = rows(&["x"], false);
+    out.retain(|r| r.config == "interp" && r.invocation < 3 && r.iteration == 0);
+    let template = out[0].clone();
+    let mut rows = Vec::new();
+    for inv in 0..3 {
+        for it in 0..20 {
+            rows.push(ResultRow {
+                invocation: inv,
+                iteration: it,
+                wall_ns: Some(shape(inv, it) as u64),
+                ..template.clone()
+            });
+        }
+    }
+    rows
+}
+
+#[test]
+fn classes_get_their_own_columns_and_no_steady_state_is_labelled() {
+    let options = AnalysisOptions {
+        measure: Measure::Wall,
+        reference: "interp".into(),
+        seed: 3,
+        resamples: 1000,
+        confidence: 0.95,
+    };
+    let wiggle = |it: u32| 1.0 + 0.0005 * f64::from((it * 7919) % 11);
+    // Invocation 0 warms up for 4 iterations, 1 for 6, 2 is flat: the warm-up column is the
+    // median over the two warm-ups only (5 it), not over all three (4 it).
+    let warm = shaped(|inv, it| {
+        let k = [4, 6, 0][inv as usize];
+        1e7 * wiggle(it) * if it < k { 3.0 } else { 1.0 }
+    });
+    let s = &analyse(&warm, &options).summary[0];
+    assert_eq!((s.warmup, s.flat, s.warmup_median), (2, 1, Some(5.0)));
+
+    // An alternation is periodic, with its mean level as the value.
+    let alt = shaped(|_, it| 1e7 * wiggle(it) * if it % 2 == 0 { 1.0 } else { 1.5 });
+    let s = &analyse(&alt, &options).summary[0];
+    assert_eq!(
+        (s.steady_class.as_str(), s.period_median),
+        ("periodic", Some(2.0))
+    );
+    assert!((s.median.unwrap() / 1.25e7 - 1.0).abs() < 0.01);
+    let text = render(std::slice::from_ref(s), 0.95, false);
+    assert!(text.contains("periodic p2"), "{text}");
+
+    // A drift has no steady state: the median is the last segments', marked †.
+    let drift = shaped(|_, it| 1e7 * 1.05f64.powi(it as i32));
+    let s = &analyse(&drift, &options).summary[0];
+    assert_eq!(
+        (s.steady_class.as_str(), s.value_basis.as_str()),
+        ("no-steady-state", "last-segment")
+    );
+    assert!(render(std::slice::from_ref(s), 0.95, false).contains("ms†"));
+
+    // A change two iterations before the end of a 20-iteration run: too short, said so.
+    let late = shaped(|_, it| 1e7 * wiggle(it) * if it < 18 { 1.0 } else { 2.0 });
+    let s = &analyse(&late, &options).summary[0];
+    assert_eq!(
+        (s.steady_class.as_str(), s.too_short_need),
+        ("too-short", Some(6))
+    );
+    let text = render(std::slice::from_ref(s), 0.95, false);
+    assert!(
+        text.contains(
+            "x interp: too short: need >= 6 iterations after the last change (3 of 3 invocations)"
+        ),
+        "{text}"
+    );
 }

@@ -61,6 +61,13 @@ pub struct InvocationRow {
     pub last_compile: Option<usize>,
     /// Measured beside other work above the thresholds of [`crate::noise`].
     pub busy: bool,
+    /// Iterations per cycle when `periodic`.
+    pub period: Option<usize>,
+    /// When `too-short`: the iterations needed after the last change.
+    pub need: Option<usize>,
+    /// The verdict in words, e.g. `periodic (period 2)` or `too short: need >= 3 iterations
+    /// after the last change (iteration 8)`.
+    pub verdict: String,
     /// The steady-state iterations behind `value` (spikes left out), for the hierarchical
     /// bootstrap; not a column.
     #[serde(skip)]
@@ -89,8 +96,20 @@ pub struct SummaryRow {
     pub flat: usize,
     pub warmup: usize,
     pub slowdown: usize,
+    pub periodic: usize,
     pub no_steady_state: usize,
-    pub steady_start_median: Option<f64>,
+    pub too_short: usize,
+    /// `steady` when median, mean and speedup come from the invocations with a steady state
+    /// (flat, warmup, slowdown, periodic) only; `last-segment` when no invocation has one and
+    /// they come from the last segments instead.
+    pub value_basis: String,
+    /// Median first steady iteration over the invocations classed `warmup` only.
+    pub warmup_median: Option<f64>,
+    /// Median period of the invocations classed `periodic`.
+    pub period_median: Option<f64>,
+    /// Largest number of iterations after the last change that a `too-short` invocation
+    /// needed.
+    pub too_short_need: Option<usize>,
     pub first_iteration_median: Option<f64>,
     pub outliers: usize,
     pub reference: String,
@@ -142,14 +161,24 @@ pub fn analyse(rows: &[ResultRow], opts: &AnalysisOptions) -> Analysis {
         for r in &mut inv_rows {
             r.outlier = r.value.is_some_and(|v| fences.is_outlier(v));
         }
+        // Steady-state statistics only over the invocations that have a steady state; the
+        // last segments only when none has one (and then labelled so).
+        let with_steady = |r: &&InvocationRow| {
+            SteadyClass::from_name(&r.steady_class).is_some_and(|c| c.has_steady_state())
+        };
+        let basis = if inv_rows.iter().any(|r| with_steady(&r)) {
+            "steady"
+        } else {
+            "last-segment"
+        };
         let steady: Vec<Vec<f64>> = inv_rows
             .iter()
-            .filter(|r| r.value.is_some())
+            .filter(|r| r.value.is_some() && (basis != "steady" || with_steady(r)))
             .map(|r| r.steady.clone())
             .collect();
-        analysis
-            .summary
-            .push(summary_row(key, &inv_rows, &values, &steady, opts));
+        let mut row = summary_row(key, &inv_rows, &values, &steady, opts);
+        row.value_basis = basis.to_string();
+        analysis.summary.push(row);
         steady_of.insert(key.clone(), steady);
         analysis.invocations.extend(inv_rows);
     }
@@ -234,6 +263,9 @@ fn invocation_row(
         busy: sorted
             .first()
             .is_some_and(|r| crate::noise::is_busy(r.other_cpu, r.steal)),
+        period: None,
+        need: None,
+        verdict: String::new(),
         steady: Vec::new(),
     };
     if let (true, Some(series)) = (status.is_ok(), series) {
@@ -245,6 +277,9 @@ fn invocation_row(
                 .map(|i| series[i])
                 .collect();
             row.steady_class = s.class.name().to_string();
+            row.period = s.period;
+            row.need = s.need.map(|n| n.iterations);
+            row.verdict = s.verdict();
             row.steady_start = Some(s.steady_start);
             row.spikes = s
                 .spikes
@@ -276,12 +311,12 @@ fn summary_row(
     }
     let classes: Vec<SteadyClass> = invs
         .iter()
-        .filter_map(|r| {
-            SteadyClass::ALL
-                .into_iter()
-                .find(|c| c.name() == r.steady_class)
-        })
+        .filter_map(|r| SteadyClass::from_name(&r.steady_class))
         .collect();
+    let of_class = |c: SteadyClass| {
+        invs.iter()
+            .filter(move |r| SteadyClass::from_name(&r.steady_class) == Some(c))
+    };
     let count = |c: SteadyClass| classes.iter().filter(|&&x| x == c).count();
     let key_text = format!("{}/{}/{}", key.0, key.1, key.2);
     let settings = opts.settings();
@@ -298,9 +333,11 @@ fn summary_row(
         &format!("mean/{key_text}"),
     );
     let sample = Sample::new(values);
-    let starts: Vec<f64> = invs
-        .iter()
+    let starts: Vec<f64> = of_class(SteadyClass::Warmup)
         .filter_map(|r| r.steady_start.map(|s| s as f64))
+        .collect();
+    let periods: Vec<f64> = of_class(SteadyClass::Periodic)
+        .filter_map(|r| r.period.map(|p| p as f64))
         .collect();
     let firsts: Vec<f64> = invs
         .iter()
@@ -334,8 +371,13 @@ fn summary_row(
         flat: count(SteadyClass::Flat),
         warmup: count(SteadyClass::Warmup),
         slowdown: count(SteadyClass::Slowdown),
+        periodic: count(SteadyClass::Periodic),
         no_steady_state: count(SteadyClass::NoSteadyState),
-        steady_start_median: crate::stats::median(&starts),
+        too_short: count(SteadyClass::TooShort),
+        value_basis: String::new(),
+        warmup_median: crate::stats::median(&starts),
+        period_median: crate::stats::median(&periods),
+        too_short_need: of_class(SteadyClass::TooShort).filter_map(|r| r.need).max(),
         first_iteration_median: crate::stats::median(&firsts),
         outliers: invs.iter().filter(|r| r.outlier).count(),
         reference: opts.reference.clone(),

@@ -3,19 +3,23 @@
 //!
 //! `summary.csv`: one row per suite × benchmark × config. Values are in the unit of `measure`
 //! (`wall_ns`: nanoseconds; `instructions`: instructions) and are statistics of the
-//! *invocation values* (each the mean of that invocation's steady-state segment).
+//! *invocation values* (each the mean of that invocation's steady-state segment), over the
+//! invocations that have a steady state (see `value_basis`).
 //!
 //! | column | meaning |
 //! | --- | --- |
 //! | `suite`, `benchmark`, `config`, `measure` | what was measured |
 //! | `invocations`, `ok`, `failed` | invocation counts (`ok + failed = invocations`) |
 //! | `failures` | failed invocations by status, e.g. `crash=1;timeout=2` |
-//! | `median`, `median_lo`, `median_hi` | median and its bootstrap CI |
+//! | `median`, `median_lo`, `median_hi` | median and its bootstrap CI, over the invocations with a steady state (`flat`, `warmup`, `slowdown`, `periodic`) |
 //! | `mean`, `mean_lo`, `mean_hi` | mean and its bootstrap CI |
 //! | `cv` | coefficient of variation across invocations (between-process noise) |
-//! | `steady_class` | `flat`, `warmup`, `slowdown`, `no-steady-state` if all invocations agree, else `inconsistent` |
-//! | `flat`, `warmup`, `slowdown`, `no_steady_state` | invocations per class |
-//! | `steady_start_median` | median index of the first steady-state iteration (warm-up length) |
+//! | `steady_class` | `flat`, `warmup`, `slowdown`, `periodic`, `no-steady-state`, `too-short` if all invocations agree, else `inconsistent` (classes: `stats::steady`) |
+//! | `flat`, `warmup`, `slowdown`, `periodic`, `no_steady_state`, `too_short` | invocations per class |
+//! | `value_basis` | `steady`: median, mean, CIs and speedup come from the invocations with a steady state only; `last-segment`: none has one, so they are the last segments' (not a steady state) |
+//! | `warmup_median` | median warm-up length (first steady iteration) over the invocations classed `warmup` only |
+//! | `period_median` | median period (iterations per cycle) over the invocations classed `periodic` |
+//! | `too_short_need` | most iterations after the last change a `too-short` invocation needed |
 //! | `first_iteration_median` | median of iteration 0 (parse + compile + first run) |
 //! | `outliers` | invocations outside Tukey's fences (kept in every statistic) |
 //! | `reference` | the config speedups are relative to |
@@ -29,8 +33,11 @@
 //!
 //! `invocations.csv`: one row per invocation: `suite, benchmark, config, invocation, status,
 //! iterations, value, steady_class, steady_start, changepoints, spikes, first_iteration,
-//! outlier, last_compile, busy` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
-//! outlying iterations left out of the steady-state analysis; both joined by `;`).
+//! outlier, last_compile, busy, period, need, verdict` (`changepoints`: iteration indices where a segment starts; `spikes`: isolated
+//! outlying iterations left out of the steady-state analysis; both joined by `;`; `period`:
+//! iterations per cycle of a `periodic` invocation; `need`: iterations a `too-short` one
+//! needed after its last change; `verdict`: the class in words, e.g. `too short: need >= 3
+//! iterations after the last change (iteration 8)`).
 
 use std::path::Path;
 

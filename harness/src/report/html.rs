@@ -164,10 +164,10 @@ fn summary_table(analysis: &RunAnalysis, layout: &Layout) -> String {
             escape(&s.config),
             s.ok,
             s.invocations,
-            num(s.median),
+            num(s.median) + if s.value_basis == "last-segment" { "&dagger;" } else { "" },
             interval(s),
             num(s.mean),
-            escape(&s.steady_class),
+            escape(&crate::table::class_words(s)),
             s.outliers,
         );
     }
@@ -182,8 +182,25 @@ fn method(analysis: &RunAnalysis) -> String {
          <li>The <b>invocation</b> (one process) is the statistical unit; iterations run inside it.</li>\
          <li>Each invocation's iteration series is cut by PELT changepoint analysis (Killick et al. 2012) \
          with penalty 15&nbsp;ln&nbsp;n (Barrett et al. 2017, <i>Virtual Machine Warmup Blows Hot and Cold</i>); \
-         the last segment is the steady state and its mean is the invocation's value. The invocation is \
-         classified flat, warmup, slowdown or no steady state.</li>\
+         the last segment is the steady state and its mean is the invocation's value. The noise scale is \
+         robust (1.4826&nbsp;MAD of first differences / &radic;2). The invocation is classified flat, warmup, \
+         slowdown, periodic, no steady state or too short.</li>\
+         <li><b>Periodic</b> series (an alternation, a cycle of period 2 to 8) are recognised before \
+         segmentation, because first differences are inflated by the cycle itself and would hide every \
+         change: the noise is estimated from differences at the lag of the period instead (seasonal \
+         differencing, Box &amp; Jenkins 1970, <i>Time Series Analysis</i>, &sect;9.1), and a tail of at least \
+         three whole cycles with one mean per phase must beat PELT's segmentation under the same penalised \
+         normal cost (p&middot;&beta; for p phase means); when level shifts on top of the cycle defeat that \
+         model, first differences more than 4&times; noisier than lag-p differences still mark it periodic. \
+         Its value is the mean over whole cycles. A periodic series is never called flat.</li>\
+         <li>The last segment must hold a quarter of the series. When the last change at iteration c leaves \
+         fewer, the run is <b>too short</b> (&ldquo;need &ge; ceil(c/3) iterations after the last change&rdquo;) \
+         if the series was steady before it, otherwise there is <b>no steady state</b>.</li>\
+         <li>Medians, means, their intervals and speedups are computed over the invocations that have a steady \
+         state (flat, warmup, slowdown, periodic); when none has one they are the last segments', marked \
+         &dagger;. The warm-up length is the median over the invocations classed warmup only. The classifier \
+         is checked against planted truth by <code>harness validate-classifier</code> (synthetic series under \
+         Gaussian, Student-t(3) and busy-machine noise) and by <code>suites/validation</code>.</li>\
          <li>Medians, means and speedups get seeded <b>hierarchical</b> percentile-bootstrap confidence \
          intervals ({resamples} resamples, seed {seed}, {confidence}% level): each replicate resamples the \
          invocations, then the steady-state iterations within each, so the variance between processes is \

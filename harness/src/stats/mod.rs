@@ -8,8 +8,10 @@
 //!    mean-change cost and a penalty of `15 ln n`, as in the warmup_stats method of Barrett,
 //!    Bolz-Tereick, Killick, Mount & Tratt 2017, "Virtual Machine Warmup Blows Hot and Cold"
 //!    (OOPSLA) — see [`pelt`].
-//! 2. The invocation is classified flat / warmup / slowdown / no steady state and its value is
-//!    the mean of its last segment — see [`steady`].
+//!    Before that, a series that alternates or cycles is recognised as periodic, with a noise
+//!    estimate its cycle cannot inflate — see [`periodic`].
+//! 2. The invocation is classified flat / warmup / slowdown / periodic / no steady state /
+//!    too short, and its value is the mean of its last segment — see [`steady`].
 //! 3. Across invocations (the statistical unit), median and mean get seeded percentile
 //!    bootstrap confidence intervals, and speedups get a bootstrap CI of the ratio — see
 //!    [`bootstrap`]. Outliers are flagged with Tukey's fences, never dropped — see
@@ -22,6 +24,8 @@ pub mod describe;
 pub mod hierarchical;
 pub mod outliers;
 pub mod pelt;
+pub mod periodic;
+pub mod planted;
 pub mod sample;
 pub mod steady;
 
@@ -31,8 +35,8 @@ pub use outliers::{tukey_fences, Fences};
 pub use pelt::{changepoints, pelt};
 pub use sample::Sample;
 pub use steady::{
-    classify_invocation, classify_invocations, classify_with_events, InvocationSteadyState,
-    SteadyClass,
+    classify_invocation, classify_invocations, classify_with_events, too_short_text,
+    InvocationSteadyState, Need, SteadyClass,
 };
 
 /// Resamples used by `harness run` (ARCHITECTURE §7 asks for at least 10,000).

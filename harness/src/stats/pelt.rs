@@ -14,6 +14,13 @@
 //! 1.4826 estimates σ, and a difference has variance 2σ²). A floor of 0.1% of the median keeps
 //! a noise-free series (instruction counts, the mock) from turning every 1-unit wiggle into a
 //! changepoint.
+//!
+//! First differences are inflated by a series that alternates or cycles (an alternation of N
+//! and 1.5N has differences of ±0.5N whatever the noise), so PELT would see no change at all
+//! in it. Such series are caught before segmentation by [`super::periodic`], whose noise
+//! estimate uses differences at the lag of the period instead ([`noise_sigma_at_lag`]):
+//! seasonal differencing (Box & Jenkins 1970, "Time Series Analysis: Forecasting and Control",
+//! §9.1) removes any component of that period, leaving only the noise.
 
 use super::describe::median;
 use super::sample::Sample;
@@ -30,9 +37,13 @@ pub fn changepoints(series: &[f64]) -> Vec<usize> {
         return Vec::new();
     }
     let sigma = noise_sigma(series);
+    pelt(&scaled(series, sigma), penalty(n), 1)
+}
+
+/// `series` centred on its median and divided by `sigma` (unit noise variance for PELT).
+pub fn scaled(series: &[f64], sigma: f64) -> Vec<f64> {
     let centre = median(series).unwrap_or(0.0);
-    let z: Vec<f64> = series.iter().map(|x| (x - centre) / sigma).collect();
-    pelt(&z, 15.0 * (n as f64).ln(), 1)
+    series.iter().map(|x| (x - centre) / sigma).collect()
 }
 
 /// Robust noise estimate of a series: `1.4826 · MAD(first differences) / √2`, floored at
@@ -40,19 +51,51 @@ pub fn changepoints(series: &[f64]) -> Vec<usize> {
 /// A MAD of zero (most differences identical: a step series or exact counts) leaves the floor,
 /// so a clean step is still found and a one-unit wiggle is not.
 pub fn noise_sigma(series: &[f64]) -> f64 {
-    let diffs: Vec<f64> = series.windows(2).map(|w| w[1] - w[0]).collect();
+    noise_sigma_at_lag(series, 1)
+}
+
+/// As [`noise_sigma`] with differences at `lag` (>= 1): `1.4826 · MAD(x[i] − x[i−lag]) / √2`,
+/// floored the same way. Differences at the lag of a period cancel the periodic component.
+pub fn noise_sigma_at_lag(series: &[f64], lag: usize) -> f64 {
+    let lag = lag.max(1);
+    let diffs: Vec<f64> = series
+        .iter()
+        .skip(lag)
+        .zip(series)
+        .map(|(b, a)| b - a)
+        .collect();
     let sigma = Sample::new(&diffs).map_or(0.0, |d| 1.4826 * d.mad() / 2f64.sqrt());
     let floor = (SIGMA_FLOOR * median(series).unwrap_or(0.0).abs()).max(1e-12);
     sigma.max(floor)
 }
 
+/// The penalty per changepoint for a series of `n` iterations: `15 ln n` (Barrett et al.).
+pub fn penalty(n: usize) -> f64 {
+    15.0 * (n.max(1) as f64).ln()
+}
+
 /// PELT on an already scaled series (unit noise variance) with the given penalty per
 /// changepoint and minimum segment length (>= 1). Returns segment start indices (never 0).
 pub fn pelt(z: &[f64], penalty: f64, min_len: usize) -> Vec<usize> {
+    pelt_with_costs(z, penalty, min_len).0
+}
+
+/// [`pelt`] and, for every `t` in `0..=n`, the optimal penalised cost of `z[..t]` (index 0
+/// holds `−penalty`, so that a segmentation of k segments pays k − 1 penalties; infinite where
+/// `t` is shorter than `min_len`). Pruning never discards the optimum of any prefix, so every
+/// entry is exact (Killick et al. 2012, §3).
+pub fn pelt_with_costs(z: &[f64], penalty: f64, min_len: usize) -> (Vec<usize>, Vec<f64>) {
     let n = z.len();
     let m = min_len.max(1);
     if n < 2 * m {
-        return Vec::new();
+        let mut best = vec![f64::INFINITY; n + 1];
+        best[0] = -penalty;
+        // Too short for a changepoint: every prefix long enough is one segment.
+        for t in m..=n {
+            let mean = z[..t].iter().sum::<f64>() / t as f64;
+            best[t] = z[..t].iter().map(|x| (x - mean) * (x - mean)).sum::<f64>();
+        }
+        return (Vec::new(), best);
     }
     // Prefix sums make the cost of any segment O(1).
     let mut s1 = vec![0.0; n + 1];
@@ -101,7 +144,7 @@ pub fn pelt(z: &[f64], penalty: f64, min_len: usize) -> Vec<usize> {
         t = tau;
     }
     cps.reverse();
-    cps
+    (cps, best)
 }
 
 #[cfg(test)]

@@ -5,7 +5,12 @@
 //!
 //! Our exact rule (Barrett et al. fix the idea; the numbers below are ours, chosen for runs of
 //! tens of iterations rather than their 2,000):
-//! - Isolated spikes are set aside first, after Barrett et al.'s treatment of outliers (they
+//! - **periodic** first: a series that alternates or cycles (period 2 to 8, at least three
+//!   whole cycles over at least half the series, after any warm-up and after the last
+//!   compile) is found before segmentation by [`super::periodic`], with a noise estimate the
+//!   cycle cannot inflate. Its value is the mean over the whole cycles at the end (the average
+//!   cost of an iteration); it is never called flat (issue 18).
+//! - Isolated spikes are set aside, after Barrett et al.'s treatment of outliers (they
 //!   exclude Tukey outliers from the changepoint analysis): an iteration other than iteration
 //!   0 that lies beyond Tukey's far-out fences (3 IQR) while its neighbours do not — typically
 //!   the process being preempted, or a one-off recompilation — is not analysed. It stays in
@@ -15,8 +20,15 @@
 //!   (1%) of the last segment's mean: a shift PELT can see but too small to matter.
 //! - A series of two iterations is too short for PELT: the two form separate segments unless
 //!   they are equivalent.
-//! - **no steady state**: the last segment is shorter than a quarter of the series
-//!   (`len < n / 4`), i.e. the series was still changing at the end;
+//! - The last segment must hold at least a quarter of the series (`len >= n / 4`, Barrett et
+//!   al.'s steady-state window scaled to short runs). When it does not, with the last change
+//!   at iteration `c`, at least `K = ceil(c / 3)` iterations after it are needed (then
+//!   `K >= (c + K) / 4`):
+//!   - **too short** ("too short: need >= K iterations after the last change") when the
+//!     segment before the last held at least `K` iterations: the series was steady and then
+//!     changed too near the end for the run to judge the new level — run longer. A compile
+//!     in the last iteration is also too short;
+//!   - **no steady state** otherwise: the series kept changing (a drift, several steps).
 //! - otherwise **flat**: every earlier segment is equivalent to the last (one segment is flat);
 //! - **slowdown**: some earlier segment is faster than the last by more than the tolerance;
 //! - **warmup**: otherwise (at least one earlier segment is slower, none faster).
@@ -29,6 +41,7 @@ use serde::Serialize;
 
 use super::describe::{mean, quantile};
 use super::pelt::changepoints;
+use super::periodic;
 
 /// Relative difference below which two segment means are treated as equal.
 pub const EQUIVALENCE_TOLERANCE: f64 = 0.01;
@@ -39,16 +52,33 @@ pub enum SteadyClass {
     Flat,
     Warmup,
     Slowdown,
+    /// Alternating or cycling with a fixed period (see [`super::periodic`]).
+    Periodic,
     NoSteadyState,
+    /// The run ended too soon after a change to judge the new level.
+    TooShort,
 }
 
 impl SteadyClass {
-    pub const ALL: [SteadyClass; 4] = [
+    pub const ALL: [SteadyClass; 6] = [
         SteadyClass::Flat,
         SteadyClass::Warmup,
         SteadyClass::Slowdown,
+        SteadyClass::Periodic,
         SteadyClass::NoSteadyState,
+        SteadyClass::TooShort,
     ];
+
+    /// The class named `name` (as in CSV files), if any.
+    pub fn from_name(name: &str) -> Option<SteadyClass> {
+        SteadyClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// True for the classes whose invocations have a steady state (a level, or a steady
+    /// cycle whose mean is the level): the ones steady-state statistics are computed over.
+    pub fn has_steady_state(self) -> bool {
+        !matches!(self, SteadyClass::NoSteadyState | SteadyClass::TooShort)
+    }
 
     /// The name used in CSV files and tables.
     pub fn name(self) -> &'static str {
@@ -56,9 +86,18 @@ impl SteadyClass {
             SteadyClass::Flat => "flat",
             SteadyClass::Warmup => "warmup",
             SteadyClass::Slowdown => "slowdown",
+            SteadyClass::Periodic => "periodic",
             SteadyClass::NoSteadyState => "no-steady-state",
+            SteadyClass::TooShort => "too-short",
         }
     }
+}
+
+/// What a too-short run lacks: `iterations` after the change at iteration `after`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Need {
+    pub iterations: usize,
+    pub after: usize,
 }
 
 /// The analysis of one invocation's series.
@@ -69,10 +108,33 @@ pub struct InvocationSteadyState {
     pub changepoints: Vec<usize>,
     /// Index of the first iteration of the last segment (the steady state).
     pub steady_start: usize,
-    /// Mean of the last segment: the invocation's value.
+    /// Mean of the last segment (of the whole cycles at the end, when periodic): the
+    /// invocation's value. Without a steady state, the last segment's mean all the same.
     pub value: f64,
     /// Isolated spikes left out of the analysis (see [`isolated_spikes`]).
     pub spikes: Vec<usize>,
+    /// Iterations per cycle of a periodic series.
+    pub period: Option<usize>,
+    /// What a too-short run lacks.
+    pub need: Option<Need>,
+}
+
+impl InvocationSteadyState {
+    /// The verdict in words: the class name, `periodic (period 2)`, or `too short: need >= 3
+    /// iterations after the last change (iteration 8)`.
+    pub fn verdict(&self) -> String {
+        match (self.class, self.period, self.need) {
+            (SteadyClass::Periodic, Some(p), _) => format!("periodic (period {p})"),
+            (SteadyClass::TooShort, _, Some(n)) => too_short_text(n.iterations, Some(n.after)),
+            (c, _, _) => c.name().to_string(),
+        }
+    }
+}
+
+/// `too short: need >= K iterations after the last change (iteration C)`.
+pub fn too_short_text(iterations: usize, after: Option<usize>) -> String {
+    let at = after.map_or(String::new(), |a| format!(" (iteration {a})"));
+    format!("too short: need >= {iterations} iterations after the last change{at}")
 }
 
 /// Segments, classification and value of one invocation's iteration series (non-empty).
@@ -88,6 +150,22 @@ pub fn classify_invocation(series: &[f64]) -> InvocationSteadyState {
 /// [`EQUIVALENCE_TOLERANCE`]) to those after it, the steady state starts right after the last
 /// event; an event in the last iteration leaves no steady state.
 pub fn classify_with_events(series: &[f64], events: &[usize]) -> InvocationSteadyState {
+    let earliest = events.iter().max().map_or(0, |e| e + 1);
+    if let Some(p) = periodic::detect(series, earliest) {
+        let mut changepoints = p.prefix_changepoints;
+        if p.start > 0 {
+            changepoints.push(p.start);
+        }
+        return InvocationSteadyState {
+            class: SteadyClass::Periodic,
+            changepoints,
+            steady_start: p.cycles_start,
+            value: p.value,
+            spikes: Vec::new(),
+            period: Some(p.period),
+            need: None,
+        };
+    }
     let spikes: Vec<usize> = isolated_spikes(series)
         .into_iter()
         .filter(|i| !events.contains(i))
@@ -134,8 +212,27 @@ pub fn classify_with_events(series: &[f64], events: &[usize]) -> InvocationStead
     let earlier = &means[..means.len().saturating_sub(1)];
 
     let last_len = values.len() - local_start;
-    let class = if event_cut || (last_len as f64) < values.len() as f64 / 4.0 {
-        SteadyClass::NoSteadyState
+    // Iterations needed after a change at position `c` for the last segment to hold a
+    // quarter of the series: the smallest K with 3K >= c.
+    let needed = |c: usize| c.div_ceil(3).max(1);
+    let mut need = None;
+    let class = if let (true, Some(e)) = (event_cut, last_event) {
+        need = Some(Need {
+            iterations: needed(e + 1),
+            after: kept[e] + 1,
+        });
+        SteadyClass::TooShort
+    } else if 3 * last_len < local_start {
+        let previous_start = bounds.iter().rev().nth(2).copied().unwrap_or(0);
+        if local_start - previous_start >= needed(local_start) {
+            need = Some(Need {
+                iterations: needed(local_start),
+                after: kept[local_start],
+            });
+            SteadyClass::TooShort
+        } else {
+            SteadyClass::NoSteadyState
+        }
     } else if earlier.iter().all(|m| (m - last).abs() <= tolerance) {
         SteadyClass::Flat
     } else if earlier.iter().any(|m| last - m > tolerance) {
@@ -149,6 +246,8 @@ pub fn classify_with_events(series: &[f64], events: &[usize]) -> InvocationStead
         steady_start: kept.get(local_start).copied().unwrap_or(0),
         value: last,
         spikes,
+        period: None,
+        need,
     }
 }
 
@@ -218,12 +317,69 @@ mod tests {
         series.extend(noisy(&mut rng, 1500.0, 10.0, 15));
         assert_eq!(classify_invocation(&series).class, SteadyClass::Slowdown);
 
-        let mut series = noisy(&mut rng, 1000.0, 10.0, 27);
-        series.extend(noisy(&mut rng, 3000.0, 10.0, 3));
+        // A drift keeps changing: no steady state.
+        let series: Vec<f64> = noisy(&mut rng, 0.0, 10.0, 30)
+            .iter()
+            .enumerate()
+            .map(|(i, e)| 1000.0 * 1.05f64.powi(i as i32) + e)
+            .collect();
         assert_eq!(
             classify_invocation(&series).class,
             SteadyClass::NoSteadyState
         );
+    }
+
+    #[test]
+    fn a_change_too_near_the_end_is_too_short_not_a_class() {
+        // Steady for 27 iterations, then 3 at 3x: too few after the change to judge them.
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mut series = noisy(&mut rng, 1000.0, 10.0, 27);
+        series.extend(noisy(&mut rng, 3000.0, 10.0, 3));
+        let s = classify_invocation(&series);
+        assert_eq!(s.class, SteadyClass::TooShort);
+        assert_eq!(
+            s.need,
+            Some(Need {
+                iterations: 9,
+                after: 27
+            })
+        );
+        assert_eq!(
+            s.verdict(),
+            "too short: need >= 9 iterations after the last change (iteration 27)"
+        );
+        // An 8-iteration warm-up in a 10-iteration run (issue 18), and the same warm-up with
+        // enough iterations after it.
+        let mut series = noisy(&mut rng, 3000.0, 10.0, 8);
+        series.extend(noisy(&mut rng, 1000.0, 10.0, 2));
+        let s = classify_invocation(&series);
+        assert_eq!(
+            (s.class, s.need.map(|n| n.iterations)),
+            (SteadyClass::TooShort, Some(3))
+        );
+        series.extend(noisy(&mut rng, 1000.0, 10.0, 1));
+        let s = classify_invocation(&series);
+        assert_eq!((s.class, s.steady_start), (SteadyClass::Warmup, 8));
+    }
+
+    #[test]
+    fn an_alternation_is_periodic_never_flat() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for (n, high) in [(30, 1500.0), (10, 1500.0), (30, 1100.0)] {
+            let series: Vec<f64> = noisy(&mut rng, 0.0, 10.0, n)
+                .iter()
+                .enumerate()
+                .map(|(i, e)| if i % 2 == 0 { 1000.0 } else { high } + e)
+                .collect();
+            let s = classify_invocation(&series);
+            assert_eq!(
+                (s.class, s.period),
+                (SteadyClass::Periodic, Some(2)),
+                "n {n}"
+            );
+            assert_eq!(s.verdict(), "periodic (period 2)");
+            assert!((s.value - (1000.0 + high) / 2.0).abs() < 10.0);
+        }
     }
 
     #[test]
@@ -239,7 +395,11 @@ mod tests {
         series[8] = 20_000.0; // two in a row: a shift, not a spike
         let s = classify_invocation(&series);
         assert!(s.spikes.is_empty());
-        assert_eq!(s.class, SteadyClass::NoSteadyState);
+        assert_eq!(
+            s.class,
+            SteadyClass::TooShort,
+            "two slow iterations at the end"
+        );
     }
 
     #[test]
@@ -279,7 +439,8 @@ mod tests {
         let mut series = noisy(&mut rng, 1000.0, 5.0, 12);
         series[11] = 3000.0;
         let s = classify_with_events(&series, &[11]);
-        assert_eq!(s.class, SteadyClass::NoSteadyState);
+        assert_eq!(s.class, SteadyClass::TooShort);
+        assert_eq!(s.need.map(|n| (n.iterations, n.after)), Some((4, 12)));
     }
 
     #[test]
