@@ -297,6 +297,14 @@ def dict_gate():
     return result(len(d), sum(d.values()))
 
 
+# ---- suites/validation ---------------------------------------------------------------
+# Every program prints work(20000); the planted extra work never reaches the output.
+
+
+def validation_work():
+    return sum_loop_n(20000)
+
+
 MODELS = {
     "jit": {
         "arithmetic_intensive": arithmetic_intensive,
@@ -320,6 +328,19 @@ MODELS = {
         "sum_loop_plus1": lambda: sum_loop_n(202000),
         "fib_gate": fib_gate,
         "dict_gate": dict_gate,
+    },
+    "validation": {
+        name: validation_work
+        for name in [
+            "flat",
+            "warmup_3",
+            "warmup_8",
+            "step_5",
+            "slowdown_10",
+            "alternating",
+            "cycle_4",
+            "drift",
+        ]
     },
 }
 

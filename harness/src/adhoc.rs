@@ -69,6 +69,7 @@ pub fn probe(ruff: &Path, program: &Path, args: &[String], timeout: Duration) ->
         invocations: None,
         iterations: None,
         timeout: None,
+        expectation: None,
     };
     let request = Request {
         suite: FILE_SUITE,
@@ -199,6 +200,7 @@ pub fn file_suite(programs: &[PathBuf], ruff: &Path, timeout: Option<Duration>) 
             invocations: None,
             iterations: (!probe.has_run).then_some(1),
             timeout: None,
+            expectation: None,
         });
     }
     Ok(Suite {

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod cli;
 pub mod configs;
 pub mod exec;
+pub mod expect;
 pub mod init;
 pub mod interrupt;
 pub mod manifest;

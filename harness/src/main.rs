@@ -1,6 +1,6 @@
 //! The `harness` binary: parses the command line and dispatches each subcommand to its
-//! module. Exit codes: 0 success; 1 the run finished but some invocation failed (or, for the
-//! gate, a regression); 2 bad input or a harness error, printed as `error: ...` with its
+//! module. Exit codes: 0 success; 1 the run finished but some invocation failed or missed its
+//! manifest's planted expectation (`expected_class`), or, for the gate, a regression; 2 bad input or a harness error, printed as `error: ...` with its
 //! cause chain; 130 `harness run` stopped by SIGINT or SIGTERM (resumable, see `interrupt`).
 
 use std::process::ExitCode;
@@ -104,6 +104,18 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         Ok(()) => eprintln!("report: {}", plan.run_dir.join("index.html").display()),
         Err(e) => eprintln!("warning: report not written: {e:#}"),
     }
+    // Planted expectations of the manifests (suites/validation): a mismatch fails the run.
+    let expected = harness::expect::check(&plan.suites, &report.analysis.invocations);
+    if expected.pairs > 0 {
+        for m in &expected.mismatches {
+            println!("expectation not met: {m}");
+        }
+        println!(
+            "expectations: {} benchmark x config pair(s) checked, {} invocation(s) missed",
+            expected.pairs,
+            expected.mismatches.len()
+        );
+    }
     let counts: Vec<String> = report
         .status_counts
         .iter()
@@ -114,7 +126,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         counts.join(", "),
         plan.run_dir.display()
     );
-    Ok(if report.all_ok() {
+    Ok(if report.all_ok() && expected.mismatches.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

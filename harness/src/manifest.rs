@@ -10,6 +10,8 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::configs;
+use crate::expect::Expectation;
+use crate::stats::SteadyClass;
 
 /// Defaults when neither the suite nor the CLI says otherwise.
 pub const DEFAULT_INVOCATIONS: u32 = 5;
@@ -61,6 +63,8 @@ struct RawBenchmark {
     invocations: Option<i64>,
     iterations: Option<i64>,
     timeout: Option<f64>,
+    expected_class: Option<String>,
+    expected_warmup: Option<i64>,
 }
 
 /// What a correct iteration prints.
@@ -84,6 +88,9 @@ pub struct Benchmark {
     pub invocations: Option<u32>,
     pub iterations: Option<u32>,
     pub timeout: Option<Duration>,
+    /// The planted steady state (`expected_class`, `expected_warmup`), checked at the end of a
+    /// run by [`crate::expect`].
+    pub expectation: Option<Expectation>,
 }
 
 /// A validated suite.
@@ -181,7 +188,37 @@ impl Suite {
                 (Some(_), Some(_)) => bail!("{at}: give either `result` or `stdout`, not both"),
                 (None, None) => bail!("{at}: missing field `result` (or `stdout`): every benchmark's answer is checked"),
             };
+            let expectation = match (b.expected_class, b.expected_warmup) {
+                (None, None) => None,
+                (None, Some(_)) => bail!("{}: needs `expected_class`", field("expected_warmup")),
+                (Some(class), warmup) => {
+                    let Some(c) = SteadyClass::from_name(&class) else {
+                        let names: Vec<&str> = SteadyClass::ALL.iter().map(|c| c.name()).collect();
+                        bail!(
+                            "{}: '{class}' is not a class (one of {})",
+                            field("expected_class"),
+                            names.join(", ")
+                        );
+                    };
+                    let warmup = match warmup {
+                        None => None,
+                        Some(_) if !matches!(c, SteadyClass::Warmup | SteadyClass::Slowdown) => {
+                            bail!(
+                                "{}: only a warmup or slowdown has one",
+                                field("expected_warmup")
+                            )
+                        }
+                        Some(w) if (0..=i64::from(MAX_COUNT)).contains(&w) => Some(w as usize),
+                        Some(w) => bail!(
+                            "{}: must be a whole number from 0 to {MAX_COUNT}, got {w}",
+                            field("expected_warmup")
+                        ),
+                    };
+                    Some(Expectation { class, warmup })
+                }
+            };
             benchmarks.push(Benchmark {
+                expectation,
                 name: b.name,
                 path,
                 expected,
@@ -318,6 +355,18 @@ mod tests {
         assert_eq!(b.expected, Expected::Result("75025".into()));
         assert_eq!(b.timeout, Some(Duration::from_millis(2500)));
         assert!(b.matches("fi") && b.matches("tag:calls") && !b.matches("tag:x"));
+        assert_eq!(b.expectation, None);
+        let planted = GOOD.replace(
+            "timeout = 2.5",
+            "expected_class = \"warmup\"\nexpected_warmup = 3",
+        );
+        assert_eq!(
+            parse(&planted).unwrap().benchmarks[0].expectation,
+            Some(Expectation {
+                class: "warmup".into(),
+                warmup: Some(3)
+            })
+        );
     }
 
     #[test]
@@ -336,6 +385,28 @@ mod tests {
                 "field `suite.reference`",
             ),
             (GOOD.replace("fib.ruff", "nope.ruff"), "field `file`"),
+            (
+                GOOD.replace("timeout = 2.5", "expected_class = \"steady\""),
+                "field `expected_class`: 'steady' is not a class",
+            ),
+            (
+                GOOD.replace("timeout = 2.5", "expected_warmup = 3"),
+                "field `expected_warmup`: needs `expected_class`",
+            ),
+            (
+                GOOD.replace(
+                    "timeout = 2.5",
+                    "expected_class = \"flat\"\nexpected_warmup = 3",
+                ),
+                "only a warmup or slowdown has one",
+            ),
+            (
+                GOOD.replace(
+                    "timeout = 2.5",
+                    "expected_class = \"warmup\"\nexpected_warmup = -1",
+                ),
+                "from 0 to",
+            ),
             (
                 GOOD.replace("result = \" 75025 \"", ""),
                 "missing field `result`",

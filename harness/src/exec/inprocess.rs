@@ -182,6 +182,7 @@ mod tests {
             invocations: None,
             iterations: None,
             timeout: None,
+            expectation: None,
         };
         let req = Request {
             suite: "s",

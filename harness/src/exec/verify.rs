@@ -208,6 +208,7 @@ mod tests {
             invocations: None,
             iterations: None,
             timeout: None,
+            expectation: None,
         }
     }
 
