@@ -439,7 +439,8 @@ fn generated_programs_agree_across_configs() {
     let configs: Vec<Config> = CONFIGS.iter().map(|c| Config::parse(c).unwrap()).collect();
     // If the process crashes (a signal, not a panic), captured test output is lost: say on
     // the real stderr where the seeds being run are kept.
-    let progress = std::env::temp_dir().join("ruff-fuzz-progress.txt");
+    // Named by the first seed: runs of other seed ranges may be going on at the same time.
+    let progress = std::env::temp_dir().join(format!("ruff-fuzz-progress-{first}.txt"));
     let _ = writeln!(
         std::io::stderr(),
         "fuzz: seeds {first}..{}; after a crash the seeds in flight are in {}",
