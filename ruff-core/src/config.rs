@@ -129,8 +129,11 @@ pub const DEFAULT_MAX_COMPILE_REGISTERS: u64 = 1_000;
 /// Default of `max-recompiles`.
 pub const DEFAULT_MAX_RECOMPILES: u64 = 4;
 
+/// Default of `max-memory`: no limit but the machine's (`u64::MAX`).
+pub const UNLIMITED_MEMORY: u64 = u64::MAX;
+
 /// Every knob, in the order `Display` writes them.
-pub const KNOBS: [Knob; 6] = [
+pub const KNOBS: [Knob; 7] = [
     Knob {
         name: "threshold",
         min: 1,
@@ -181,6 +184,15 @@ pub const KNOBS: [Knob; 6] = [
         get: |c| c.max_compile_registers as u64,
         set: |c, v| c.max_compile_registers = v as u32,
     },
+    Knob {
+        name: "max-memory",
+        min: 1,
+        max: u64::MAX,
+        about: "live heap bytes a program may grow its strings, arrays and dicts to; beyond \
+                it growing one is the runtime error `out of memory` (default: no limit)",
+        get: |c| c.max_memory,
+        set: |c, v| c.max_memory = v,
+    },
 ];
 
 /// A resolved engine configuration.
@@ -200,6 +212,9 @@ pub struct Config {
     pub max_compile_instructions: u32,
     /// Functions with more registers stay interpreted.
     pub max_compile_registers: u32,
+    /// Live heap bytes (`mem::live_bytes`) past which growing a string, array or dict is
+    /// `out of memory`; `UNLIMITED_MEMORY` for none.
+    pub max_memory: u64,
 }
 
 impl Default for Config {
@@ -245,6 +260,7 @@ impl Config {
             max_recompiles: DEFAULT_MAX_RECOMPILES as u32,
             max_compile_instructions: DEFAULT_MAX_COMPILE_INSTRUCTIONS as u32,
             max_compile_registers: DEFAULT_MAX_COMPILE_REGISTERS as u32,
+            max_memory: UNLIMITED_MEMORY,
         }
     }
 
@@ -322,6 +338,10 @@ mod tests {
             "interp:max-compile-instructions=9:max-compile-registers=2048"
         );
         assert_eq!(Config::parse(&m.to_string()).unwrap(), m);
+        let mem = Config::parse("interp:max-memory=64M").unwrap();
+        assert_eq!(mem.max_memory, 64 << 20);
+        assert_eq!(mem.to_string(), "interp:max-memory=67108864");
+        assert_eq!(Config::parse("jit").unwrap().max_memory, UNLIMITED_MEMORY);
     }
 
     #[test]
@@ -356,6 +376,10 @@ mod tests {
             );
         }
         assert!(Config::parse("jit:max-compile-registers=65536").is_err());
+        assert!(Config::parse("interp:max-memory=0")
+            .unwrap_err()
+            .0
+            .contains("from 1 to 18446744073709551615"));
 
         assert!(Config::parse("jit:threshold")
             .unwrap_err()

@@ -153,6 +153,7 @@ impl Engine {
 
     /// Runs the loaded program's top-level code. Output is flushed before returning.
     pub fn run_main(&mut self) -> Result<(), Error> {
+        let _limit = crate::mem::Limit::set(self.config.max_memory);
         let vm = self.vm()?;
         let result = vm.run_main();
         vm.flush_output();
@@ -161,6 +162,7 @@ impl Engine {
 
     /// Calls the global function `name` with `args` (after `run_main` defined it).
     pub fn call_global(&mut self, name: &str, args: &[Value]) -> Result<Value, Error> {
+        let _limit = crate::mem::Limit::set(self.config.max_memory);
         let vm = self.vm()?;
         let callee = match vm.global_slot(name).map(|g| vm.global(g).clone()) {
             Some(v) if !matches!(v, Value::Undef) => v,

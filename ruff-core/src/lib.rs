@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod heap;
 pub mod lexer;
+pub mod mem;
 pub mod panic_guard;
 pub mod parser;
 pub mod profile;
@@ -31,3 +32,8 @@ pub use engine::{compile, Engine};
 pub use error::{Error, ErrorKind};
 pub use stats::Stats;
 pub use value::Value;
+
+/// Every binary built with this crate counts its live heap bytes per thread (`mem`), which
+/// is what the engine's `max-memory` limit measures.
+#[global_allocator]
+static GLOBAL: mem::CountingAlloc = mem::CountingAlloc;

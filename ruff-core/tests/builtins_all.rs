@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use ruff_core::builtins::{self, NAMES, RANGE};
-use ruff_core::values::{to_display, type_name};
+use ruff_core::values::type_name;
 use ruff_core::Value;
 use Value::{Bool, Float, Int, Null};
 

@@ -8,6 +8,11 @@ use ruff_core::heap::{Closure, DictKey, DictMap, Instance, StructDef};
 use ruff_core::values::{new_array, new_dict, new_str};
 use ruff_core::Value;
 
+/// The display text of `v` (these tests set no memory limit, so it cannot run out).
+pub fn to_display(v: &Value) -> String {
+    ruff_core::values::to_display(v).expect("no memory limit in these tests")
+}
+
 pub fn s(text: &str) -> Value {
     new_str(text.to_owned())
 }

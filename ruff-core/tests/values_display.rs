@@ -8,7 +8,7 @@ use std::rc::Rc;
 use common::*;
 use ruff_core::builtins;
 use ruff_core::heap::BoundMethod;
-use ruff_core::values::{to_display, truthy, type_name};
+use ruff_core::values::{truthy, type_name};
 use ruff_core::Value;
 
 fn f(x: f64) -> String {

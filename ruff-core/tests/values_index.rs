@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use ruff_core::heap::StrObj;
-use ruff_core::values::{dict_key, get_field, get_index, set_field, set_index, to_display};
+use ruff_core::values::{dict_key, get_field, get_index, set_field, set_index};
 use ruff_core::Value;
 use Value::{Bool, Float, Int, Null};
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use common::*;
 use ruff_core::ast::{BinOp, UnOp};
 use ruff_core::heap::BoundMethod;
-use ruff_core::values::{binary, compare, equals, to_display, unary};
+use ruff_core::values::{binary, compare, equals, unary};
 use ruff_core::Value;
 
 fn eq(a: &Value, b: &Value) -> bool {

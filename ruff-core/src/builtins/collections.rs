@@ -8,6 +8,7 @@
 use std::cmp::Ordering;
 
 use super::{expect_arg_range, expect_args, id, type_error};
+use crate::mem;
 use crate::value::Value;
 use crate::values::{compare_numbers, dict_key, equals, new_array, type_name};
 
@@ -62,11 +63,8 @@ pub fn range_count(start: i64, stop: i64, step: i64) -> u64 {
 pub(super) fn range(args: &[Value]) -> Result<Value, String> {
     let (start, stop, step) = range_args(args)?;
     let count = range_count(start, stop, step);
-    let mut items: Vec<Value> = Vec::new();
-    usize::try_from(count)
-        .ok()
-        .and_then(|n| items.try_reserve_exact(n).ok())
-        .ok_or_else(|| "out of memory".to_owned())?;
+    let count_items = usize::try_from(count).map_err(|_| mem::out_of_memory())?;
+    let mut items: Vec<Value> = mem::vec_with_capacity(count_items)?;
     // Every yielded value lies between start and stop, so it fits in i64; only the step
     // past the last value could overflow, and it is never taken.
     let mut x = start;
@@ -83,7 +81,7 @@ pub(super) fn push(which: u8, args: &[Value]) -> Result<Value, String> {
     expect_args(which, args, 2)?;
     match &args[0] {
         Value::Array(a) => {
-            a.items.borrow_mut().push(args[1].clone());
+            mem::push(&mut a.items.borrow_mut(), args[1].clone())?;
             Ok(args[0].clone())
         }
         // `append` reports itself as `push()` (DETAILS §6).
@@ -107,7 +105,10 @@ pub(super) fn keys(args: &[Value]) -> Result<Value, String> {
     match &args[0] {
         Value::Dict(d) => {
             let map = d.map.borrow();
-            Ok(new_array(map.keys().map(key_value).collect()))
+            Ok(new_array(mem::collect_exact(
+                map.len(),
+                map.keys().map(key_value),
+            )?))
         }
         other => Err(type_error("keys", "dict", other)),
     }
@@ -127,7 +128,10 @@ pub(super) fn values(args: &[Value]) -> Result<Value, String> {
     match &args[0] {
         Value::Dict(d) => {
             let map = d.map.borrow();
-            Ok(new_array(map.values().cloned().collect()))
+            Ok(new_array(mem::collect_exact(
+                map.len(),
+                map.values().cloned(),
+            )?))
         }
         other => Err(type_error("values", "dict", other)),
     }
@@ -145,7 +149,7 @@ pub(super) fn contains(args: &[Value]) -> Result<Value, String> {
             // Elements are compared with `==`, so `contains([1], 1.0)` is true. The array is
             // cloned out of its RefCell first: cheap (reference counts) and it keeps the
             // borrow short.
-            let items = a.items.borrow().clone();
+            let items = mem::copy_slice(&a.items.borrow())?;
             let mut found = false;
             for item in &items {
                 if equals(item, needle)? {
@@ -170,7 +174,16 @@ pub(super) fn sort(args: &[Value]) -> Result<Value, String> {
     let Value::Array(a) = &args[0] else {
         return Err(type_error("sort", "array", &args[0]));
     };
-    let mut items = a.items.borrow().clone();
+    let mut items = mem::copy_slice(&a.items.borrow())?;
+    // The stable sort takes a scratch buffer of up to `n` elements (half of them past 8 MB,
+    // std's driftsort) that it cannot fail to get: first make sure a big one can be had.
+    let n = items.len();
+    if n > 4096 {
+        drop(mem::vec_with_capacity::<Value>(
+            n.div_ceil(2)
+                .max(n.min((8 << 20) / std::mem::size_of::<Value>())),
+        )?);
+    }
     let all_numbers = items
         .iter()
         .all(|v| matches!(v, Value::Int(_) | Value::Float(_)));

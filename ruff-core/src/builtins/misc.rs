@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use super::{expect_arg_range, expect_args, id};
+use crate::mem;
 use crate::value::Value;
 use crate::values::{new_str, to_display, truthy, type_name, write_display};
 
@@ -19,23 +20,30 @@ pub fn init_clock() {
     CLOCK_BASE.get_or_init(Instant::now);
 }
 
+/// Appends the line to `out`; out of memory (the line is the program's to build) leaves
+/// `out` as it was, so the output written before the error is kept whole.
 pub(super) fn print(args: &[Value], out: &mut Vec<u8>) -> Result<Value, String> {
+    let start = out.len();
+    print_line(args, out).inspect_err(|_| out.truncate(start))?;
+    Ok(Value::Null)
+}
+
+fn print_line(args: &[Value], out: &mut Vec<u8>) -> Result<(), String> {
     let mut scratch = String::new();
     for (i, arg) in args.iter().enumerate() {
         if i > 0 {
-            out.push(b' ');
+            mem::push(out, b' ')?;
         }
         match arg {
-            Value::Str(s) => out.extend_from_slice(s.text.as_bytes()),
+            Value::Str(s) => mem::extend_from_slice(out, s.text.as_bytes())?,
             other => {
                 scratch.clear();
-                write_display(&mut scratch, other);
-                out.extend_from_slice(scratch.as_bytes());
+                write_display(&mut scratch, other)?;
+                mem::extend_from_slice(out, scratch.as_bytes())?;
             }
         }
     }
-    out.push(b'\n');
-    Ok(Value::Null)
+    mem::push(out, b'\n')
 }
 
 pub(super) fn to_string(which: u8, args: &[Value]) -> Result<Value, String> {
@@ -43,7 +51,7 @@ pub(super) fn to_string(which: u8, args: &[Value]) -> Result<Value, String> {
     match &args[0] {
         // A Str converts to itself: share it instead of copying.
         s @ Value::Str(_) => Ok(s.clone()),
-        other => Ok(new_str(to_display(other))),
+        other => Ok(new_str(to_display(other)?)),
     }
 }
 
@@ -69,6 +77,6 @@ pub(super) fn assert(args: &[Value]) -> Result<Value, String> {
     }
     Err(match args.get(1) {
         None | Some(Value::Null) => "assertion failed".to_owned(),
-        Some(m) => to_display(m),
+        Some(m) => to_display(m)?,
     })
 }

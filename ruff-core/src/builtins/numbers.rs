@@ -34,7 +34,7 @@ pub(super) fn to_int(args: &[Value]) -> Result<Value, String> {
             } else {
                 Err(format!(
                     "to_int(): {} is out of the range of int",
-                    to_display(&args[0])
+                    to_display(&args[0])?
                 ))
             }
         }

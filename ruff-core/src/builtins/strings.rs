@@ -4,6 +4,7 @@
 
 use super::{expect_args, id, type_error};
 use crate::heap::StrObj;
+use crate::mem;
 use crate::value::Value;
 use crate::values::{new_array, new_str, write_display};
 
@@ -26,18 +27,53 @@ pub(super) fn case_trim(which: u8, args: &[Value]) -> Result<Value, String> {
     expect_args(which, args, 1)?;
     let s = string_arg(super::display_name(which), &args[0])?;
     let text = match which {
-        id::TO_UPPER => s.text.to_uppercase(),
-        id::TO_LOWER => s.text.to_lowercase(),
+        id::TO_UPPER => map_case(&s.text, true)?,
+        id::TO_LOWER => map_case(&s.text, false)?,
         _ => {
             let t = s.text.trim();
             if t.len() == s.text.len() {
                 // Nothing to trim: share the original string.
                 return Ok(args[0].clone());
             }
-            t.to_owned()
+            mem::copy_str(t)?
         }
     };
     Ok(new_str(text))
+}
+
+/// `to_uppercase`/`to_lowercase` of `text`, grown fallibly. ASCII text maps byte for byte
+/// into a string of its exact size. Other text maps character by character as `str`'s
+/// methods do (`char::to_uppercase`), except that lowering a text with a capital sigma,
+/// whose lowercase depends on its neighbours, is left to `str::to_lowercase` after checking
+/// that three times the text's size can be had (no character's lowercase is longer).
+fn map_case(text: &str, upper: bool) -> Result<String, String> {
+    if text.is_ascii() {
+        let mut out = mem::copy_str(text)?;
+        if upper {
+            out.make_ascii_uppercase();
+        } else {
+            out.make_ascii_lowercase();
+        }
+        return Ok(out);
+    }
+    if !upper && text.contains('Σ') {
+        let bound = text.len().checked_mul(3).ok_or_else(mem::out_of_memory)?;
+        drop(mem::string_with_capacity(bound)?);
+        return Ok(text.to_lowercase());
+    }
+    let mut out = mem::string_with_capacity(text.len())?;
+    for c in text.chars() {
+        if upper {
+            for u in c.to_uppercase() {
+                mem::push_char(&mut out, u)?;
+            }
+        } else {
+            for l in c.to_lowercase() {
+                mem::push_char(&mut out, l)?;
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub(super) fn replace(args: &[Value]) -> Result<Value, String> {
@@ -45,7 +81,20 @@ pub(super) fn replace(args: &[Value]) -> Result<Value, String> {
     let s = string_arg("replace", &args[0])?;
     let old = string_arg("replace", &args[1])?;
     let new = string_arg("replace", &args[2])?;
-    Ok(new_str(s.text.replace(old.text.as_str(), &new.text)))
+    Ok(new_str(replace_all(&s.text, &old.text, &new.text)?))
+}
+
+/// `text.replace(old, new)` (the same matches, `str::replace`'s own loop), grown fallibly.
+fn replace_all(text: &str, old: &str, new: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut last = 0;
+    for (start, part) in text.match_indices(old) {
+        mem::push_str(&mut out, &text[last..start])?;
+        mem::push_str(&mut out, new)?;
+        last = start + part.len();
+    }
+    mem::push_str(&mut out, &text[last..])?;
+    Ok(out)
 }
 
 pub(super) fn split(args: &[Value]) -> Result<Value, String> {
@@ -55,11 +104,10 @@ pub(super) fn split(args: &[Value]) -> Result<Value, String> {
     if sep.text.is_empty() {
         return Err("split(): empty separator".to_owned());
     }
-    let parts = s
-        .text
-        .split(sep.text.as_str())
-        .map(|p| new_str(p.to_owned()))
-        .collect();
+    let mut parts = Vec::new();
+    for p in s.text.split(sep.text.as_str()) {
+        mem::push(&mut parts, new_str(mem::copy_str(p)?))?;
+    }
     Ok(new_array(parts))
 }
 
@@ -73,9 +121,9 @@ pub(super) fn join(args: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push_str(&sep.text);
+            mem::push_str(&mut out, &sep.text)?;
         }
-        write_display(&mut out, item);
+        write_display(&mut out, item)?;
     }
     Ok(new_str(out))
 }
@@ -97,5 +145,5 @@ pub(super) fn substring(args: &[Value]) -> Result<Value, String> {
     }
     let from = s.byte_offset(a).unwrap_or(s.text.len());
     let to = s.byte_offset(b).unwrap_or(s.text.len());
-    Ok(new_str(s.text[from..to].to_owned()))
+    Ok(new_str(mem::copy_str(&s.text[from..to])?))
 }

@@ -7,6 +7,7 @@
 use super::{compare, equals, new_array, new_str, truthy, type_name};
 use crate::bytecode::{BinOp, Family, UnOp};
 use crate::heap::StrObj;
+use crate::mem;
 use crate::value::{Scalar, Value};
 
 /// The largest result of `Str * Int`, in characters (DETAILS §3: over 2^32 is an error).
@@ -133,7 +134,8 @@ fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
         (Value::Int(x), Value::Float(y)) => float_op(op, *x as f64, *y).map(Value::from),
         (Value::Float(x), Value::Int(y)) => float_op(op, *x, *y as f64).map(Value::from),
         (Value::Str(x), Value::Str(y)) if op == BinOp::Add => {
-            let mut s = String::with_capacity(x.text.len() + y.text.len());
+            let total = x.text.len().checked_add(y.text.len());
+            let mut s = mem::string_with_capacity(total.ok_or_else(mem::out_of_memory)?)?;
             s.push_str(&x.text);
             s.push_str(&y.text);
             Ok(new_str(s))
@@ -141,7 +143,8 @@ fn arithmetic(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
         (Value::Str(s), Value::Int(n)) if op == BinOp::Mul => repeat(s, *n).map(new_str),
         (Value::Array(x), Value::Array(y)) if op == BinOp::Add => {
             let (xs, ys) = (x.items.borrow(), y.items.borrow());
-            let mut items = Vec::with_capacity(xs.len() + ys.len());
+            let total = xs.len().checked_add(ys.len());
+            let mut items = mem::vec_with_capacity(total.ok_or_else(mem::out_of_memory)?)?;
             items.extend_from_slice(&xs);
             items.extend_from_slice(&ys);
             Ok(new_array(items))
@@ -160,11 +163,11 @@ fn repeat(s: &StrObj, n: i64) -> Result<String, String> {
     if chars.saturating_mul(n) > MAX_REPEAT_CHARS {
         return Err("out of memory: string repetition too large".to_owned());
     }
-    let total = s.text.len() * n as usize;
-    let mut bytes: Vec<u8> = Vec::new();
-    bytes
-        .try_reserve_exact(total)
-        .map_err(|_| "out of memory".to_owned())?;
+    let total = usize::try_from(n)
+        .ok()
+        .and_then(|n| s.text.len().checked_mul(n))
+        .ok_or_else(mem::out_of_memory)?;
+    let mut bytes: Vec<u8> = mem::vec_with_capacity(total)?;
     bytes.extend_from_slice(s.text.as_bytes());
     // Doubling: each copy-from-within appends a whole number of copies of `s`.
     while bytes.len() < total {

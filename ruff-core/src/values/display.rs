@@ -16,39 +16,102 @@ use crate::builtins;
 use crate::heap::{ArrayObj, DictKey, DictObj, Instance};
 use crate::value::Value;
 
-/// The display text of `v`.
-pub fn to_display(v: &Value) -> String {
+/// The display text of `v`, or `out of memory`.
+pub fn to_display(v: &Value) -> Result<String, String> {
     let mut out = String::new();
-    write_display(&mut out, v);
-    out
+    write_display(&mut out, v)?;
+    Ok(out)
 }
 
-/// Appends the display text of `v` to `out`.
-pub fn write_display(out: &mut String, v: &Value) {
-    if !write_leaf(out, v) {
+/// Appends the display text of `v` to `out`, or fails with `out of memory` (then `out`
+/// holds a prefix of the text). Every byte goes through `Out`, which grows `out` fallibly.
+pub fn write_display(out: &mut String, v: &Value) -> Result<(), String> {
+    let mut out = Out { s: out, oom: false };
+    if !write_leaf(&mut out, v) {
         Printer {
-            out,
+            out: &mut out,
             frames: Vec::new(),
             open: FxHashSet::default(),
         }
         .run(v);
     }
+    if out.oom {
+        Err(crate::mem::out_of_memory())
+    } else {
+        Ok(())
+    }
+}
+
+/// The text being written: a `String` grown with `mem::reserve_str`. The first refused
+/// growth sets `oom`, after which nothing more is written (the printer then stops).
+struct Out<'a> {
+    s: &'a mut String,
+    oom: bool,
+}
+
+/// Room for any `f64` as `Display` writes it: the longest is a subnormal, `-0.000...0005`
+/// with 323 zeros (327 bytes).
+const NUMBER_ROOM: usize = 340;
+
+/// Room for any `i64`: `-9223372036854775808` (20 bytes).
+const INT_ROOM: usize = 20;
+
+/// A number's text, formatted on the stack (so `out` grows by exactly its length, through
+/// the checked path).
+struct NumberText<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Write for NumberText<N> {
+    fn write_str(&mut self, t: &str) -> std::fmt::Result {
+        let end = self.len + t.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(t.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl Out<'_> {
+    fn push_str(&mut self, t: &str) {
+        if !self.oom && crate::mem::push_str(self.s, t).is_err() {
+            self.oom = true;
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if !self.oom && crate::mem::push_char(self.s, c).is_err() {
+            self.oom = true;
+        }
+    }
+
+    /// Writes a number's `Display` text (`N`: room for the longest).
+    fn number<const N: usize>(&mut self, n: &dyn std::fmt::Display) {
+        let mut text = NumberText::<N> {
+            buf: [0; N],
+            len: 0,
+        };
+        if write!(text, "{n}").is_err() {
+            // Longer than any number's text: cannot happen; write it the unchecked way.
+            let _ = write!(self.s, "{n}");
+            return;
+        }
+        // SAFETY: only whole `&str`s were copied in, so the bytes are UTF-8.
+        self.push_str(unsafe { std::str::from_utf8_unchecked(&text.buf[..text.len]) });
+    }
 }
 
 /// Writes a value that contains no other values. Returns false for containers (and for a
 /// `Cell`, whose content may be one), leaving `out` untouched.
-fn write_leaf(out: &mut String, v: &Value) -> bool {
+fn write_leaf(out: &mut Out, v: &Value) -> bool {
     match v {
         Value::Null | Value::Undef => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => out.number::<INT_ROOM>(i),
         // Rust's `Display` for f64 is the contract: shortest round-trip digits, no exponent,
         // no `.0` for whole numbers, `NaN`, `inf`, `-inf`, `-0`.
-        Value::Float(f) => {
-            let _ = write!(out, "{f}");
-        }
+        Value::Float(f) => out.number::<NUMBER_ROOM>(f),
         Value::Str(s) => out.push_str(&s.text),
         Value::Func(c) => write_func(out, &c.proto.display_name),
         Value::Builtin(id) => write_func(out, builtins::display_name(*id)),
@@ -58,7 +121,7 @@ fn write_leaf(out: &mut String, v: &Value) -> bool {
     true
 }
 
-fn write_func(out: &mut String, name: &str) {
+fn write_func(out: &mut Out, name: &str) {
     out.push_str("<func ");
     out.push_str(name);
     out.push('>');
@@ -81,17 +144,20 @@ enum Step {
     Close(usize),
 }
 
-struct Printer<'a> {
-    out: &'a mut String,
+struct Printer<'a, 'b> {
+    out: &'a mut Out<'b>,
     frames: Vec<Frame>,
     /// Addresses of the containers currently open (the path from the root).
     open: FxHashSet<usize>,
 }
 
-impl Printer<'_> {
+impl Printer<'_, '_> {
     fn run(mut self, root: &Value) {
         self.visit(root.clone());
         while let Some(top) = self.frames.last_mut() {
+            if self.out.oom {
+                return;
+            }
             match next_step(self.out, top) {
                 Step::Visit(v) => self.visit(v),
                 Step::Written => {}
@@ -119,12 +185,16 @@ impl Printer<'_> {
             }
             _ => unreachable!("write_leaf handles every other variant"),
         };
+        if self.open.try_reserve(1).is_err() {
+            self.out.oom = true;
+            return;
+        }
         let first_visit = self.open.insert(addr);
         match v {
             Value::Array(a) => {
                 if first_visit {
                     self.out.push('[');
-                    self.frames.push(Frame::Array(a, 0));
+                    self.open_frame(Frame::Array(a, 0));
                 } else {
                     self.out.push_str("[...]");
                 }
@@ -132,7 +202,7 @@ impl Printer<'_> {
             Value::Dict(d) => {
                 if first_visit {
                     self.out.push('{');
-                    self.frames.push(Frame::Dict(d, 0));
+                    self.open_frame(Frame::Dict(d, 0));
                 } else {
                     self.out.push_str("{...}");
                 }
@@ -141,7 +211,7 @@ impl Printer<'_> {
                 self.out.push_str(&s.def.name);
                 if first_visit {
                     self.out.push_str(" {");
-                    self.frames.push(Frame::Struct(s, 0));
+                    self.open_frame(Frame::Struct(s, 0));
                 } else {
                     self.out.push_str(" {...}");
                 }
@@ -149,11 +219,19 @@ impl Printer<'_> {
             _ => unreachable!(),
         }
     }
+
+    /// Pushes the frame of a container just opened (its depth is bounded by data that
+    /// exists, but 200,000 levels still take memory: grown fallibly too).
+    fn open_frame(&mut self, frame: Frame) {
+        if crate::mem::push(&mut self.frames, frame).is_err() {
+            self.out.oom = true;
+        }
+    }
 }
 
 /// Advances `frame` by one element: writes the separator (and a dict key or field label),
 /// then either writes a leaf element directly or hands a container back to be visited.
-fn next_step(out: &mut String, frame: &mut Frame) -> Step {
+fn next_step(out: &mut Out, frame: &mut Frame) -> Step {
     match frame {
         Frame::Array(a, i) => {
             let items = a.items.borrow();
@@ -196,7 +274,7 @@ fn next_step(out: &mut String, frame: &mut Frame) -> Step {
     }
 }
 
-fn element(out: &mut String, v: &Value) -> Step {
+fn element(out: &mut Out, v: &Value) -> Step {
     if write_leaf(out, v) {
         Step::Written
     } else {
@@ -205,16 +283,14 @@ fn element(out: &mut String, v: &Value) -> Step {
 }
 
 /// Dict keys: Str keys in double quotes (not escaped), Int and Bool as usual.
-fn write_key(out: &mut String, key: &DictKey) {
+fn write_key(out: &mut Out, key: &DictKey) {
     match key {
         DictKey::Str(s) => {
             out.push('"');
             out.push_str(&s.text);
             out.push('"');
         }
-        DictKey::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        DictKey::Int(i) => out.number::<INT_ROOM>(i),
         DictKey::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
     }
 }

@@ -167,10 +167,13 @@ fn deep_equals(root: Pair) -> Result<bool, String> {
     while let Some(top) = stack.last_mut() {
         match next_elements(top) {
             Next::Descend(pair) => {
+                // The work list grows with the depth of the data: fallibly.
+                path.try_reserve(1)
+                    .map_err(|_| crate::mem::out_of_memory())?;
                 if !path.insert(pair.addrs()) {
                     return Err("stack overflow".to_owned());
                 }
-                stack.push(pair);
+                crate::mem::push(&mut stack, pair)?;
             }
             Next::Unequal => return Ok(false),
             Next::Done => {

@@ -29,9 +29,9 @@ pub fn char_value(c: char) -> Value {
     }
 }
 
-/// The characters of `s` as one-character Strs (what `for c in s` walks).
-pub fn string_chars(s: &StrObj) -> Vec<Value> {
-    s.text.chars().map(char_value).collect()
+/// The characters of `s` as one-character Strs (what `for c in s` walks), or `out of memory`.
+pub fn string_chars(s: &StrObj) -> Result<Vec<Value>, String> {
+    crate::mem::collect_exact(s.char_len(), s.text.chars().map(char_value))
 }
 
 /// `obj[idx]`.
@@ -92,7 +92,7 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<(), String> {
         Value::Str(_) => Err("strings are immutable".to_owned()),
         Value::Dict(d) => {
             let key = dict_key(idx)?;
-            let old = d.map.borrow_mut().insert(key, v);
+            let old = crate::mem::dict_insert(&mut d.map.borrow_mut(), key, v)?;
             drop(old);
             Ok(())
         }

@@ -14,6 +14,7 @@ use super::Vm;
 use crate::ast::BinOp;
 use crate::bytecode::{FuncProto, Reg, UpvalDesc};
 use crate::heap::{ArrayObj, Closure, DictKey, DictMap, DictObj, Instance, StrObj};
+use crate::mem;
 use crate::value::Value;
 
 impl Vm {
@@ -43,13 +44,18 @@ impl Vm {
                     let same = a == b;
                     if let Value::Str(s) = &mut lhs {
                         if let Some(obj) = Rc::get_mut(s) {
-                            if same {
-                                obj.text.extend_from_within(..);
+                            let grown = if same {
+                                let n = obj.text.len();
+                                mem::reserve_str(&mut obj.text, n)
+                                    .map(|()| obj.text.extend_from_within(..))
                             } else if let Value::Str(t) = &*reg(regs, b) {
-                                obj.text.push_str(&t.text);
-                            }
+                                mem::push_str(&mut obj.text, &t.text)
+                            } else {
+                                Ok(())
+                            };
+                            // Out of memory: the string goes back unchanged.
                             *reg(regs, dst) = lhs;
-                            return Ok(());
+                            return grown;
                         }
                     }
                     // Shared: concatenate into a new string.
@@ -109,7 +115,9 @@ impl Vm {
             match &*reg(regs, obj) {
                 Value::Dict(d) => {
                     let key = glue::dict_key(reg(regs, idx))?;
-                    d.map.borrow_mut().insert(key, v);
+                    let old = mem::dict_insert(&mut d.map.borrow_mut(), key, v)?;
+                    // Dropped after the borrow: it may free a container.
+                    drop(old);
                     Ok(())
                 }
                 o => glue::set_index(o, reg(regs, idx), v),
@@ -157,12 +165,16 @@ impl Vm {
     ///
     /// # Safety
     /// The registers lie in the live frame at `regs`.
-    pub(crate) unsafe fn new_array(regs: *mut Value, start: Reg, count: u16) -> Value {
+    pub(crate) unsafe fn new_array(
+        regs: *mut Value,
+        start: Reg,
+        count: u16,
+    ) -> Result<Value, String> {
         // SAFETY: `start..start+count` are registers of the live frame.
         let items = unsafe { std::slice::from_raw_parts(regs.add(start as usize), count as usize) };
-        Value::Array(Rc::new(ArrayObj {
-            items: RefCell::new(items.to_vec()),
-        }))
+        Ok(Value::Array(Rc::new(ArrayObj {
+            items: RefCell::new(mem::copy_slice(items)?),
+        })))
     }
 
     /// # Safety
@@ -181,7 +193,7 @@ impl Vm {
                     &*regs.add(start as usize + 2 * i + 1),
                 )
             };
-            map.insert(glue::dict_key(k)?, v.clone());
+            mem::dict_insert(&mut map, glue::dict_key(k)?, v.clone())?;
         }
         Ok(Value::Dict(Rc::new(DictObj {
             map: RefCell::new(map),
@@ -214,13 +226,13 @@ impl Vm {
 
     /// # Safety
     /// As `new_array`.
-    pub(crate) unsafe fn concat(regs: *mut Value, start: Reg, count: u16) -> Value {
+    pub(crate) unsafe fn concat(regs: *mut Value, start: Reg, count: u16) -> Result<Value, String> {
         let mut text = String::new();
         for i in 0..count as usize {
             // SAFETY: the parts are registers of the live frame.
-            glue::write_display(&mut text, unsafe { &*regs.add(start as usize + i) });
+            glue::write_display(&mut text, unsafe { &*regs.add(start as usize + i) })?;
         }
-        Value::Str(Rc::new(StrObj::new(text)))
+        Ok(Value::Str(Rc::new(StrObj::new(text))))
     }
 }
 

@@ -750,11 +750,16 @@ impl Vm {
                         if let Value::Builtin(id) = *r!(b) {
                             if id == builtins::id::PUSH || id == builtins::id::APPEND {
                                 if let Value::Array(arr) = &*r!(b + 1) {
-                                    let v = std::mem::take(r!(b + 2));
-                                    arr.items.borrow_mut().push(v);
-                                    let a = std::mem::take(r!(b + 1));
-                                    set!(b, a);
-                                    continue;
+                                    // No room and none to be had: the builtin below
+                                    // reports `out of memory`.
+                                    let mut items = arr.items.borrow_mut();
+                                    if crate::mem::reserve(&mut items, 1).is_ok() {
+                                        items.push(std::mem::take(r!(b + 2)));
+                                        drop(items);
+                                        let a = std::mem::take(r!(b + 1));
+                                        set!(b, a);
+                                        continue;
+                                    }
                                 }
                             }
                         }
@@ -877,8 +882,10 @@ impl Vm {
                 Instr::NewArray { dst, start, count } => {
                     // SAFETY: the elements are registers of the running frame
                     // (verified: registers).
-                    let v = unsafe { Vm::new_array(regs, start, count) };
-                    *r!(dst) = v;
+                    match unsafe { Vm::new_array(regs, start, count) } {
+                        Ok(v) => *r!(dst) = v,
+                        Err(msg) => throw!(msg),
+                    }
                 }
                 Instr::NewDict { dst, start, count } => {
                     // SAFETY: the pairs are registers of the running frame
@@ -897,8 +904,10 @@ impl Vm {
                 Instr::Concat { dst, start, count } => {
                     // SAFETY: the parts are registers of the running frame
                     // (verified: registers).
-                    let v = unsafe { Vm::concat(regs, start, count) };
-                    *r!(dst) = v;
+                    match unsafe { Vm::concat(regs, start, count) } {
+                        Ok(v) => *r!(dst) = v,
+                        Err(msg) => throw!(msg),
+                    }
                 }
 
                 Instr::GetIndex { dst, obj, idx } => {

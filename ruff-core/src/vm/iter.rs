@@ -32,19 +32,19 @@ impl Vm {
             Value::Array(a) => a.clone(),
             Value::Dict(d) => {
                 // A snapshot of the keys: inserts in the body are not visited.
-                let keys = d
-                    .map
-                    .borrow()
-                    .keys()
-                    .map(|k| match k {
+                let map = d.map.borrow();
+                let keys = crate::mem::collect_exact(
+                    map.len(),
+                    map.keys().map(|k| match k {
                         DictKey::Str(s) => Value::Str(s.clone()),
                         DictKey::Int(i) => Value::Int(*i),
                         DictKey::Bool(b) => Value::Bool(*b),
-                    })
-                    .collect();
+                    }),
+                )?;
+                drop(map);
                 new_array(keys)
             }
-            Value::Str(s) => new_array(crate::values::string_chars(s)),
+            Value::Str(s) => new_array(crate::values::string_chars(s)?),
             v => {
                 return Err(format!(
                     "cannot iterate over a value of type {}",

@@ -161,7 +161,7 @@ impl Vm {
                 *r!(dst) = frame_op!(self.make_closure(regs, proto, child))
             }
             Instr::NewArray { dst, start, count } => {
-                *r!(dst) = frame_op!(Vm::new_array(regs, start, count))
+                *r!(dst) = frame_op!(Vm::new_array(regs, start, count)?)
             }
             Instr::NewDict { dst, start, count } => {
                 *r!(dst) = frame_op!(Vm::new_dict(regs, start, count)?)
@@ -170,7 +170,7 @@ impl Vm {
                 *r!(dst) = frame_op!(Vm::new_struct(regs, proto, lit, start))
             }
             Instr::Concat { dst, start, count } => {
-                *r!(dst) = frame_op!(Vm::concat(regs, start, count))
+                *r!(dst) = frame_op!(Vm::concat(regs, start, count)?)
             }
             Instr::GetIndex { dst, obj, idx } => {
                 frame_op!(self.get_index_slow(regs, dst, obj, idx)?)

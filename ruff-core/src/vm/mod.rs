@@ -105,12 +105,15 @@ impl Drop for Vm {
         unsafe {
             std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(raw, used));
             let layout = std::alloc::Layout::array::<Value>(len).expect("stack layout");
+            crate::mem::recount(layout.size());
             std::alloc::dealloc(raw as *mut u8, layout);
         }
     }
 }
 
 /// Allocates `n` Null values without touching the memory: calloc'd pages are mapped lazily.
+/// The stack is a fixed reservation bounded by `stack overflow`, so it is left out of the
+/// live bytes `max-memory` limits (`mem::uncount`; `Drop` counts it back before freeing).
 fn zeroed_stack(n: usize) -> Box<[Value]> {
     let layout = std::alloc::Layout::array::<Value>(n).expect("stack layout");
     // SAFETY: the layout has non-zero size; an all-zero `Value` is `Value::Null` (tag 0, no
@@ -121,6 +124,7 @@ fn zeroed_stack(n: usize) -> Box<[Value]> {
         if p.is_null() {
             std::alloc::handle_alloc_error(layout);
         }
+        crate::mem::uncount(layout.size());
         Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, n))
     }
 }

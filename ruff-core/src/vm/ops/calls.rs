@@ -7,9 +7,9 @@ use crate::value::Value;
 use crate::vm::regs::{put, reg};
 
 /// `R[base] = push(R[base+1], R[base+2])` (or `append`) when `R[base]` is that builtin and
-/// `R[base+1]` an Array; false, with nothing changed, otherwise. The argument registers are
-/// temporaries the call consumes, so they are moved from (left Null): no reference count
-/// changes, and the array moves into the result slot.
+/// `R[base+1]` an Array that has or can get room; false, with nothing changed, otherwise.
+/// The argument registers are temporaries the call consumes, so they are moved from (left
+/// Null): no reference count changes, and the array moves into the result slot.
 ///
 /// # Safety
 /// `base..=base+2` are registers of the live frame at `regs`.
@@ -20,8 +20,14 @@ pub(crate) unsafe fn push_fast(regs: *mut Value, base: Reg) -> bool {
         if let (Value::Builtin(id::PUSH | id::APPEND), Value::Array(arr)) =
             (&*reg(regs, base), &*reg(regs, base + 1))
         {
-            let v = std::mem::take(reg(regs, base + 2));
-            arr.items.borrow_mut().push(v);
+            let mut items = arr.items.borrow_mut();
+            // A full array that cannot grow takes the builtin's path, which reports
+            // `out of memory` at the call.
+            if crate::mem::reserve(&mut items, 1).is_err() {
+                return false;
+            }
+            items.push(std::mem::take(reg(regs, base + 2)));
+            drop(items);
             let array = std::mem::take(reg(regs, base + 1));
             put(regs.add(base as usize), array);
             return true;
