@@ -150,7 +150,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub reference: Option<String>,
 
-    /// Bootstrap resamples per confidence interval.
+    /// Bootstrap resamples per confidence interval, 1000 to 1000000.
     #[arg(long, default_value_t = crate::stats::DEFAULT_RESAMPLES, value_parser = parse_resamples)]
     pub resamples: usize,
 
@@ -159,9 +159,15 @@ pub struct RunArgs {
     pub iteration_symbol: String,
 }
 
+/// The most bootstrap resamples `--resamples` takes: more would only cost time and memory
+/// (each one is a pass over the sample), and a huge count would look like a hang.
+const MAX_RESAMPLES: usize = 1_000_000;
+
 fn parse_resamples(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if n >= 1000 => Ok(n),
-        _ => Err(format!("expected a whole number >= 1000, got '{text}'")),
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1000..=MAX_RESAMPLES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1000 to {MAX_RESAMPLES}, got '{text}'"
+        )),
     }
 }

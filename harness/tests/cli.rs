@@ -98,6 +98,33 @@ fn bad_input_exits_2_naming_the_problem_and_writes_nothing() {
             &["run", "s", "--ruff", "ruff", "-i", "1000001"],
             "from 1 to 1000000",
         ),
+        (
+            &["run", "s", "--ruff", "ruff", "-n", "-1"],
+            "from 1 to 1000000",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--max-iterations", "0"],
+            "from 1 to 1000000",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--until-stable", "0"],
+            "1..=1000",
+        ),
+        (
+            &[
+                "run",
+                "s",
+                "--ruff",
+                "ruff",
+                "--resamples",
+                "18446744073709551615",
+            ],
+            "from 1000 to 1000000",
+        ),
+        (
+            &["run", "s", "--ruff", "ruff", "--resamples", "999"],
+            "from 1000 to 1000000",
+        ),
     ];
     for (args, needle) in cases {
         let o = harness(args, d);

@@ -19,6 +19,7 @@ pub mod mem;
 pub mod panic_guard;
 pub mod parser;
 pub mod profile;
+pub mod source;
 pub mod span;
 pub mod stability;
 pub mod stats;

@@ -96,11 +96,11 @@ fn run_invocation(
         elapsed_ns: 0,
         note: None,
     };
-    let source = match std::fs::read(path) {
+    let source = match ruff_core::source::read_source(path) {
         Ok(s) => s,
-        Err(e) => {
+        Err(message) => {
             raw.exit = Exit::Code(64);
-            raw.stderr = format!("cannot read '{}': {e}", path.display()).into_bytes();
+            raw.stderr = message.into_bytes();
             return raw;
         }
     };

@@ -83,12 +83,28 @@ struct BenchArgs {
     #[arg(long, value_name = "N", default_value_t = 200,
           value_parser = clap::value_parser!(u32).range(1..))]
     max_iterations: u32,
-    /// Cap in seconds on the time of --until-stable: no iteration starts after it.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    /// Cap in seconds on the time of --until-stable: no iteration starts after it (0 to
+    /// 86400).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_max_time,
+          allow_negative_numbers = true)]
     max_time: f64,
     /// Where to write the JSON records (default: stderr).
     #[arg(long)]
     records: Option<PathBuf>,
+}
+
+/// The longest `--max-time`: one day, as the harness's longest timeout.
+const MAX_TIME_S: f64 = 86_400.0;
+
+/// clap parser of `--max-time`: a finite number of seconds from 0 to [`MAX_TIME_S`] (NaN,
+/// infinities and negative numbers are usage errors, not clamped).
+fn parse_max_time(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=MAX_TIME_S).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected a number of seconds from 0 to {MAX_TIME_S}, got '{text}'"
+        )),
+    }
 }
 
 /// A failure that ends the process with `code` after printing `message` (if any).
@@ -157,8 +173,7 @@ fn dispatch(cli: Cli) -> Result<(), Exit> {
 /// Resolves the config and reads the file: the usage errors (exit 64).
 fn prepare(file: &std::path::Path, args: &EngineArgs) -> Result<(Config, Vec<u8>), Exit> {
     let config = Config::parse(&args.config).map_err(|e| Exit::usage(e.to_string()))?;
-    let source = std::fs::read(file)
-        .map_err(|e| Exit::usage(format!("cannot read '{}': {e}", file.display())))?;
+    let source = ruff_core::source::read_source(file).map_err(Exit::usage)?;
     Ok((config, source))
 }
 
