@@ -55,7 +55,7 @@ fn bad_input_exits_2_naming_the_problem_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     setup(d, &["ok"]);
-    let cases: [(&[&str], &str); 11] = [
+    let cases: &[(&[&str], &str)] = &[
         (
             &["run", "s", "--ruff", "ruff", "--configs", "interp,turbo"],
             "unknown config 'turbo'",

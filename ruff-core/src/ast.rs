@@ -8,16 +8,137 @@
 //! - array / dict literal: the `[` / `{`; struct literal: the struct name;
 //! - string literal (plain or interpolated): its opening quote; `func` literal: `func`;
 //! - names and other literals: their token. Parentheses add nothing.
+//!
+//! A tree may be 100,000 levels deep (nesting) or arbitrarily deep along a left spine (a flat
+//! chain such as `1 + 1 + ... + 1` is a left-deep tree). So `Expr` and `Stmt` implement
+//! `Clone`, `PartialEq` and `Debug` by hand, each level under `deep::guard`, and `Expr` is
+//! dropped iteratively: the derived code would recurse once per level on the native stack.
 
+use std::fmt;
 use std::rc::Rc;
 
 pub use crate::bytecode::operator::{BinOp, UnOp};
+use crate::deep::guard;
 use crate::span::Span;
 
-#[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+}
+
+impl Clone for Expr {
+    fn clone(&self) -> Expr {
+        guard(|| Expr {
+            kind: self.kind.clone(),
+            span: self.span,
+        })
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        guard(|| self.span == other.span && self.kind == other.kind)
+    }
+}
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        guard(|| {
+            f.debug_struct("Expr")
+                .field("kind", &self.kind)
+                .field("span", &self.span)
+                .finish()
+        })
+    }
+}
+
+impl Drop for Expr {
+    /// Detaches the subexpressions level by level onto a heap stack, so that each node is
+    /// freed with leaf-only children. A function literal's body (statements) is dropped
+    /// recursively, which its nesting bounds; the guard gives that the stack it needs.
+    fn drop(&mut self) {
+        if self.kind.is_leaf() {
+            return;
+        }
+        guard(|| {
+            let mut pending = vec![std::mem::replace(&mut self.kind, ExprKind::Null)];
+            while let Some(mut kind) = pending.pop() {
+                kind.detach_children(&mut pending);
+            }
+        });
+    }
+}
+
+impl ExprKind {
+    /// True if the node has no subexpressions.
+    fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Str(_)
+                | ExprKind::Bool(_)
+                | ExprKind::Null
+                | ExprKind::Name(_)
+        )
+    }
+
+    /// Moves the kind of every subexpression that has subexpressions itself to `out`,
+    /// leaving `Null` in its place.
+    fn detach_children(&mut self, out: &mut Vec<ExprKind>) {
+        let mut take = |e: &mut Expr| {
+            if !e.kind.is_leaf() {
+                out.push(std::mem::replace(&mut e.kind, ExprKind::Null));
+            }
+        };
+        match self {
+            ExprKind::Unary(_, a) | ExprKind::Field(a, _) => take(a),
+            ExprKind::Binary(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Index(a, b) => {
+                take(a);
+                take(b);
+            }
+            ExprKind::Call(callee, args) | ExprKind::MethodCall(callee, _, args) => {
+                take(callee);
+                args.iter_mut().for_each(take);
+            }
+            ExprKind::Array(items) => items.iter_mut().for_each(take),
+            ExprKind::Dict(pairs) => pairs.iter_mut().for_each(|(k, v)| {
+                take(k);
+                take(v);
+            }),
+            ExprKind::StructLit(_, fields) => fields.iter_mut().for_each(|(_, _, v)| take(v)),
+            ExprKind::Interp(parts) => parts.iter_mut().for_each(|p| {
+                if let InterpPart::Expr(e) = p {
+                    take(e);
+                }
+            }),
+            ExprKind::Func(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Name(_) => {}
+        }
+    }
+
+    /// The operand a flat chain grows through: the left operand of a binary or logical
+    /// operator, the object of an index, field or method call, the callee of a call.
+    pub fn chain_head(&self) -> Option<&Expr> {
+        match self {
+            ExprKind::Binary(_, a, _)
+            | ExprKind::And(a, _)
+            | ExprKind::Or(a, _)
+            | ExprKind::Index(a, _)
+            | ExprKind::Field(a, _)
+            | ExprKind::Call(a, _)
+            | ExprKind::MethodCall(a, _, _) => Some(a),
+            _ => None,
+        }
+    }
 }
 
 /// One piece of an interpolated string `"a ${e} b"`.
@@ -87,11 +208,50 @@ pub enum DeclKind {
     Const,
 }
 
-#[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
     pub kind: StmtKind,
     /// The statement's first token (for `Assign`: the assignment operator).
     pub span: Span,
+}
+
+impl Clone for Stmt {
+    fn clone(&self) -> Stmt {
+        guard(|| Stmt {
+            kind: self.kind.clone(),
+            span: self.span,
+        })
+    }
+}
+
+impl PartialEq for Stmt {
+    fn eq(&self, other: &Stmt) -> bool {
+        guard(|| self.span == other.span && self.kind == other.kind)
+    }
+}
+
+impl fmt::Debug for Stmt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        guard(|| {
+            f.debug_struct("Stmt")
+                .field("kind", &self.kind)
+                .field("span", &self.span)
+                .finish()
+        })
+    }
+}
+
+impl Drop for Stmt {
+    /// Blocks nest at most `MAX_NESTING` deep; each level is dropped under the guard.
+    fn drop(&mut self) {
+        if matches!(
+            self.kind,
+            StmtKind::Break | StmtKind::Continue | StmtKind::Return(None)
+        ) {
+            return;
+        }
+        let kind = std::mem::replace(&mut self.kind, StmtKind::Break);
+        guard(move || drop(kind));
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

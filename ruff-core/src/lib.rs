@@ -11,6 +11,7 @@ pub mod builtins;
 pub mod bytecode;
 pub mod compiler;
 pub mod config;
+pub mod deep;
 pub mod engine;
 pub mod error;
 pub mod heap;

@@ -148,11 +148,26 @@ fn expected_tokens() {
             "x := (1 + 2\nprint(x)\n",
             2,
             1,
-            "expected ')', found identifier 'print'",
+            "expected ')', found identifier 'print' ('(' opened at 1:6)",
         ),
-        ("f(1 2)", 1, 5, "expected ')', found number"),
-        ("a := [1, 2", 1, 11, "expected ']', found end of file"),
-        ("d := {1: 2 3}", 1, 12, "expected '}', found number"),
+        (
+            "f(1 2)",
+            1,
+            5,
+            "expected ')', found number ('(' opened at 1:2)",
+        ),
+        (
+            "a := [1, 2",
+            1,
+            11,
+            "expected ']', found end of file ('[' opened at 1:6)",
+        ),
+        (
+            "d := {1: 2 3}",
+            1,
+            12,
+            "expected '}', found number ('{' opened at 1:6)",
+        ),
         ("d := {1 2}", 1, 9, "expected ':', found number"),
         (
             "x := 1 +",
@@ -219,7 +234,7 @@ fn expected_tokens() {
             "while x {\n  y := 1\n",
             3,
             1,
-            "expected '}', found end of file",
+            "expected '}', found end of file ('{' opened at 1:9)",
         ),
         (
             "x := func f() {}",
@@ -250,7 +265,12 @@ fn statement_termination() {
 #[test]
 fn syntax_rules() {
     check(&[
-        ("print(x := 1)", 1, 9, "expected ')', found ':='"),
+        (
+            "print(x := 1)",
+            1,
+            9,
+            "expected ')', found ':=' ('(' opened at 1:6)",
+        ),
         ("f() := 1", 1, 5, "invalid assignment target"),
         ("1 + x = 2", 1, 7, "invalid assignment target"),
         ("a < b < c", 1, 7, "comparison operators cannot be chained"),
@@ -291,7 +311,12 @@ fn syntax_rules() {
             "field 'x' given twice",
         ),
         ("s := \"a ${} b\"", 1, 9, "empty interpolation"),
-        ("s := \"${f(1}\"", 1, 12, "expected ')', found end of file"),
+        (
+            "s := \"${f(1}\"",
+            1,
+            12,
+            "expected ')', found end of file ('(' opened at 1:10)",
+        ),
         (
             "if a {\n} else\n\n if b {} else x",
             4,
@@ -314,32 +339,178 @@ fn syntax_rules() {
     ]);
 }
 
-/// Unoptimized builds use large frames; the limit is sized for release builds and for an
-/// 8 MiB main thread, so this test gives itself a stack of that size.
+/// Nesting past `MAX_NESTING` is an error at the construct that goes too deep; up to it, and
+/// for flat chains of any length, parsing works on the test thread's ordinary stack (the
+/// parser grows its own). `ruff-jit/tests/deep_source.rs` runs such programs.
 #[test]
 fn nesting_is_bounded_by_an_error_not_a_crash() {
-    std::thread::Builder::new()
-        .stack_size(16 << 20)
-        .spawn(check_nesting_limits)
-        .unwrap()
-        .join()
-        .unwrap();
-}
-
-fn check_nesting_limits() {
-    let deep = format!("x := {}1{}", "(".repeat(5000), ")".repeat(5000));
-    let (_, _, message) = error_of(&deep);
+    let limit = ruff_core::parser::MAX_NESTING;
+    let deep = format!("x := {}1{}", "(".repeat(limit + 1), ")".repeat(limit + 1));
+    let (line, col, message) = error_of(&deep);
+    assert_eq!((line, col), (1, 6 + limit as u32));
+    assert_eq!(
+        message,
+        "code is nested too deeply (more than 100000 levels)"
+    );
+    let blocks = format!(
+        "{}{}",
+        "if a {\n".repeat(limit + 1),
+        "}\n".repeat(limit + 1)
+    );
+    let (line, col, message) = error_of(&blocks);
+    assert_eq!((line, col), (limit as u32 + 1, 6));
     assert!(message.contains("nested too deeply"), "{message}");
-    let long_sum = format!("x := 1{}", " + 1".repeat(5000));
-    let (_, _, message) = error_of(&long_sum);
-    assert!(message.contains("nested too deeply"), "{message}");
-    let blocks = format!("{}{}", "if a {\n".repeat(3000), "}\n".repeat(3000));
-    let (_, _, message) = error_of(&blocks);
-    assert!(message.contains("nested too deeply"), "{message}");
-    let strings = format!("x := {}1{}", "\"${".repeat(100_000), "}\"".repeat(100_000));
+    let strings = format!(
+        "x := {}1{}",
+        "\"${".repeat(limit + 1),
+        "}\"".repeat(limit + 1)
+    );
     let (_, _, message) = error_of(&strings);
     assert!(message.contains("nested too deeply"), "{message}");
-    // Moderate nesting is fine.
-    let fine = format!("x := {}1{}", "(".repeat(400), ")".repeat(400));
-    assert!(parse(fine.as_bytes()).is_ok());
+    // At the limit, and flat chains far longer than it, parse.
+    let at_limit = format!("x := {}1{}", "(".repeat(limit), ")".repeat(limit));
+    assert!(parse(at_limit.as_bytes()).is_ok());
+    let long_sum = format!("x := 1{}", " + 1".repeat(3 * limit));
+    assert!(parse(long_sum.as_bytes()).is_ok());
+    let long_calls = format!("x := f{}.a[0]", "(1).b".repeat(3 * limit));
+    assert!(parse(long_calls.as_bytes()).is_ok());
+}
+
+/// Issue 17, item 7: an error at the end of the file, or at a missing closer, names where
+/// the innermost unclosed bracket was opened, for every kind of bracket.
+#[test]
+fn unclosed_brackets_name_where_they_were_opened() {
+    check(&[
+        // Parentheses: grouping, call arguments, method arguments, parameters.
+        (
+            "x := 1\ny := (2 +\n3",
+            3,
+            2,
+            "expected ')', found end of file ('(' opened at 2:6)",
+        ),
+        (
+            "x := (1 + 2",
+            1,
+            12,
+            "expected ')', found end of file ('(' opened at 1:6)",
+        ),
+        (
+            "print(1,\n 2",
+            2,
+            3,
+            "expected ')', found end of file ('(' opened at 1:6)",
+        ),
+        (
+            "print(1,",
+            1,
+            9,
+            "expected an expression, found end of file ('(' opened at 1:6)",
+        ),
+        (
+            "s.m(1, [2]\nx := 3",
+            2,
+            1,
+            "expected ')', found identifier 'x' ('(' opened at 1:4)",
+        ),
+        (
+            "func f(a, b\n{ }",
+            2,
+            1,
+            "expected ')', found '{' ('(' opened at 1:7)",
+        ),
+        // Square brackets: array literals and indexes.
+        (
+            "a := [1,\n [2, 3],\n 4",
+            3,
+            3,
+            "expected ']', found end of file ('[' opened at 1:6)",
+        ),
+        (
+            "a := [[1, 2]",
+            1,
+            13,
+            "expected ']', found end of file ('[' opened at 1:6)",
+        ),
+        (
+            "x := a[1",
+            1,
+            9,
+            "expected ']', found end of file ('[' opened at 1:7)",
+        ),
+        (
+            "x := a[(1]",
+            1,
+            10,
+            "expected ')', found ']' ('(' opened at 1:8)",
+        ),
+        // Braces: dicts, struct literals, blocks of every statement, struct declarations.
+        (
+            "d := {1: 2,\n 3: 4",
+            2,
+            6,
+            "expected '}', found end of file ('{' opened at 1:6)",
+        ),
+        (
+            "struct P { x }\np := P { x: 1",
+            2,
+            14,
+            "expected '}', found end of file ('{' opened at 2:8)",
+        ),
+        (
+            "if x {\n  y := 1\n",
+            3,
+            1,
+            "expected '}', found end of file ('{' opened at 1:6)",
+        ),
+        (
+            "if x {\n} else {\n",
+            3,
+            1,
+            "expected '}', found end of file ('{' opened at 2:8)",
+        ),
+        (
+            "for i in xs {\n  while true {\n  }\n",
+            4,
+            1,
+            "expected '}', found end of file ('{' opened at 1:13)",
+        ),
+        (
+            "loop {",
+            1,
+            7,
+            "expected '}', found end of file ('{' opened at 1:6)",
+        ),
+        (
+            "func f() {\n  return [1, 2\n}",
+            3,
+            1,
+            "expected ']', found '}' ('[' opened at 2:10)",
+        ),
+        (
+            "f := func() {\n  g(1\n",
+            3,
+            1,
+            "expected ')', found end of file ('(' opened at 2:4)",
+        ),
+        (
+            "struct P {\n  x\n  func m(self) { }\n",
+            4,
+            1,
+            "expected a field name, 'func' or '}', found end of file ('{' opened at 1:10)",
+        ),
+        // Inside an interpolation the innermost bracket of the `${ }` is named.
+        (
+            "s := \"${[1, 2}\"",
+            1,
+            14,
+            "expected ']', found end of file ('[' opened at 1:9)",
+        ),
+        // Closed brackets are forgotten: the note names the one still open.
+        (
+            "x := (f(1) + [2][0] + {3: 4}[3]\n",
+            2,
+            1,
+            "expected ')', found end of file ('(' opened at 1:6)",
+        ),
+    ]);
 }

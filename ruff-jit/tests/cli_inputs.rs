@@ -82,7 +82,7 @@ fn a_fifo_is_refused_without_waiting_for_a_writer() {
 }
 
 #[test]
-fn a_file_over_64_mib_is_refused_and_one_at_the_cap_is_read() {
+fn a_file_over_16_mib_is_refused_and_one_at_the_cap_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let cap = ruff_core::source::MAX_SOURCE_BYTES;
     // Sparse files: no disk space, all NUL bytes (a lexical error if it were lexed).
@@ -91,11 +91,11 @@ fn a_file_over_64_mib_is_refused_and_one_at_the_cap_is_read() {
         .unwrap()
         .set_len(cap + 1)
         .unwrap();
-    refused(&big, "larger than 67108864 bytes (64 MiB)");
+    refused(&big, "larger than 16777216 bytes (16 MiB)");
     // A link to it is judged by the file it points to.
     let link = dir.path().join("link.ruff");
     std::os::unix::fs::symlink(&big, &link).unwrap();
-    refused(&link, "larger than 67108864 bytes");
+    refused(&link, "larger than 16777216 bytes");
     // At the cap exactly the file is read and lexed: the first NUL is an error at 1:1.
     let at_cap = dir.path().join("cap.ruff");
     let mut bytes = vec![b' '; cap as usize - 1];
@@ -105,7 +105,7 @@ fn a_file_over_64_mib_is_refused_and_one_at_the_cap_is_read() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(65), "{err}");
     assert!(
-        err.contains(":1:67108864: error: unexpected character '@'"),
+        err.contains(":1:16777216: error: unexpected character '@'"),
         "{err}"
     );
 }

@@ -14,6 +14,7 @@ use crate::ast::{
     Target,
 };
 use crate::builtins;
+use crate::deep::guard;
 use crate::error::Error;
 use crate::span::Span;
 
@@ -120,6 +121,10 @@ impl<'a> Checker<'a> {
     /// A function body: a fresh loop context, parameters before the body.
     /// `nested` keeps the enclosing chain (closures); methods start from top level.
     fn func(&mut self, decl: &'a Rc<FuncDecl>, nested: bool) -> Result<(), Error> {
+        guard(|| self.func_here(decl, nested))
+    }
+
+    fn func_here(&mut self, decl: &'a Rc<FuncDecl>, nested: bool) -> Result<(), Error> {
         for (i, p) in decl.params.iter().enumerate() {
             if decl.params[..i].iter().any(|q| q.name == p.name) {
                 return Err(Error::compile(
@@ -149,6 +154,10 @@ impl<'a> Checker<'a> {
     }
 
     fn stmt(&mut self, stmt: &'a Stmt) -> Result<(), Error> {
+        guard(|| self.stmt_here(stmt))
+    }
+
+    fn stmt_here(&mut self, stmt: &'a Stmt) -> Result<(), Error> {
         match &stmt.kind {
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::Assign { target, op, value } => {
@@ -301,24 +310,54 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Checks `e` in source order. A flat chain's left spine is walked in a loop: its first
+    /// operand, then each link's other operands from the innermost link out.
     fn expr(&mut self, e: &'a Expr) -> Result<(), Error> {
+        guard(|| {
+            let mut links = Vec::new();
+            let mut first = e;
+            while let Some(head) = first.kind.chain_head() {
+                links.push(first);
+                first = head;
+            }
+            self.expr_here(first)?;
+            links
+                .into_iter()
+                .rev()
+                .try_for_each(|link| self.link_rest(link))
+        })
+    }
+
+    /// The operands of a chain link other than its head.
+    fn link_rest(&mut self, link: &'a Expr) -> Result<(), Error> {
+        match &link.kind {
+            ExprKind::Binary(_, _, b)
+            | ExprKind::And(_, b)
+            | ExprKind::Or(_, b)
+            | ExprKind::Index(_, b) => self.expr(b),
+            ExprKind::Call(_, args) | ExprKind::MethodCall(_, _, args) => {
+                args.iter().try_for_each(|a| self.expr(a))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// One expression that is not a chain link.
+    fn expr_here(&mut self, e: &'a Expr) -> Result<(), Error> {
         match &e.kind {
             ExprKind::Interp(parts) => parts.iter().try_for_each(|p| match p {
                 InterpPart::Expr(e) => self.expr(e),
                 InterpPart::Text(_) => Ok(()),
             }),
-            ExprKind::Unary(_, a) | ExprKind::Field(a, _) => self.expr(a),
-            ExprKind::Binary(_, a, b)
-            | ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Index(a, b) => {
-                self.expr(a)?;
-                self.expr(b)
-            }
-            ExprKind::Call(callee, args) | ExprKind::MethodCall(callee, _, args) => {
-                self.expr(callee)?;
-                args.iter().try_for_each(|a| self.expr(a))
-            }
+            ExprKind::Unary(_, a) => self.expr(a),
+            ExprKind::Binary(..)
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Index(..)
+            | ExprKind::Field(..)
+            | ExprKind::Call(..)
+            // Chain links never get here: `expr` walks them.
+            | ExprKind::MethodCall(..) => Ok(()),
             ExprKind::Array(items) => items.iter().try_for_each(|a| self.expr(a)),
             ExprKind::Dict(pairs) => pairs.iter().try_for_each(|(k, v)| {
                 self.expr(k)?;

@@ -9,6 +9,7 @@
 
 use crate::ast::{Expr, ExprKind, UnOp};
 use crate::bytecode::{Instr, Reg};
+use crate::deep::guard;
 use crate::error::Error;
 
 use super::Compiler;
@@ -17,11 +18,20 @@ impl Compiler<'_> {
     /// Emits jumps taken when `e` is falsy; returns them for patching. Falls through when
     /// `e` is truthy.
     pub(crate) fn jump_if_false(&mut self, e: &Expr) -> Result<Vec<usize>, Error> {
+        guard(|| self.jump_if_false_here(e))
+    }
+
+    fn jump_if_false_here(&mut self, e: &Expr) -> Result<Vec<usize>, Error> {
         match &e.kind {
             ExprKind::Unary(UnOp::Not, a) => self.jump_if_true(a),
-            ExprKind::And(a, b) => {
-                let mut jumps = self.jump_if_false(a)?;
-                jumps.extend(self.conditionally(|c| c.jump_if_false(b))?);
+            ExprKind::And(..) => {
+                // `a && b && c` is `(a && b) && c`: the chain is walked down its left spine
+                // and compiled left to right without recursion.
+                let (first, rest) = logical_chain(e, true);
+                let mut jumps = self.jump_if_false(first)?;
+                for b in rest.into_iter().rev() {
+                    jumps.extend(self.conditionally(|c| c.jump_if_false(b))?);
+                }
                 Ok(jumps)
             }
             ExprKind::Or(a, b) => {
@@ -36,11 +46,18 @@ impl Compiler<'_> {
 
     /// Emits jumps taken when `e` is truthy; falls through when it is falsy.
     pub(crate) fn jump_if_true(&mut self, e: &Expr) -> Result<Vec<usize>, Error> {
+        guard(|| self.jump_if_true_here(e))
+    }
+
+    fn jump_if_true_here(&mut self, e: &Expr) -> Result<Vec<usize>, Error> {
         match &e.kind {
             ExprKind::Unary(UnOp::Not, a) => self.jump_if_false(a),
-            ExprKind::Or(a, b) => {
-                let mut jumps = self.jump_if_true(a)?;
-                jumps.extend(self.conditionally(|c| c.jump_if_true(b))?);
+            ExprKind::Or(..) => {
+                let (first, rest) = logical_chain(e, false);
+                let mut jumps = self.jump_if_true(first)?;
+                for b in rest.into_iter().rev() {
+                    jumps.extend(self.conditionally(|c| c.jump_if_true(b))?);
+                }
                 Ok(jumps)
             }
             ExprKind::And(a, b) => {
@@ -109,5 +126,25 @@ impl Compiler<'_> {
         self.f().emit(Instr::LoadBool { dst, v: !is_and }, e.span);
         self.f().patch_to_here(done);
         Ok(())
+    }
+}
+
+/// The left spine of a chain of `&&` (`and_chain`) or `||`: its first operand, and the right
+/// operands from the last to the second.
+fn logical_chain(e: &Expr, and_chain: bool) -> (&Expr, Vec<&Expr>) {
+    let mut rest = Vec::new();
+    let mut first = e;
+    loop {
+        match &first.kind {
+            ExprKind::And(a, b) if and_chain => {
+                rest.push(&**b);
+                first = a;
+            }
+            ExprKind::Or(a, b) if !and_chain => {
+                rest.push(&**b);
+                first = a;
+            }
+            _ => return (first, rest),
+        }
     }
 }

@@ -11,11 +11,18 @@
 //! A consecutive block (call arguments, array items, ...) is allocated one register at a time
 //! so the item being compiled is always the top temporary; a call compiled into the top
 //! temporary uses it as its base, which saves the `Move` of its result.
+//!
+//! A flat chain (`1 + 2 + 3`, `a.b[i].c(x)`, `f(1)(2)`) is a left-deep tree as long as the
+//! chain. `expr_to` walks its left spine in a loop, keeping what each link still has to do
+//! after its left operand on a heap stack, so chains of any length compile without
+//! recursion; nesting (parentheses, arguments, unary operators) recurses under
+//! `deep::guard`. The code is exactly what the recursive formulation emits.
 
 use std::rc::Rc;
 
 use crate::ast::{BinOp, Expr, ExprKind, InterpPart, UnOp};
 use crate::bytecode::{Instr, Reg, StructLit};
+use crate::deep::guard;
 use crate::error::Error;
 use crate::span::Span;
 use crate::value::Value;
@@ -102,7 +109,122 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// Evaluates `e` into `dst`.
     pub(crate) fn expr_to(&mut self, e: &Expr, dst: Reg) -> Result<(), Error> {
+        guard(|| self.chain_to(e, dst))
+    }
+
+    /// `expr_to` along the left spine: every link whose left operand is itself a link is
+    /// opened (its registers chosen as the recursive code would choose them) and finished
+    /// once that operand has been evaluated, innermost first.
+    fn chain_to(&mut self, e: &Expr, dst: Reg) -> Result<(), Error> {
+        let mut open: Vec<OpenLink> = Vec::new();
+        let (mut e, mut dst) = (e, dst);
+        loop {
+            let mark = self.f().top;
+            let span = e.span;
+            let (link, next, next_dst) = match &e.kind {
+                ExprKind::Binary(op, a, b) if is_link(a) => {
+                    let a_reg = self.link_operand(dst, a.span)?;
+                    (
+                        Link::Binary {
+                            op: *op,
+                            a: a_reg,
+                            b,
+                        },
+                        a,
+                        a_reg,
+                    )
+                }
+                ExprKind::Index(obj, idx) if is_link(obj) => {
+                    let obj_reg = self.link_operand(dst, obj.span)?;
+                    (Link::Index { obj: obj_reg, idx }, obj, obj_reg)
+                }
+                ExprKind::Field(obj, name) if is_link(obj) => {
+                    let obj_reg = self.link_operand(dst, obj.span)?;
+                    (Link::Field { obj: obj_reg, name }, obj, obj_reg)
+                }
+                ExprKind::Call(callee, args) if is_link(callee) => {
+                    let argc = argument_count(args, span)?;
+                    let base = self.call_base(dst, span)?;
+                    (Link::Call { args, argc, base }, callee, base)
+                }
+                ExprKind::MethodCall(obj, name, args) if is_link(obj) => {
+                    let argc = argument_count(args, span)?;
+                    let base = self.call_base(dst, span)?;
+                    let recv = self.f().alloc(1, span)?;
+                    let link = Link::Method {
+                        name,
+                        args,
+                        argc,
+                        base,
+                        recv,
+                    };
+                    (link, obj, recv)
+                }
+                _ => {
+                    self.expr_node(e, dst)?;
+                    break;
+                }
+            };
+            open.push(OpenLink {
+                link,
+                dst,
+                span,
+                mark,
+            });
+            (e, dst) = (next, next_dst);
+        }
+        while let Some(OpenLink {
+            link,
+            dst,
+            span,
+            mark,
+        }) = open.pop()
+        {
+            self.finish_link(link, dst, span)?;
+            self.f().free_to(mark);
+        }
+        Ok(())
+    }
+
+    /// Where a link's left operand (itself a link, so never a local's name) goes: `dst`
+    /// while that is a temporary (as `operand` does), else a new temporary (as `expr_any`).
+    fn link_operand(&mut self, dst: Reg, operand_span: Span) -> Result<Reg, Error> {
+        if self.f().is_temp(dst) {
+            Ok(dst)
+        } else {
+            self.f().alloc(1, operand_span)
+        }
+    }
+
+    /// The rest of a link once its left operand is in its register.
+    fn finish_link(&mut self, link: Link, dst: Reg, span: Span) -> Result<(), Error> {
+        match link {
+            Link::Binary { op, a, b } => self.binary_rest(op, a, b, dst, span),
+            Link::Index { obj, idx } => {
+                let idx = self.expr_any(idx)?;
+                self.f().emit(Instr::GetIndex { dst, obj, idx }, span);
+                Ok(())
+            }
+            Link::Field { obj, name } => {
+                let name = self.f().name(name, span)?;
+                self.f().emit(Instr::GetField { dst, obj, name }, span);
+                Ok(())
+            }
+            Link::Call { args, argc, base } => self.call_rest(args, argc, base, dst, span),
+            Link::Method {
+                name,
+                args,
+                argc,
+                base,
+                recv,
+            } => self.method_call_rest(name, args, (argc, base, recv), dst, span),
+        }
+    }
+
+    /// `expr_to` for a node whose left operand, if it has one, is not a link.
+    fn expr_node(&mut self, e: &Expr, dst: Reg) -> Result<(), Error> {
         let mark = self.f().top;
         let span = e.span;
         match &e.kind {
@@ -225,6 +347,18 @@ impl Compiler<'_> {
 
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, dst: Reg, span: Span) -> Result<(), Error> {
         let a = self.operand(a, dst)?;
+        self.binary_rest(op, a, b, dst, span)
+    }
+
+    /// A binary operation whose left operand is in `a`.
+    fn binary_rest(
+        &mut self,
+        op: BinOp,
+        a: Reg,
+        b: &Expr,
+        dst: Reg,
+        span: Span,
+    ) -> Result<(), Error> {
         if op == BinOp::Add {
             if let Some(imm) = small_int(b) {
                 self.f().emit(Instr::AddImm { dst, a, imm }, span);
@@ -238,10 +372,21 @@ impl Compiler<'_> {
 
     /// `callee(args)` into `dst`.
     fn call(&mut self, callee: &Expr, args: &[Expr], dst: Reg, span: Span) -> Result<(), Error> {
-        let argc = u8::try_from(args.len())
-            .map_err(|_| Error::compile(span, "too many arguments in one call"))?;
+        let argc = argument_count(args, span)?;
         let base = self.call_base(dst, span)?;
         self.expr_to(callee, base)?;
+        self.call_rest(args, argc, base, dst, span)
+    }
+
+    /// A call whose callee is in `base`.
+    fn call_rest(
+        &mut self,
+        args: &[Expr],
+        argc: u8,
+        base: Reg,
+        dst: Reg,
+        span: Span,
+    ) -> Result<(), Error> {
         self.block(args.iter(), span)?;
         // One register past the arguments stays free for a bound method's receiver.
         self.f().reserve(base as u32 + argc as u32 + 2, span)?;
@@ -259,11 +404,22 @@ impl Compiler<'_> {
         dst: Reg,
         span: Span,
     ) -> Result<(), Error> {
-        let argc = u8::try_from(args.len())
-            .map_err(|_| Error::compile(span, "too many arguments in one call"))?;
+        let argc = argument_count(args, span)?;
         let base = self.call_base(dst, span)?;
         let recv = self.f().alloc(1, span)?;
         self.expr_to(obj, recv)?;
+        self.method_call_rest(name, args, (argc, base, recv), dst, span)
+    }
+
+    /// A method call whose receiver is in `recv` (`regs` is argc, base, recv).
+    fn method_call_rest(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        (argc, base, recv): (u8, Reg, Reg),
+        dst: Reg,
+        span: Span,
+    ) -> Result<(), Error> {
         let name = self.f().name(name, span)?;
         // The lookup comes before the arguments (LANGUAGE-DETAILS §3); check it early only
         // when an argument could print, fail or change state.
@@ -323,6 +479,60 @@ pub(crate) fn small_int(e: &Expr) -> Option<i16> {
         _ => return None,
     };
     i16::try_from(v).ok()
+}
+
+/// A link of a chain whose left operand is being evaluated, with the `dst`, position and
+/// register mark of its `expr_to`.
+struct OpenLink<'e> {
+    link: Link<'e>,
+    dst: Reg,
+    span: Span,
+    mark: u32,
+}
+
+/// What a link still does once its left operand has been evaluated.
+enum Link<'e> {
+    Binary {
+        op: BinOp,
+        a: Reg,
+        b: &'e Expr,
+    },
+    Index {
+        obj: Reg,
+        idx: &'e Expr,
+    },
+    Field {
+        obj: Reg,
+        name: &'e str,
+    },
+    Call {
+        args: &'e [Expr],
+        argc: u8,
+        base: Reg,
+    },
+    Method {
+        name: &'e str,
+        args: &'e [Expr],
+        argc: u8,
+        base: Reg,
+        recv: Reg,
+    },
+}
+
+/// True for the expressions through whose left operand a flat chain grows.
+fn is_link(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Binary(..)
+            | ExprKind::Index(..)
+            | ExprKind::Field(..)
+            | ExprKind::Call(..)
+            | ExprKind::MethodCall(..)
+    )
+}
+
+fn argument_count(args: &[Expr], span: Span) -> Result<u8, Error> {
+    u8::try_from(args.len()).map_err(|_| Error::compile(span, "too many arguments in one call"))
 }
 
 fn count16(n: usize, span: Span) -> Result<u16, Error> {

@@ -131,8 +131,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// Index of the upvalue of the function at `level` that reaches `name`, adding it (and
-    /// the upvalues of the functions in between) on first use.
+    /// the upvalues of the functions in between) on first use. Recurses once per enclosing
+    /// function, which nest as deep as blocks do.
     fn upval(&mut self, level: usize, name: &str) -> Option<u16> {
+        crate::deep::guard(|| self.upval_at(level, name))
+    }
+
+    fn upval_at(&mut self, level: usize, name: &str) -> Option<u16> {
         if let Some(i) = self.funcs[level].upval_names.iter().position(|n| n == name) {
             return Some(i as u16);
         }

@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use crate::ast::{DeclKind, Expr, ExprKind, FuncDecl, InterpPart, Program, Stmt, StmtKind, Target};
+use crate::deep::guard;
 use crate::span::Span;
 
 /// The resolved scope of one function (named, anonymous or method).
@@ -78,16 +79,43 @@ pub fn analyze(program: &Program) -> Scopes {
         }
     }
     for f in methods.iter().chain(top.nested.iter()) {
-        analyze_func(f, &[], &mut scopes);
+        analyze_func(f, None, &mut scopes);
     }
     scopes
 }
 
-/// Resolves `decl` (whose enclosing functions' local tables are `outer`, outermost first) and
-/// its nested functions; returns the names `decl` refers to that are not its own locals.
+/// The local tables of the enclosing functions, innermost first: a list threaded through
+/// the recursion, so a function nested N deep costs no copy of N tables.
+#[derive(Clone, Copy)]
+struct Outer<'p> {
+    index: &'p HashMap<String, u16>,
+    parent: Option<&'p Outer<'p>>,
+}
+
+/// True if an enclosing function has a local `name`.
+fn outer_has(mut outer: Option<&Outer>, name: &str) -> bool {
+    while let Some(o) = outer {
+        if o.index.contains_key(name) {
+            return true;
+        }
+        outer = o.parent;
+    }
+    false
+}
+
+/// Resolves `decl` (whose enclosing functions' local tables are `outer`) and its nested
+/// functions; returns the names `decl` refers to that are not its own locals.
 fn analyze_func(
     decl: &Rc<FuncDecl>,
-    outer: &[&HashMap<String, u16>],
+    outer: Option<&Outer>,
+    scopes: &mut Scopes,
+) -> HashSet<String> {
+    guard(|| analyze_func_here(decl, outer, scopes))
+}
+
+fn analyze_func_here(
+    decl: &Rc<FuncDecl>,
+    outer: Option<&Outer>,
     scopes: &mut Scopes,
 ) -> HashSet<String> {
     let mut scan = Scan::default();
@@ -116,8 +144,7 @@ fn analyze_func(
         }
     }
     for b in &scan.bindings {
-        let reaches_outer =
-            b.kind == Binding::Bind && outer.iter().any(|o| o.contains_key(&b.name));
+        let reaches_outer = b.kind == Binding::Bind && outer_has(outer, &b.name);
         if !reaches_outer {
             add(&mut scope, &b.name);
         }
@@ -131,10 +158,12 @@ fn analyze_func(
         .filter(|n| !scope.index.contains_key(n))
         .collect();
     let mut captured = HashSet::default();
-    let mut chain: Vec<&HashMap<String, u16>> = outer.to_vec();
-    chain.push(&scope.index);
+    let here = Outer {
+        index: &scope.index,
+        parent: outer,
+    };
     for child in &scan.nested {
-        for name in analyze_func(child, &chain, scopes) {
+        for name in analyze_func(child, Some(&here), scopes) {
             if scope.index.contains_key(&name) {
                 captured.insert(name);
             } else {
@@ -189,6 +218,10 @@ impl Scan {
     }
 
     fn stmt(&mut self, stmt: &Stmt) {
+        guard(|| self.stmt_here(stmt))
+    }
+
+    fn stmt_here(&mut self, stmt: &Stmt) {
         match &stmt.kind {
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::Assign { target, op, value } => {
@@ -259,7 +292,38 @@ impl Scan {
         }
     }
 
+    /// Scans `e` in source order; a flat chain's left spine is followed in a loop.
     fn expr(&mut self, e: &Expr) {
+        guard(|| {
+            let mut links = Vec::new();
+            let mut first = e;
+            while let Some(head) = first.kind.chain_head() {
+                links.push(first);
+                first = head;
+            }
+            self.expr_here(first);
+            links
+                .into_iter()
+                .rev()
+                .for_each(|link| self.link_rest(link));
+        })
+    }
+
+    /// The operands of a chain link other than its head.
+    fn link_rest(&mut self, link: &Expr) {
+        match &link.kind {
+            ExprKind::Binary(_, _, b)
+            | ExprKind::And(_, b)
+            | ExprKind::Or(_, b)
+            | ExprKind::Index(_, b) => self.expr(b),
+            ExprKind::Call(_, args) | ExprKind::MethodCall(_, _, args) => {
+                args.iter().for_each(|a| self.expr(a))
+            }
+            _ => {}
+        }
+    }
+
+    fn expr_here(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Name(n) => {
                 self.refs.insert(n.clone());
@@ -271,18 +335,15 @@ impl Scan {
                     }
                 }
             }
-            ExprKind::Unary(_, a) | ExprKind::Field(a, _) => self.expr(a),
-            ExprKind::Binary(_, a, b)
-            | ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Index(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Call(callee, args) | ExprKind::MethodCall(callee, _, args) => {
-                self.expr(callee);
-                args.iter().for_each(|a| self.expr(a));
-            }
+            ExprKind::Unary(_, a) => self.expr(a),
+            // Chain links never get here: `expr` walks them.
+            ExprKind::Binary(..)
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Index(..)
+            | ExprKind::Field(..)
+            | ExprKind::Call(..)
+            | ExprKind::MethodCall(..) => {}
             ExprKind::Array(items) => items.iter().for_each(|a| self.expr(a)),
             ExprKind::Dict(pairs) => {
                 for (k, v) in pairs {

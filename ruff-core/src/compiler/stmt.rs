@@ -6,6 +6,7 @@
 
 use crate::ast::{Stmt, StmtKind};
 use crate::bytecode::Instr;
+use crate::deep::guard;
 use crate::error::Error;
 
 use super::func::LoopCtx;
@@ -16,7 +17,12 @@ impl Compiler<'_> {
         body.iter().try_for_each(|s| self.stmt(s))
     }
 
+    /// One statement; blocks nest (up to the parser's limit), so each level is guarded.
     pub(crate) fn stmt(&mut self, stmt: &Stmt) -> Result<(), Error> {
+        guard(|| self.stmt_here(stmt))
+    }
+
+    fn stmt_here(&mut self, stmt: &Stmt) -> Result<(), Error> {
         let span = stmt.span;
         let mark = self.f().top;
         match &stmt.kind {

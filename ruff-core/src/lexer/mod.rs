@@ -35,8 +35,8 @@ struct Lexer {
     pos: usize,
     line: u32,
     col: u32,
-    /// How many `${` enclose the current position: lexing them recurses, so it is bounded
-    /// like the parser's nesting.
+    /// How many `${` enclose the current position: lexing them recurses (under
+    /// `deep::guard`), so it is bounded like the parser's nesting.
     interp_depth: usize,
 }
 
@@ -229,7 +229,7 @@ impl Lexer {
                         return Err(Error::compile(dollar, message));
                     }
                     let mut tokens = Vec::new();
-                    self.lex_tokens(&mut tokens, Some(dollar))?;
+                    crate::deep::guard(|| self.lex_tokens(&mut tokens, Some(dollar)))?;
                     self.interp_depth -= 1;
                     parts.push(StrPart::Interp { dollar, tokens });
                 }

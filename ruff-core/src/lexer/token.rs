@@ -24,6 +24,17 @@ pub enum StrPart {
     },
 }
 
+impl Drop for StrPart {
+    /// Interpolations nest (`"${"${x}"}"`) up to the parser's limit, and the derived drop
+    /// recurses once per level: each level is freed under the growable-stack guard.
+    fn drop(&mut self) {
+        if let StrPart::Interp { tokens, .. } = self {
+            let tokens = std::mem::take(tokens);
+            crate::deep::guard(move || drop(tokens));
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keyword {
     Let,

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::Parser;
 use crate::ast::{BinOp, Expr, ExprKind, FuncDecl, InterpPart, Param, UnOp};
 use crate::bytecode::operator::COMPARISON_LEVEL;
+use crate::deep::guard;
 use crate::error::Error;
 use crate::lexer::{Keyword, Punct, StrPart, TokenKind};
 use crate::span::Span;
@@ -61,10 +62,14 @@ impl Parser<'_> {
         self.parse_binary(1)
     }
 
-    /// Operators of level `min_level` and tighter, left-associative.
+    /// Operators of level `min_level` and tighter, left-associative. A chain of operators
+    /// of one level is built in the loop (a left-deep tree, no recursion); only a tighter
+    /// right operand recurses, at most once per precedence level.
     fn parse_binary(&mut self, min_level: u8) -> Result<Expr, Error> {
-        self.descend()?;
-        let mut levels = 1;
+        guard(|| self.parse_binary_levels(min_level))
+    }
+
+    fn parse_binary_levels(&mut self, min_level: u8) -> Result<Expr, Error> {
         let mut left = self.parse_unary()?;
         while let Some((level, infix)) = infix_operator(&self.peek().kind) {
             if level < min_level {
@@ -90,15 +95,16 @@ impl Parser<'_> {
                     "comparison operators cannot be chained",
                 ));
             }
-            // Each operator deepens the (left-leaning) tree by one.
-            self.descend()?;
-            levels += 1;
         }
-        self.ascend(levels);
         Ok(left)
     }
 
     fn parse_unary(&mut self) -> Result<Expr, Error> {
+        guard(|| self.parse_unary_operators())
+    }
+
+    /// A unary operator nests its operand one level deeper (`- - x`).
+    fn parse_unary_operators(&mut self) -> Result<Expr, Error> {
         let op = match self.peek().kind {
             TokenKind::Punct(Punct::Minus) => UnOp::Neg,
             TokenKind::Punct(Punct::Bang) | TokenKind::Keyword(Keyword::Not) => UnOp::Not,
@@ -114,7 +120,7 @@ impl Parser<'_> {
                 span: op_span,
             });
         }
-        self.descend()?;
+        self.descend(op_span)?;
         let operand = self.parse_unary()?;
         self.ascend(1);
         Ok(Expr {
@@ -133,20 +139,18 @@ impl Parser<'_> {
             )
     }
 
+    /// A primary and its chain of calls, indexes and fields (a chain, not nesting: the
+    /// arguments inside the brackets are what nests).
     fn parse_postfix(&mut self) -> Result<Expr, Error> {
         // A call's position is the first character of its callee, even when nested (`f(1)(2)`).
         let start = self.peek().span;
         let mut expr = self.parse_primary()?;
-        let mut levels = 0;
         while matches!(
             self.peek().kind,
             TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::Dot)
         ) {
             expr = self.parse_postfix_operator(expr, start)?;
-            self.descend()?;
-            levels += 1;
         }
-        self.ascend(levels);
         Ok(expr)
     }
 
@@ -158,22 +162,25 @@ impl Parser<'_> {
         let token = self.advance();
         let (kind, span) = match token.kind {
             TokenKind::Punct(Punct::LParen) => {
-                let args = self.parse_list(Punct::RParen, |p| p.parse_expr())?;
+                let args = self.parse_arguments(token.span)?;
                 (ExprKind::Call(Box::new(expr), args), start)
             }
             TokenKind::Punct(Punct::LBracket) => {
+                self.descend(token.span)?;
+                self.opened(Punct::LBracket, token.span);
                 let index = self.with_newlines(true, |p| {
                     let index = p.parse_expr()?;
-                    p.expect_punct(Punct::RBracket)?;
+                    p.close(Punct::RBracket)?;
                     Ok(index)
                 })?;
+                self.ascend(1);
                 (ExprKind::Index(Box::new(expr), Box::new(index)), token.span)
             }
             _ => {
                 let (name, name_span) = self.expect_ident("field name")?;
                 if self.at_punct(Punct::LParen) {
-                    self.advance();
-                    let args = self.parse_list(Punct::RParen, |p| p.parse_expr())?;
+                    let paren = self.advance().span;
+                    let args = self.parse_arguments(paren)?;
                     (ExprKind::MethodCall(Box::new(expr), name, args), name_span)
                 } else {
                     (ExprKind::Field(Box::new(expr), name), name_span)
@@ -181,6 +188,15 @@ impl Parser<'_> {
             }
         };
         Ok(Expr { kind, span })
+    }
+
+    /// The arguments of a call whose `(` at `paren` was consumed: one level deeper.
+    fn parse_arguments(&mut self, paren: Span) -> Result<Vec<Expr>, Error> {
+        self.descend(paren)?;
+        self.opened(Punct::LParen, paren);
+        let args = self.parse_list(Punct::RParen, |p| p.parse_expr())?;
+        self.ascend(1);
+        Ok(args)
     }
 
     fn parse_primary(&mut self) -> Result<Expr, Error> {
@@ -216,23 +232,35 @@ impl Parser<'_> {
             TokenKind::Ident(_) => return self.parse_struct_literal(),
             TokenKind::Punct(Punct::LParen) => {
                 self.advance();
-                return self.with_newlines(true, |p| {
+                self.descend(span)?;
+                self.opened(Punct::LParen, span);
+                let inner = self.with_newlines(true, |p| {
                     let inner = p.parse_expr()?;
-                    p.expect_punct(Punct::RParen)?;
+                    p.close(Punct::RParen)?;
                     Ok(inner)
-                });
+                })?;
+                self.ascend(1);
+                return Ok(inner);
             }
             TokenKind::Punct(Punct::LBracket) => {
                 self.advance();
-                ExprKind::Array(self.parse_list(Punct::RBracket, |p| p.parse_expr())?)
+                self.descend(span)?;
+                self.opened(Punct::LBracket, span);
+                let items = self.parse_list(Punct::RBracket, |p| p.parse_expr())?;
+                self.ascend(1);
+                ExprKind::Array(items)
             }
             TokenKind::Punct(Punct::LBrace) => {
                 self.advance();
-                ExprKind::Dict(self.parse_list(Punct::RBrace, |p| {
+                self.descend(span)?;
+                self.opened(Punct::LBrace, span);
+                let pairs = self.parse_list(Punct::RBrace, |p| {
                     let key = p.parse_expr()?;
                     p.expect_punct(Punct::Colon)?;
                     Ok((key, p.parse_expr()?))
-                })?)
+                })?;
+                self.ascend(1);
+                ExprKind::Dict(pairs)
             }
             TokenKind::Keyword(Keyword::Func) => {
                 self.advance();
@@ -278,7 +306,8 @@ impl Parser<'_> {
 
     fn parse_struct_literal(&mut self) -> Result<Expr, Error> {
         let (name, span) = self.expect_ident("struct name")?;
-        self.expect_punct(Punct::LBrace)?;
+        let brace = self.open_punct(Punct::LBrace)?;
+        self.descend(brace)?;
         // A repeated field is reported where it appears, before any later syntax error.
         let mut seen: Vec<String> = Vec::new();
         let fields = self.parse_list(Punct::RBrace, |p| {
@@ -291,6 +320,7 @@ impl Parser<'_> {
             p.expect_punct(Punct::Colon)?;
             Ok((field, field_span, p.parse_expr()?))
         })?;
+        self.ascend(1);
         Ok(Expr {
             kind: ExprKind::StructLit(name, fields),
             span,
@@ -317,11 +347,13 @@ impl Parser<'_> {
                     {
                         return Err(Error::compile(*dollar, "empty interpolation"));
                     }
+                    self.descend(*dollar)?;
                     let mut inner = Parser::new(tokens, self.struct_names, true, self.depth);
                     let expr = inner.parse_expr()?;
                     if inner.peek().kind != TokenKind::Eof {
                         return Err(inner.expected("'}' to close the interpolation"));
                     }
+                    self.ascend(1);
                     pieces.push(InterpPart::Expr(expr));
                 }
             }
@@ -339,7 +371,7 @@ impl Parser<'_> {
         name_span: Span,
         func_span: Span,
     ) -> Result<FuncDecl, Error> {
-        self.expect_punct(Punct::LParen)?;
+        self.open_punct(Punct::LParen)?;
         let params = self.parse_list(Punct::RParen, |p| {
             let (name, span) = p.expect_ident("parameter name")?;
             Ok(Param { name, span })

@@ -6,9 +6,14 @@
 //! a block (which a closure may open within parentheses) they end statements again. Where an
 //! operand must come (after an operator, `:=`, `if`, …) the grammar skips them explicitly.
 //!
-//! Recursion is bounded: every nested construct counts towards `MAX_NESTING`, so hostile
-//! input gets a compile error instead of overflowing the native stack (and the compiler,
-//! which walks the tree recursively, gets a tree of bounded depth).
+//! Nesting is bounded: every parenthesis, bracket, brace, block, unary operator, `else if`
+//! and `${` counts one level towards `MAX_NESTING`, so hostile input gets a compile error
+//! instead of exhausting memory. The recursive functions run under `deep::guard`, which
+//! grows the native stack, so any depth up to the limit parses on any thread. Flat chains
+//! (`a + b + c`, `x.f(1)[2].g`) are built in loops and count nothing.
+//!
+//! Open brackets are kept on a stack, so that an error at the end of the file or at a
+//! missing closer says where the innermost unclosed one was opened.
 
 mod expr;
 mod stmt;
@@ -20,9 +25,10 @@ use crate::error::Error;
 use crate::lexer::{self, Keyword, Punct, Token, TokenKind};
 use crate::span::Span;
 
-/// The deepest nesting of expressions and blocks a source file may have. Sized so that an
-/// unoptimized build parses it on an 8 MiB stack (a release build needs under 2 MiB).
-pub const MAX_NESTING: usize = 500;
+/// The deepest nesting of expressions and blocks a source file may have (docs/LIMITS.md).
+/// Far beyond hand-written code; it bounds the memory a deep tree takes in the parser and the
+/// compiler (a few KiB of native stack per level).
+pub const MAX_NESTING: usize = 100_000;
 
 /// Checks UTF-8, lexes and parses a whole file.
 pub fn parse(bytes: &[u8]) -> Result<Program, Error> {
@@ -62,6 +68,8 @@ struct Parser<'t> {
     struct_names: &'t HashSet<String>,
     ignore_newlines: bool,
     depth: usize,
+    /// Brackets opened and not yet closed, innermost last: the opener and its position.
+    open: Vec<(Punct, Span)>,
 }
 
 impl<'t> Parser<'t> {
@@ -77,6 +85,7 @@ impl<'t> Parser<'t> {
             struct_names,
             ignore_newlines,
             depth,
+            open: Vec::new(),
         }
     }
 
@@ -135,11 +144,23 @@ impl<'t> Parser<'t> {
         found
     }
 
-    /// `expected WANTED, found D` at the next visible token.
+    /// `expected WANTED, found D` at the next visible token. At the end of the input the
+    /// innermost unclosed bracket is named too: it is why the input ended too soon.
     fn expected(&self, wanted: &str) -> Error {
         let found = self.peek();
-        let message = format!("expected {wanted}, found {}", found.kind.describe());
+        let mut message = format!("expected {wanted}, found {}", found.kind.describe());
+        if found.kind == TokenKind::Eof {
+            self.note_open_bracket(&mut message);
+        }
         Error::compile(found.span, message)
+    }
+
+    /// Appends ` ('(' opened at 3:9)` for the innermost unclosed bracket, if any.
+    fn note_open_bracket(&self, message: &mut String) {
+        if let Some((punct, span)) = self.open.last() {
+            let text = punct.text();
+            message.push_str(&format!(" ('{text}' opened at {}:{})", span.line, span.col));
+        }
     }
 
     fn expect_punct(&mut self, punct: Punct) -> Result<Span, Error> {
@@ -148,6 +169,35 @@ impl<'t> Parser<'t> {
         } else {
             Err(self.expected(&format!("'{}'", punct.text())))
         }
+    }
+
+    /// Records `opener` (already consumed, at `span`) as open until [`Self::close`].
+    fn opened(&mut self, opener: Punct, span: Span) {
+        self.open.push((opener, span));
+    }
+
+    /// Consumes `closer`, which closes the innermost open bracket; if something else comes,
+    /// the error names where that bracket was opened.
+    fn close(&mut self, closer: Punct) -> Result<Span, Error> {
+        if self.at_punct(closer) {
+            self.open.pop();
+            return Ok(self.advance().span);
+        }
+        let found = self.peek();
+        let mut message = format!(
+            "expected '{}', found {}",
+            closer.text(),
+            found.kind.describe()
+        );
+        self.note_open_bracket(&mut message);
+        Err(Error::compile(found.span, message))
+    }
+
+    /// Consumes `opener` and records it as open.
+    fn open_punct(&mut self, opener: Punct) -> Result<Span, Error> {
+        let span = self.expect_punct(opener)?;
+        self.opened(opener, span);
+        Ok(span)
     }
 
     /// An identifier, or `expected WHAT, found D` (`what` is `variable name`, ...).
@@ -161,12 +211,12 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// Enters one more level of nesting at the next token.
-    fn descend(&mut self) -> Result<(), Error> {
+    /// Enters one more level of nesting, opened by the token at `at` (where an error points).
+    fn descend(&mut self, at: Span) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             let message = format!("code is nested too deeply (more than {MAX_NESTING} levels)");
-            return Err(Error::compile(self.peek().span, message));
+            return Err(Error::compile(at, message));
         }
         Ok(())
     }
@@ -188,8 +238,8 @@ impl<'t> Parser<'t> {
         result
     }
 
-    /// Items up to `close` (the opener already consumed), comma separated, trailing comma
-    /// allowed, line breaks ignored.
+    /// Items up to `close` (the opener already consumed and recorded with `opened`), comma
+    /// separated, trailing comma allowed, line breaks ignored.
     fn parse_list<T>(
         &mut self,
         close: Punct,
@@ -198,12 +248,13 @@ impl<'t> Parser<'t> {
         self.with_newlines(true, |p| {
             let mut items = Vec::new();
             loop {
-                if p.eat_punct(close) {
+                if p.at_punct(close) {
+                    p.close(close)?;
                     return Ok(items);
                 }
                 items.push(item(p)?);
                 if !p.eat_punct(Punct::Comma) {
-                    p.expect_punct(close)?;
+                    p.close(close)?;
                     return Ok(items);
                 }
             }

@@ -7,6 +7,7 @@ use super::Parser;
 use crate::ast::{
     AssignOp, BinOp, DeclKind, Expr, ExprKind, Param, Program, Stmt, StmtKind, StructDecl, Target,
 };
+use crate::deep::guard;
 use crate::error::Error;
 use crate::lexer::{Keyword, Punct, TokenKind};
 
@@ -27,8 +28,9 @@ fn assign_operator(kind: &TokenKind) -> Option<AssignOp> {
 }
 
 /// The target an expression denotes on the left of an assignment, if any.
-fn assignment_target(expr: Expr) -> Option<Target> {
-    match expr.kind {
+fn assignment_target(mut expr: Expr) -> Option<Target> {
+    // `Expr` has a `Drop`, so its kind is taken out rather than moved.
+    match std::mem::replace(&mut expr.kind, ExprKind::Null) {
         ExprKind::Name(name) => Some(Target::Name(name, expr.span)),
         ExprKind::Index(object, index) => Some(Target::Index(*object, *index, expr.span)),
         ExprKind::Field(object, name) => Some(Target::Field(*object, name, expr.span)),
@@ -58,16 +60,21 @@ impl Parser<'_> {
         }
     }
 
-    /// `{ statements }`; the `{` may start the next line.
+    /// `{ statements }`; the `{` may start the next line. One level deeper.
     pub(super) fn parse_block(&mut self) -> Result<Vec<Stmt>, Error> {
+        guard(|| self.parse_block_body())
+    }
+
+    fn parse_block_body(&mut self) -> Result<Vec<Stmt>, Error> {
         self.skip_newlines();
-        self.expect_punct(Punct::LBrace)?;
-        self.descend()?;
+        let brace = self.open_punct(Punct::LBrace)?;
+        self.descend(brace)?;
         let body = self.with_newlines(false, |p| {
             let mut body = Vec::new();
             loop {
                 p.skip_separators();
-                if p.eat_punct(Punct::RBrace) {
+                if p.at_punct(Punct::RBrace) {
+                    p.close(Punct::RBrace)?;
                     return Ok(body);
                 }
                 if p.peek().kind == TokenKind::Eof {
@@ -209,6 +216,10 @@ impl Parser<'_> {
     /// `if c { } else if d { } else { }`; `else` may start the next line, and `else if`
     /// becomes an else block holding one `If`.
     fn parse_if(&mut self) -> Result<Stmt, Error> {
+        guard(|| self.parse_if_chain())
+    }
+
+    fn parse_if_chain(&mut self) -> Result<Stmt, Error> {
         let span = self.advance().span;
         self.skip_newlines();
         let cond = self.parse_expr()?;
@@ -221,7 +232,7 @@ impl Parser<'_> {
             self.pos = after + 1;
             self.skip_newlines();
             if self.at_keyword(Keyword::If) {
-                self.descend()?;
+                self.descend(self.peek().span)?;
                 let nested = self.parse_if()?;
                 self.ascend(1);
                 Some(vec![nested])
@@ -268,7 +279,7 @@ impl Parser<'_> {
         let span = self.advance().span;
         let (name, name_span) = self.expect_ident("struct name")?;
         self.skip_newlines();
-        self.expect_punct(Punct::LBrace)?;
+        self.open_punct(Punct::LBrace)?;
         let mut fields = Vec::new();
         let mut methods = Vec::new();
         loop {
@@ -281,7 +292,7 @@ impl Parser<'_> {
             let token = self.peek();
             match &token.kind {
                 TokenKind::Punct(Punct::RBrace) => {
-                    self.advance();
+                    self.close(Punct::RBrace)?;
                     break;
                 }
                 TokenKind::Ident(field) => {
