@@ -98,10 +98,7 @@ fn bad_input_exits_2_naming_the_problem_and_writes_nothing() {
             &["run", "s", "--ruff", "ruff", "-i", "1000001"],
             "from 1 to 1000000",
         ),
-        (
-            &["run", "s", "--ruff", "ruff", "-n", "-1"],
-            "from 1 to 1000000",
-        ),
+        (&["run", "s", "--ruff", "ruff", "-n", "-1"], "'-1'"),
         (
             &["run", "s", "--ruff", "ruff", "--max-iterations", "0"],
             "from 1 to 1000000",

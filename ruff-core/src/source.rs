@@ -12,8 +12,8 @@ use std::io::Read;
 use std::path::Path;
 
 /// The largest source file the tools accept: 16 MiB. Far beyond any hand-written program;
-/// the front end's worst case (a file of one-character tokens) needs about 60 bytes of memory
-/// per source byte, so a file at the cap stays around a gigabyte.
+/// the front end needs up to about 120 bytes of memory per source byte (measured on a sum of
+/// 10 million terms), so a file at the cap stays around 2 GB.
 pub const MAX_SOURCE_BYTES: u64 = 16 << 20;
 
 /// The bytes of the source file at `path`, or a message (`cannot read 'PATH': why`) for an

@@ -13,6 +13,8 @@ const ALLOWED: &[&str] = &[
     // The engine API the `ruff` binary uses (`stability`: the `ruff bench --until-stable`
     // rule it shares with the harness).
     "stability",
+    // How the `ruff` binary reads a program's file (regular file, size cap).
+    "source",
     "Config",
     "Preset",
     "Engine",
