@@ -18,6 +18,13 @@ use crate::value::Value;
 
 /// The display text of `v`, or `out of memory`.
 pub fn to_display(v: &Value) -> Result<String, String> {
+    // `to_string(n)` and `"k" + to_string(n)` are hot in string-building loops: a number's
+    // text is formatted on the stack and copied once, at its exact size.
+    match v {
+        Value::Int(i) => return crate::mem::copy_str(NumberText::<INT_ROOM>::of(i).as_str()),
+        Value::Float(f) => return crate::mem::copy_str(NumberText::<NUMBER_ROOM>::of(f).as_str()),
+        _ => {}
+    }
     let mut out = String::new();
     write_display(&mut out, v)?;
     Ok(out)
@@ -63,6 +70,25 @@ struct NumberText<const N: usize> {
     len: usize,
 }
 
+impl<const N: usize> NumberText<N> {
+    /// The `Display` text of `n`; `N` must be room for the longest such text.
+    fn of(n: &dyn std::fmt::Display) -> Self {
+        let mut text = NumberText {
+            buf: [0; N],
+            len: 0,
+        };
+        // Cannot fail: the callers' `N` is room for every value of their number type.
+        let written = write!(text, "{n}");
+        debug_assert!(written.is_ok(), "NumberText room too small");
+        text
+    }
+
+    fn as_str(&self) -> &str {
+        // SAFETY: only whole `&str`s were copied in (`write_str`), so the bytes are UTF-8.
+        unsafe { std::str::from_utf8_unchecked(&self.buf[..self.len]) }
+    }
+}
+
 impl<const N: usize> Write for NumberText<N> {
     fn write_str(&mut self, t: &str) -> std::fmt::Result {
         let end = self.len + t.len();
@@ -88,17 +114,7 @@ impl Out<'_> {
 
     /// Writes a number's `Display` text (`N`: room for the longest).
     fn number<const N: usize>(&mut self, n: &dyn std::fmt::Display) {
-        let mut text = NumberText::<N> {
-            buf: [0; N],
-            len: 0,
-        };
-        if write!(text, "{n}").is_err() {
-            // Longer than any number's text: cannot happen; write it the unchecked way.
-            let _ = write!(self.s, "{n}");
-            return;
-        }
-        // SAFETY: only whole `&str`s were copied in, so the bytes are UTF-8.
-        self.push_str(unsafe { std::str::from_utf8_unchecked(&text.buf[..text.len]) });
+        self.push_str(NumberText::<N>::of(n).as_str());
     }
 }
 
