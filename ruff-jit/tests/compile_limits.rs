@@ -157,3 +157,36 @@ fn changing_types_recompile_a_bounded_number_of_times() {
         assert!(compiles <= 10, "[{config}] {compiles} compiles: {stats:?}");
     }
 }
+
+/// `depth` loops nested in one another at top level, one trip each, around `t = t + 1`.
+fn nested_one_trip_loops(depth: usize) -> String {
+    let mut src = String::from("t := 0\n");
+    for i in 0..depth {
+        src.push_str(&format!("for i{i} in range(1) {{\n"));
+    }
+    src.push_str("t = t + 1\n");
+    src.push_str(&"}\n".repeat(depth));
+    src.push_str("print(t)\n");
+    src
+}
+
+#[test]
+fn deep_loop_nests_get_a_bounded_number_of_osr_entries() {
+    // Every header of a 75-deep nest keeps the counters of the loops around it unboxed; an
+    // OSR entry at each of them checked them all (75 x 75 guards, 536 KB of code, 1.2 s to
+    // compile). The entries now share a guard budget: the header that asked for the compile
+    // always gets one, and the guards stay within a small multiple of the budget.
+    let src = nested_one_trip_loops(75);
+    for (config, stats) in assert_every_config(&src, "", "1\n", None) {
+        assert!(stats.guards_emitted <= 1024 + 400, "[{config}] {stats:?}");
+    }
+    let (out, stats) = run(&src, "jit-spec:osr-threshold=1");
+    assert_eq!(out.stdout, "1\n");
+    assert_eq!(
+        (stats.loops_compiled, stats.osr_entries),
+        (1, 1),
+        "{stats:?}"
+    );
+    assert!(stats.guards_emitted <= 1024 + 400, "{stats:?}");
+    assert!(stats.guards_emitted > 0, "{stats:?}");
+}

@@ -22,7 +22,7 @@ use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use ruff_core::abi::layout::array_layout;
-use ruff_core::abi::{CompileRequest, GlobalHint, JitEntry};
+use ruff_core::abi::{CompileReason, CompileRequest, GlobalHint, JitEntry};
 
 use emit::Emitter;
 use plan::{analyse, entry_state, hoist, Inputs, Planner};
@@ -95,7 +95,11 @@ pub fn translate(
 
     let mut b = FunctionBuilder::new(func, fctx);
     let mut e = Emitter::new(&mut b, &planner, &states, req.globals, opts);
-    let entry_pcs = e.emit_entries(&entry);
+    let osr_header = match req.reason {
+        CompileReason::Osr { header_pc } => Some(header_pc),
+        CompileReason::Call => None,
+    };
+    let entry_pcs = e.emit_entries(&entry, osr_header);
     for (i, block) in planner.cfg.blocks.iter().enumerate() {
         if states[i].is_some() {
             e.emit_block(i, block.start, block.end);

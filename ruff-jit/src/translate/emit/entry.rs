@@ -9,6 +9,14 @@ use ruff_core::abi::{DeoptReason, DIRECT_ENTRY};
 use super::Emitter;
 use crate::translate::plan::state::{Kind, RegState, State};
 
+/// The most guards all OSR entries of one function may emit together. Each entry checks
+/// every register its loop header keeps unboxed, so entries at every header of deep loop
+/// nests cost headers x live registers: 75 nested loops made 536 KB of code and a 1.2 s
+/// compile (issue 14, "compile storms"). Past the budget, headers are left without an entry
+/// (the interpreter keeps running that loop); the header whose heat asked for the compile
+/// always gets one.
+const MAX_OSR_ENTRY_GUARDS: usize = 1024;
+
 impl Emitter<'_, '_> {
     /// Emits the entry block and the dispatch on `entry_pc`; returns the pcs the code may be
     /// entered at (0 and every reachable loop header).
@@ -24,7 +32,10 @@ impl Emitter<'_, '_> {
     /// code (hoisted guards), else the dispatch and the direct entry go straight to pc 0's
     /// block; and the direct entry gets a case only if it has locals to unbind (else it is
     /// the function entry).
-    pub fn emit_entries(&mut self, entry: &State) -> Vec<u32> {
+    ///
+    /// `osr_header` is the loop header whose back-edge count asked for this compile, if any:
+    /// it is always an entry, other headers only within [`MAX_OSR_ENTRY_GUARDS`].
+    pub fn emit_entries(&mut self, entry: &State, osr_header: Option<u32>) -> Vec<u32> {
         // The entry block takes the three arguments of the calling convention; they dominate
         // every other block, so they are used directly instead of through variables.
         let entry_block = self.b.create_block();
@@ -38,13 +49,10 @@ impl Emitter<'_, '_> {
         let direct = self.direct_entry_has_code().then(|| self.b.create_block());
         let mut entry_pcs = vec![0u32];
         let mut cases: Vec<(u32, Block)> = direct.map(|d| (DIRECT_ENTRY, d)).into_iter().collect();
-        for &(h, _) in &self.cfg.loops {
-            let hb = self.cfg.block_at[h as usize];
-            if h != 0 && self.states[hb].is_some() {
-                let blk = self.b.create_block();
-                entry_pcs.push(h);
-                cases.push((h, blk));
-            }
+        for h in self.osr_entry_headers(osr_header) {
+            let blk = self.b.create_block();
+            entry_pcs.push(h);
+            cases.push((h, blk));
         }
         for (i, &(pc, blk)) in cases.iter().enumerate() {
             let is = self
@@ -81,6 +89,41 @@ impl Emitter<'_, '_> {
             self.emit_osr_entry(h);
         }
         entry_pcs
+    }
+
+    /// The loop headers that get an OSR entry: reachable headers (other than pc 0), the
+    /// one that asked for the compile first, then the others in `cfg.loops` order while
+    /// their guards fit [`MAX_OSR_ENTRY_GUARDS`].
+    fn osr_entry_headers(&self, osr_header: Option<u32>) -> Vec<u32> {
+        let reachable = |h: u32| h != 0 && self.states[self.cfg.block_at[h as usize]].is_some();
+        let mut order: Vec<u32> = osr_header.into_iter().filter(|&h| reachable(h)).collect();
+        for &(h, _) in &self.cfg.loops {
+            if reachable(h) && !order.contains(&h) {
+                order.push(h);
+            }
+        }
+        let mut spent = 0;
+        let mut chosen = Vec::new();
+        for h in order {
+            let cost = self.osr_entry_guards(h);
+            if chosen.is_empty() || spent + cost <= MAX_OSR_ENTRY_GUARDS {
+                spent += cost;
+                chosen.push(h);
+            }
+        }
+        chosen
+    }
+
+    /// The guards `emit_osr_entry(h)` emits: one per register the header assumes unboxed or
+    /// scalar.
+    fn osr_entry_guards(&self, h: u32) -> usize {
+        let state = self.states[self.cfg.block_at[h as usize]]
+            .as_ref()
+            .expect("only reachable headers are asked");
+        state
+            .iter()
+            .filter(|s| matches!(s.kind, Kind::Unboxed(_)) || (s.kind == Kind::Boxed && s.scalar))
+            .count()
     }
 
     /// The block the entry dispatch jumps to for pc 0: a new block for the entry edge (to
