@@ -24,7 +24,7 @@
 //! residual variance wins. On white noise the phase model saves about `p − 1` in cost against
 //! `(p − 1)·β` in penalty (at least 34 at n = 10), so noise alone is not mistaken for a cycle.
 
-use super::describe::mean;
+use super::describe::{mean, median};
 use super::pelt::{noise_sigma_at_lag, pelt, pelt_with_costs, penalty, scaled};
 use super::steady::EQUIVALENCE_TOLERANCE;
 
@@ -44,7 +44,8 @@ pub struct Periodic {
     pub prefix_changepoints: Vec<usize>,
     /// First iteration of the whole cycles that end the series (`start` or a little later).
     pub cycles_start: usize,
-    /// Mean over those whole cycles: the average cost of an iteration.
+    /// The average cost of an iteration over those whole cycles: the mean over phases of
+    /// each phase's median ([`cycle_value`]), so one spike does not move it.
     pub value: f64,
 }
 
@@ -115,8 +116,28 @@ pub fn detect(series: &[f64], earliest: usize) -> Option<Periodic> {
         start,
         prefix_changepoints,
         cycles_start,
-        value: mean(&series[cycles_start..])?,
+        value: cycle_value(&series[cycles_start..], period)?,
     })
+}
+
+/// The average cost of one iteration of a cycle of `period` iterations: the mean over the
+/// phases of each phase's median. The plain mean of the tail would let one isolated spike
+/// (a context switch) move the value by spike/n; a phase median ignores it as long as the
+/// phase holds at least three iterations (`MIN_CYCLES`).
+fn cycle_value(tail: &[f64], period: usize) -> Option<f64> {
+    let phase_medians: Vec<f64> = (0..period)
+        .filter_map(|r| {
+            median(
+                &tail
+                    .iter()
+                    .skip(r)
+                    .step_by(period)
+                    .copied()
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    mean(&phase_medians)
 }
 
 /// The fallback when no periodic model wins, typically because level shifts (a busy
@@ -154,7 +175,7 @@ fn strong_structure(series: &[f64], earliest: usize) -> Option<Periodic> {
         start: earliest,
         prefix_changepoints: Vec::new(),
         cycles_start,
-        value: mean(&series[cycles_start..])?,
+        value: cycle_value(&series[cycles_start..], period)?,
     })
 }
 
@@ -234,6 +255,13 @@ mod tests {
         let p = detect(&alternation, 0).expect("an alternation is periodic");
         assert_eq!((p.period, p.start), (2, 0));
         assert!((p.value - 1250.0).abs() < 10.0);
+
+        // One spike (a context switch) does not move the value: phase medians.
+        let mut spiked = alternation.clone();
+        spiked[21] = 60_000.0;
+        let p = detect(&spiked, 0).expect("still an alternation");
+        assert_eq!(p.period, 2);
+        assert!((p.value - 1250.0).abs() < 10.0, "{p:?}");
 
         let cycle = with(&|i| [1000.0, 1200.0, 1400.0, 1200.0][i % 4]);
         assert_eq!(detect(&cycle, 0).map(|p| p.period), Some(4));

@@ -211,23 +211,27 @@ pub fn classify_with_events(series: &[f64], events: &[usize]) -> InvocationStead
     let tolerance = EQUIVALENCE_TOLERANCE * last.abs();
     let earlier = &means[..means.len().saturating_sub(1)];
 
-    let last_len = values.len() - local_start;
-    // Iterations needed after a change at position `c` for the last segment to hold a
+    // The length rules count iterations of the run, spikes included (positions in `series`,
+    // not in `kept`): "need K iterations after the last change" is about the run's length.
+    let at = |p: usize| kept.get(p).copied().unwrap_or(series.len());
+    let start = at(local_start);
+    let last_len = series.len() - start;
+    // Iterations needed after a change at iteration `c` for the last segment to hold a
     // quarter of the series: the smallest K with 3K >= c.
     let needed = |c: usize| c.div_ceil(3).max(1);
     let mut need = None;
     let class = if let (true, Some(e)) = (event_cut, last_event) {
         need = Some(Need {
-            iterations: needed(e + 1),
+            iterations: needed(kept[e] + 1),
             after: kept[e] + 1,
         });
         SteadyClass::TooShort
-    } else if 3 * last_len < local_start {
-        let previous_start = bounds.iter().rev().nth(2).copied().unwrap_or(0);
-        if local_start - previous_start >= needed(local_start) {
+    } else if 3 * last_len < start {
+        let previous_start = at(bounds.iter().rev().nth(2).copied().unwrap_or(0));
+        if start - previous_start >= needed(start) {
             need = Some(Need {
-                iterations: needed(local_start),
-                after: kept[local_start],
+                iterations: needed(start),
+                after: start,
             });
             SteadyClass::TooShort
         } else {
@@ -360,6 +364,30 @@ mod tests {
         series.extend(noisy(&mut rng, 1000.0, 10.0, 1));
         let s = classify_invocation(&series);
         assert_eq!((s.class, s.steady_start), (SteadyClass::Warmup, 8));
+    }
+
+    #[test]
+    fn the_length_rule_counts_spikes_as_iterations_of_the_run() {
+        // 25 steady, then 3x, with an isolated spike at 10: the change is at iteration 25 of
+        // the run (24 once the spike is set aside), so 9 are needed after it, not 8.
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let mut series = noisy(&mut rng, 1000.0, 10.0, 25);
+        series.extend(noisy(&mut rng, 3000.0, 10.0, 8));
+        series[10] = 50_000.0;
+        let s = classify_invocation(&series);
+        assert_eq!(s.spikes, vec![10]);
+        assert_eq!(s.class, SteadyClass::TooShort);
+        assert_eq!(
+            s.need,
+            Some(Need {
+                iterations: 9,
+                after: 25
+            })
+        );
+        // The ninth iteration after the change is enough.
+        series.extend(noisy(&mut rng, 3000.0, 10.0, 1));
+        let s = classify_invocation(&series);
+        assert_eq!((s.class, s.steady_start), (SteadyClass::Slowdown, 25));
     }
 
     #[test]
