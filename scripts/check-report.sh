@@ -100,7 +100,7 @@ from png_check import decode
 
 shot, zoom, spec = sys.argv[1], int(sys.argv[3]), sys.argv[4]
 # Every report has these; a section the nav names beyond them is checked by the common rules.
-REQUIRED = ["summary", "speedup", "jit", "benchmarks", "failures", "environment", "method"]
+REQUIRED = ["headline", "summary", "speedup", "jit", "benchmarks", "failures", "environment", "method"]
 # Per section: the least it must hold, as (what, field, minimum); fields are those probed.
 RULES = {
     "summary": [("table rows", "rows", 2)],

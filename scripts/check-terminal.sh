@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Checks what a person sees in a 100-column terminal at the end of `harness run`: runs it in
-# a detached tmux session of 100 x 50 cells (a real terminal: the progress bar draws, long
-# lines wrap), captures the screen when the run ends, and fails unless
+# Checks what a person sees in a 100-column terminal during and after `harness run`: runs it
+# in a detached tmux session of 100 x 50 cells (a real terminal: the progress bar draws, long
+# lines wrap), captures the whole scrollback when the run ends, and fails unless
 #   - no line is wider than 100 columns (wrapped lines are joined back before measuring), and
-#   - the headline (verification and the speedup per config) is within the last 40 lines,
-#     i.e. on one 100 x 40 screen without scrolling.
-# The captured screen is printed, and kept in RUN_OUT/screen.txt.
+#   - the headline (the verification line and the speedup per config) is printed first, before
+#     the table, and is on the first 100 x 40 screen of the output: the blank line closing it
+#     is at most line 40 of the scrollback (which starts with the run's first line).
+# The captured scrollback is printed, and kept in RUN_OUT/screen.txt.
 #
 # Usage: scripts/check-terminal.sh [ARGS...]   ARGS go to `harness run` (default:
-#        suites/smoke). Environment: HARNESS (default $CARGO_TARGET_DIR/release/harness or
-#        target/release/harness), RUN_OUT (default: a temp dir, used as --out).
+#        suites/smoke), e.g. scripts/check-terminal.sh suites/smoke -n 3 -i 5. Environment:
+#        HARNESS (default $CARGO_TARGET_DIR/release/harness or target/release/harness),
+#        RUN_OUT (default: a temp dir, used as --out).
 # Exit: 0 ok, 1 check failed, 2 usage or tools missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +36,9 @@ for _ in $(seq 1 1800); do
     fi
     sleep 0.5
 done
-# -J joins lines the terminal wrapped, so a too-long line shows as one line.
-tmux capture-pane -p -J -t "$session" >"$out/screen.txt"
+# -J joins lines the terminal wrapped, so a too-long line shows as one line; -S - starts at
+# the top of the scrollback, so a headline scrolled off by a long table is still seen.
+tmux capture-pane -p -J -S - -t "$session" >"$out/screen.txt"
 cat "$out/screen.txt"
 
 python3 - "$out/screen.txt" <<'PY'
@@ -52,13 +55,23 @@ lines = [l for l in lines if not l.startswith("check-terminal: exit=")]
 for i, line in enumerate(lines, 1):
     if len(line) > 100:
         failures.append(f"line {i} is {len(line)} columns wide: {line[:60]}...")
-screen = lines[-40:]
-for needle, what in [("verified:", "the verification line"), ("speedup over", "the speedup headline")]:
-    if not any(needle in l for l in screen):
-        failures.append(f"{what} ('{needle}') is not on the last 40 lines")
+start = next((i for i, l in enumerate(lines) if l.startswith("verified:")), None)
+table = next((i for i, l in enumerate(lines) if l.startswith("benchmark ")), None)
+if start is None:
+    failures.append("the verification line ('verified:') is missing")
+else:
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    block = lines[start:end]
+    if not any(l.startswith("speedup over") for l in block):
+        failures.append("the speedup headline ('speedup over') is not in the headline block")
+    if end > 40:
+        failures.append(f"the headline ends on line {end}: it is not on the first 40-line screen")
+    if table is not None and table < start:
+        failures.append("the table is printed before the headline")
 for f in failures:
     print(f"check-terminal: FAIL: {f}", file=sys.stderr)
 if not failures:
-    print(f"check-terminal: OK: {len(lines)} lines, none over 100 columns; the headline is on the last 40")
+    print(f"check-terminal: OK: {len(lines)} lines, none over 100 columns; the headline comes "
+          f"first, {len(block)} lines from line {start + 1}")
 sys.exit(1 if failures else 0)
 PY

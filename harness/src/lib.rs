@@ -5,7 +5,7 @@
 //! into a [`plan::Plan`]; [`runner`] sends each invocation to an [`exec::Executor`], verifies
 //! it ([`exec::verify`]) and appends rows to the run folder ([`output`]); [`analysis`] turns
 //! rows into per-invocation and per benchmark × config results with the methods of [`stats`];
-//! [`table`] prints them. Reports, plots and the gate read the files only.
+//! [`headline`] sums them up and [`table`] prints them. Reports, plots and the gate read the files only.
 
 pub mod ab;
 pub mod adhoc;
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod configs;
 pub mod exec;
 pub mod expect;
+pub mod headline;
 pub mod init;
 pub mod interrupt;
 pub mod manifest;

@@ -67,8 +67,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         );
     }
     plan.create_run_dir()?;
+    // Two lines, so a deep output folder does not push the counts past 100 columns.
     eprintln!(
-        "run {}: {} invocations to run ({} benchmarks x {} configs), writing {}",
+        "run {}: {} invocations to run ({} benchmarks x {} configs)\n  writing {}",
         plan.run_id,
         plan.tasks.len(),
         plan.suites
@@ -89,6 +90,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             plan.run_dir.display()
         );
         return Ok(ExitCode::from(harness::interrupt::EXIT_CODE));
+    }
+    // The answer first, then the detail.
+    if let Some(headline) = &report.headline {
+        println!("{}", harness::headline::render(headline));
     }
     println!(
         "{}",
@@ -122,7 +127,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
     println!(
-        "invocations: {}   results: {}",
+        "invocations: {}\nresults: {}",
         counts.join(", "),
         plan.run_dir.display()
     );

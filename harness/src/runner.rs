@@ -29,6 +29,8 @@ use crate::stats::DEFAULT_CONFIDENCE;
 #[derive(Debug)]
 pub struct RunReport {
     pub analysis: Analysis,
+    /// What `harness run` prints first (also in `run.json`); `None` when interrupted.
+    pub headline: Option<crate::headline::Headline>,
     pub options: AnalysisOptions,
     /// Invocations per status, this session and before a resume.
     pub status_counts: BTreeMap<Status, usize>,
@@ -169,6 +171,7 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
         info.write(dir)?;
         return Ok(RunReport {
             analysis: Analysis::default(),
+            headline: None,
             options,
             status_counts: info.status_counts,
             failures,
@@ -185,6 +188,13 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     sort_by_plan(&mut analysis, plan);
     summary::write(dir, &analysis)?;
     let status_counts = status_counts(dir)?;
+    info.headline = Some(crate::headline::compute(
+        &analysis.summary,
+        &options.reference,
+        options.confidence,
+        options.seed,
+        options.resamples,
+    ));
     info.state = "finished".into();
     info.finished_at = Some(chrono::Utc::now().to_rfc3339());
     info.machine.load_average_end = run_json::load_average();
@@ -192,6 +202,7 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
     info.write(dir)?;
     Ok(RunReport {
         analysis,
+        headline: info.headline.clone(),
         options,
         status_counts,
         failures,
@@ -294,5 +305,6 @@ fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> 
             "order": "per invocation index, per benchmark, configs in seeded shuffled order",
         }),
         status_counts: BTreeMap::new(),
+        headline: None,
     }
 }

@@ -122,6 +122,9 @@ pub struct RunInfo {
     pub resolved: serde_json::Value,
     pub method: serde_json::Value,
     pub status_counts: BTreeMap<crate::exec::Status, usize>,
+    /// Set when the run finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<crate::headline::Headline>,
 }
 
 impl RunInfo {

@@ -36,7 +36,7 @@ pub fn page(
     micro: Option<&[super::micro::MicroRow]>,
 ) -> String {
     let failed = failures(&run.rows);
-    let headline = format!(
+    let meta = format!(
         "{} benchmark(s) × {} config(s), {} iteration rows, {}",
         layout.benchmarks.len(),
         layout.configs.len(),
@@ -79,7 +79,8 @@ pub fn page(
     };
     let fill = [
         ("{{RUN_ID}}", escape(&run.run_id)),
-        ("{{HEADLINE}}", headline),
+        ("{{META}}", meta),
+        ("{{HEADLINE}}", headline_section(analysis, layout, micro.is_some())),
         (
             "{{SUMMARY}}",
             match micro {
@@ -110,6 +111,102 @@ pub fn page(
     for (placeholder, value) in fill {
         out = out.replace(placeholder, &value);
     }
+    out
+}
+
+/// The report's first section: [`crate::headline`] computed from the same summary rows (in
+/// the layout's order) and options as `harness run` printed, as a sentence and a table.
+fn headline_section(analysis: &RunAnalysis, layout: &Layout, micro: bool) -> String {
+    use crate::headline;
+    let mut rows: Vec<crate::analysis::SummaryRow> = analysis.summary.clone();
+    rows.sort_by_key(|s| {
+        let b = layout
+            .benchmarks
+            .iter()
+            .position(|(su, b)| *su == s.suite && *b == s.benchmark);
+        let c = layout.configs.iter().position(|c| *c == s.config);
+        (b.unwrap_or(usize::MAX), c.unwrap_or(usize::MAX))
+    });
+    let o = &analysis.options;
+    let h = headline::compute(&rows, &layout.reference, o.confidence, o.seed, o.resamples);
+    let mut out = format!(
+        "<p class=\"verdict {}\">Verified: {}.</p>",
+        if h.verified() { "ok" } else { "bad" },
+        escape(&headline::verification_sentence(&h))
+    );
+    if !h.failures.is_empty() {
+        out.push_str(
+            "<table><tr><th>benchmark</th><th>config</th><th>failed</th><th>how</th></tr>",
+        );
+        for f in &h.failures {
+            let _ = write!(
+                out,
+                "<tr class=\"failed\"><td>{}</td><td>{}</td><td class=\"num\">{} of {}</td><td>{}</td></tr>",
+                escape(&f.benchmark),
+                escape(&f.config),
+                f.failed,
+                f.invocations,
+                escape(&f.statuses)
+            );
+        }
+        out.push_str("</table>");
+    }
+    if micro {
+        out.push_str("<p>Micro-benchmarks have no common reference config, so no speedup is summed up: see the summary.</p>");
+        return out;
+    }
+    if h.configs.is_empty() {
+        let _ = write!(
+            out,
+            "<p>No speedups: the run has no config other than the reference <code>{}</code>, or not the reference.</p>",
+            escape(&h.reference)
+        );
+        return out;
+    }
+    let pct = (h.confidence * 100.0).round();
+    let _ = write!(
+        out,
+        "<table><tr><th>config</th><th>speedup over {r}<br>(geometric mean)</th><th>{pct}% CI</th>\
+         <th>benchmarks</th><th>significantly faster</th><th>significantly slower</th><th>unclear</th></tr>",
+        r = escape(&h.reference)
+    );
+    for c in &h.configs {
+        let ci = match (c.lower, c.upper) {
+            (Some(lo), Some(hi)) => {
+                format!("[{}, {}]", crate::table::ratio(lo), crate::table::ratio(hi))
+            }
+            _ => "n/a".into(),
+        };
+        let unclear = if c.no_ci > 0 {
+            format!("{} (+{} without a CI)", c.unclear, c.no_ci)
+        } else {
+            c.unclear.to_string()
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num big\">{}</td><td class=\"num\">{ci}</td><td class=\"num\">{}{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{unclear}</td></tr>",
+            escape(&c.config),
+            c.geomean.map_or("-".into(), |g| format!("{}x", crate::table::ratio(g))),
+            c.benchmarks,
+            if c.missing > 0 { format!(" ({} without)", c.missing) } else { String::new() },
+            c.faster,
+            c.slower,
+        );
+    }
+    let basis = if h.configs.iter().any(|c| c.ci_basis == "benchmarks") {
+        "The interval is a percentile bootstrap over benchmarks (the per-benchmark speedups \
+         resampled): it shows how much the mean depends on which benchmarks were run."
+    } else {
+        "With one benchmark the interval is that benchmark's own, over invocations."
+    };
+    let _ = write!(
+        out,
+        "</table><p>Speedup &gt; 1 means faster than <code>{}</code>. {basis} A benchmark counts as \
+         significantly faster or slower when its own {pct}% CI of the speedup excludes 1 \
+         (marked * in the terminal table).</p>",
+        escape(&h.reference)
+    );
     out
 }
 
