@@ -127,7 +127,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
     println!(
-        "invocations: {}\nresults: {}",
+        "invocations: {}   every column: --wide, or summary.csv\nresults: {}",
         counts.join(", "),
         plan.run_dir.display()
     );

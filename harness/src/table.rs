@@ -87,11 +87,12 @@ fn steady(r: &SummaryRow) -> String {
     .join(" ")
 }
 
-/// The warm-up length over the invocations classed warmup: `7 it (compile at it 6)` when the
-/// JIT compiled after iteration 0, else `7 it`; `-` when no invocation warmed up.
+/// The warm-up length over the invocations classed warmup: `7 it (compile 6)` when the JIT
+/// last compiled in iteration 6 (after iteration 0), else `7 it`; `-` when no invocation
+/// warmed up.
 fn warmup(r: &SummaryRow) -> String {
     match (r.warmup_median, r.last_compile_median) {
-        (Some(s), Some(c)) if c >= 1.0 => format!("{s:.0} it (compile at it {c:.0})"),
+        (Some(s), Some(c)) if c >= 1.0 => format!("{s:.0} it (compile {c:.0})"),
         (Some(s), _) => format!("{s:.0} it"),
         _ => "-".to_string(),
     }
@@ -154,26 +155,55 @@ impl Columns {
     }
 }
 
-/// `text` cut to `width` characters with an ellipsis.
+/// `text` cut to `width` characters with an ellipsis in the middle, so names that share a
+/// prefix (`comparison_generic`, `comparison_specialized`) stay distinct.
 fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
         return text.to_string();
     }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    let keep = width.saturating_sub(1);
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
+    let mut cut: String = chars[..head].iter().collect();
     cut.push('…');
+    cut.extend(&chars[chars.len() - tail..]);
     cut
+}
+
+/// `text` broken at spaces into lines of at most [`WIDTH`] columns, continuation lines
+/// indented by two spaces (a word longer than a line is cut).
+pub fn wrap(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > WIDTH {
+            lines.push(std::mem::take(&mut line));
+            line.push_str("  ");
+        }
+        if !line.is_empty() && !line.ends_with("  ") {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+        .into_iter()
+        .map(|l| fit(&l, WIDTH))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The default table (see the module header).
 fn compact(rows: &[SummaryRow], confidence: f64) -> String {
-    let reference = rows.first().map(|r| r.reference.as_str()).unwrap_or("");
     let pct = (confidence * 100.0).round();
     let any_failed = rows.iter().any(|r| r.failed > 0);
     let mut header = vec![
         "benchmark".to_string(),
         "config".to_string(),
         "median".to_string(),
-        format!("speedup vs {reference} [{pct}% CI]"),
+        format!("speedup [{pct}% CI]"),
         "steady".to_string(),
         "warm-up".to_string(),
     ];
@@ -224,7 +254,13 @@ fn compact(rows: &[SummaryRow], confidence: f64) -> String {
         let excess = total(&widths) - WIDTH;
         widths[last] = widths[last].saturating_sub(excess).max(8);
     }
-    format!("{}\n{}{}", table.render(&widths), legend(pct), notes(rows))
+    let dagger = rows.iter().any(|r| basis_mark(r) == "†");
+    format!(
+        "{}\n{}{}",
+        table.render(&widths),
+        legend(pct, dagger),
+        notes(rows)
+    )
 }
 
 /// `†` after a median that is not a steady state's (no invocation had one).
@@ -236,12 +272,17 @@ fn basis_mark(r: &SummaryRow) -> &'static str {
     }
 }
 
-/// The line under the default table.
-fn legend(pct: f64) -> String {
-    format!(
-        "* {pct}% CI excludes 1 · steady: f flat, w warm-up, s slowdown, p periodic, n none, t too short\n\
-         † no steady state: median of the last segments · --wide: all columns"
-    )
+/// The line under the default table, and a second one when a median is marked †. (Every
+/// column: `--wide`, said by the run's last lines.)
+fn legend(pct: f64, dagger: bool) -> String {
+    let mut text = format!(
+        "* {pct}% CI excludes 1 · steady: f flat, w warm-up, s slowdown, p periodic, n none, \
+         t too short"
+    );
+    if dagger {
+        text.push_str("\n† no steady state: median of the last segments");
+    }
+    text
 }
 
 /// The classes in words for the report: `periodic (period 2)`, `warmup (8 it)`, `too short:
@@ -290,14 +331,15 @@ pub fn notes(rows: &[SummaryRow]) -> String {
     rows.iter()
         .filter(|r| r.too_short > 0)
         .map(|r| {
-            format!(
-                "\n{} {}: {} ({} of {} invocations)",
+            let note = format!(
+                "{} {}: {} ({} of {} invocations)",
                 r.benchmark,
                 r.config,
                 crate::stats::too_short_text(r.too_short_need.unwrap_or(1), None),
                 r.too_short,
                 r.ok
-            )
+            );
+            format!("\n{}", wrap(&note))
         })
         .collect()
 }

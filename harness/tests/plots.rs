@@ -191,3 +191,37 @@ fn every_plot_kind_explains_its_marks_in_the_image() {
         assert!(svg.contains(words), "speedup: {words}");
     }
 }
+
+#[test]
+fn the_median_curve_stops_when_fewer_than_half_the_invocations_run() {
+    let curve = |invocation: u32, len: usize, level: f64| Curve {
+        invocation,
+        series: vec![level; len],
+        steady_start: 0,
+        events: Vec::new(),
+    };
+    // Three invocations of 4 iterations and one of 10: after iteration 3 only one runs.
+    let curves = [
+        curve(0, 4, 1.0),
+        curve(1, 4, 2.0),
+        curve(2, 4, 3.0),
+        curve(3, 10, 9.0),
+    ];
+    let m = harness::plots::warmup::median_curve(&curves);
+    assert_eq!(m, vec![(0, 2.5), (1, 2.5), (2, 2.5), (3, 2.5)]);
+    // Two of four (half) still count.
+    let m = harness::plots::warmup::median_curve(&[
+        curve(0, 4, 1.0),
+        curve(1, 4, 2.0),
+        curve(2, 10, 3.0),
+        curve(3, 10, 9.0),
+    ]);
+    assert_eq!(m.len(), 10);
+    assert_eq!(m[9], (9, 6.0));
+    let m = harness::plots::warmup::median_curve(&[
+        curve(0, 6, 1.0),
+        curve(1, 6, 3.0),
+        curve(2, 8, 5.0),
+    ]);
+    assert_eq!(m.last(), Some(&(5, 3.0)));
+}

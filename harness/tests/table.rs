@@ -84,8 +84,21 @@ fn the_default_table_fits_100_columns_and_marks_significant_speedups() {
     // Each benchmark named once; the long name cut with an ellipsis.
     assert_eq!(lines.iter().filter(|l| l.starts_with("fib ")).count(), 1);
     assert!(text.contains('…'), "{text}");
-    assert!(lines[lines.len() - 2].starts_with("* 95% CI excludes 1"));
-    assert!(lines.last().unwrap().starts_with("† no steady state"));
+    // The long name is cut in the middle, keeping its end.
+    assert!(text.contains("…any_column_should_be"), "{text}");
+    // One legend line; the † line only when a median carries the mark.
+    let legend = lines
+        .iter()
+        .position(|l| l.starts_with("* 95% CI excludes 1 · steady: f flat"))
+        .unwrap();
+    let daggers = lines[..legend].iter().any(|l| l.contains('†'));
+    assert_eq!(
+        lines
+            .get(legend + 1)
+            .is_some_and(|l| l.starts_with("† no steady state")),
+        daggers,
+        "{text}"
+    );
     assert!(
         text.contains("10.1 ms") && text.contains("1.02 ms"),
         "{text}"
@@ -193,4 +206,24 @@ fn classes_get_their_own_columns_and_no_steady_state_is_labelled() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn long_notes_wrap_within_100_columns_keeping_every_word() {
+    let note = "arithmetic_intensive jit-spec-hoist: too short: need >= 4 iterations after the \
+                last change (1 of 5 invocations) and then some more words to pass one hundred";
+    let wrapped = harness::table::wrap(note);
+    let lines: Vec<&str> = wrapped.lines().collect();
+    assert!(lines.len() >= 2, "{wrapped}");
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= WIDTH),
+        "{wrapped}"
+    );
+    assert!(
+        lines[1].starts_with("  ") && !lines[1].starts_with("   "),
+        "{wrapped}"
+    );
+    let words: Vec<&str> = wrapped.split_whitespace().collect();
+    assert_eq!(words, note.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(harness::table::wrap("short"), "short");
 }

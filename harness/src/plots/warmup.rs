@@ -1,6 +1,6 @@
 //! Warm-up of one benchmark as small multiples: one panel per config, iteration time against
 //! iteration number. Each invocation is a thin line and the median across invocations a bold
-//! one; the steady state (from the median first steady iteration on) is one shaded band with
+//! one (drawn while at least half the invocations still run); the steady state (from the median first steady iteration on) is one shaded band with
 //! the steady-state value dashed across it; under each panel three lanes mark the iterations
 //! in which the JIT compiled, entered compiled code by OSR, or deoptimized. A reader sees at a
 //! glance whether the value the statistics use is the settled part of the series and which
@@ -80,7 +80,10 @@ impl WarmupPlot {
         let ink = RGBColor(90, 90, 90).to_rgba();
         vec![
             Item::new(Marker::Line(ink, 1), "one invocation"),
-            Item::new(Marker::Line(ink, 3), "median of invocations"),
+            Item::new(
+                Marker::Line(ink, 3),
+                "median of invocations (while half or more run)",
+            ),
             Item::new(Marker::Band(BLACK.to_rgba(), 0.10), "steady state"),
             Item::new(Marker::Dashed(ink), "steady-state value"),
             Item::new(Marker::TriangleUp(ink), "clipped (value in title)"),
@@ -89,7 +92,7 @@ impl WarmupPlot {
             Item::new(Marker::Cross(ink), "deopt"),
             Item::new(
                 Marker::Square(RGBAColor(90, 90, 90, 0.35)),
-                "paler: in fewer invocations",
+                "paler event: in fewer of the invocations",
             ),
         ]
     }
@@ -197,15 +200,9 @@ fn draw_panel<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points, c.mix(0.45).stroke_width(1)))
             .map_err(err)?;
     }
-    let medians: Vec<(f64, f64)> = (0..len)
-        .filter_map(|i| {
-            let at: Vec<f64> = panel
-                .curves
-                .iter()
-                .filter_map(|c| c.series.get(i).copied())
-                .collect();
-            median(&at).map(|m| (i as f64, clamp(m)))
-        })
+    let medians: Vec<(f64, f64)> = median_curve(&panel.curves)
+        .into_iter()
+        .map(|(i, m)| (i as f64, clamp(m)))
         .collect();
     chart
         .draw_series(LineSeries::new(medians.clone(), c.stroke_width(3)))
@@ -240,6 +237,25 @@ fn draw_panel<DB: DrawingBackend>(
     }
 
     draw_events(panel, &strip, x_range, x_ticks)
+}
+
+/// The bold line: per iteration, the median across the invocations that ran it, for as long
+/// as at least half of them did. Iterating until stable, invocations stop at different
+/// lengths; a "median" of the one or two that ran longest would be drawn as bold as the
+/// rest and read as the typical run.
+pub fn median_curve(curves: &[Curve]) -> Vec<(usize, f64)> {
+    let len = curves.iter().map(|c| c.series.len()).max().unwrap_or(0);
+    let half = curves.len().div_ceil(2);
+    (0..len)
+        .map_while(|i| {
+            let at: Vec<f64> = curves
+                .iter()
+                .filter_map(|c| c.series.get(i).copied())
+                .collect();
+            (at.len() >= half).then(|| median(&at).map(|m| (i, m)))
+        })
+        .flatten()
+        .collect()
 }
 
 /// The three event lanes under a panel, sharing its x axis (same margins and label area, so
