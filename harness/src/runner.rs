@@ -150,10 +150,12 @@ pub fn run(plan: &Plan, executor: &mut dyn Executor, show_progress: bool) -> Res
                 "{} {} #{}: {}: {}",
                 benchmark.name, task.config, task.invocation, outcome.status, outcome.message
             );
+            // Wrapped: an expected-versus-got message can be far wider than a terminal.
+            let shown = crate::table::wrap(&line);
             if bar.is_hidden() {
-                eprintln!("{line}");
+                eprintln!("{shown}");
             } else {
-                bar.println(&line);
+                bar.println(&shown);
             }
             failures.push(line);
         }
