@@ -109,7 +109,14 @@ impl Plot for DistributionPlot {
         if values.is_empty() {
             return Ok(());
         }
-        let unit = unit_for_all(&values, self.measure);
+        // A log axis spans decades: the unit of the median value. A linear axis starts at
+        // zero: the unit of its top, so tick labels stay below 1000.
+        let unit = if self.log_axis() {
+            unit_for_all(&values, self.measure)
+        } else {
+            let top = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            units::unit_for(top, self.measure)
+        };
         let lo = values.iter().copied().fold(f64::INFINITY, f64::min) * unit.scale;
         let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max) * unit.scale;
         let names: Vec<String> = self

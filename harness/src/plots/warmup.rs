@@ -19,7 +19,7 @@ use super::key::{self, diamond, Item, Marker};
 use super::{category_label, colour, err, tick, Plot, FONT_FAMILY, GRID};
 use crate::exec::Measure;
 use crate::stats::{median, quantile};
-use crate::units::{self, unit_for_all};
+use crate::units;
 
 /// Engine events of one iteration (counts; zero when none or not recorded).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -136,11 +136,13 @@ fn draw_panel<DB: DrawingBackend>(
     if all.is_empty() {
         return Ok(());
     }
-    let unit = unit_for_all(&all, measure);
-    let scaled = |v: f64| v * unit.scale;
     let max = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let robust = quantile(&all, 0.9).unwrap_or(max);
     let clip = (max > CLIP_FACTOR * robust && robust > 0.0).then_some(CLIP_FACTOR * robust);
+    // The unit of the axis top, so tick labels stay below 1000 (`15 ms`, not `15000 µs`)
+    // on an axis that starts at zero.
+    let unit = units::unit_for(clip.unwrap_or(max) * 1.08, measure);
+    let scaled = |v: f64| v * unit.scale;
     let top = scaled(clip.unwrap_or(max)) * 1.08;
     let top = if top > 0.0 { top } else { 1.0 };
     let len = panel
