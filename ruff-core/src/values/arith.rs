@@ -89,21 +89,27 @@ fn compare_scalars<T: PartialOrd>(op: BinOp, x: T, y: T) -> bool {
 /// `-v`, `~v`, `!v` / `not v`, and the truth value `&&`/`||` produce.
 #[inline]
 pub fn unary(op: UnOp, v: &Value) -> Result<Value, String> {
-    match (op, v) {
-        (UnOp::Neg, Value::Int(i)) => Ok(Value::Int(i.wrapping_neg())),
-        (UnOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
-        (UnOp::Neg, _) => Err(format!(
-            "unsupported operand type for unary '-': {}",
-            type_name(v)
-        )),
-        (UnOp::BitNot, Value::Int(i)) => Ok(Value::Int(!i)),
-        (UnOp::BitNot, _) => Err(format!(
-            "unsupported operand type for '~': {}",
-            type_name(v)
-        )),
-        (UnOp::Not, _) => Ok(Value::Bool(!truthy(v))),
-        (UnOp::Truthy, _) => Ok(Value::Bool(truthy(v))),
-    }
+    unary_scalar(op, v).map(Value::from)
+}
+
+/// `unary` with its result as the scalar it always is: the one definition of the unary
+/// operators that the interpreter, the generic path and compiled code's helpers run.
+#[inline(always)]
+pub fn unary_scalar(op: UnOp, v: &Value) -> Result<Scalar, String> {
+    Ok(match (op, v) {
+        (UnOp::Neg, Value::Int(i)) => Scalar::Int(i.wrapping_neg()),
+        (UnOp::Neg, Value::Float(f)) => Scalar::Float(-f),
+        (UnOp::BitNot, Value::Int(i)) => Scalar::Int(!i),
+        (UnOp::Not, _) => Scalar::Bool(!truthy(v)),
+        (UnOp::Truthy, _) => Scalar::Bool(truthy(v)),
+        (UnOp::Neg, _) => return Err(unsupported_unary("unary '-'", v)),
+        (UnOp::BitNot, _) => return Err(unsupported_unary("'~'", v)),
+    })
+}
+
+#[cold]
+fn unsupported_unary(what: &str, v: &Value) -> String {
+    format!("unsupported operand type for {what}: {}", type_name(v))
 }
 
 #[cold]

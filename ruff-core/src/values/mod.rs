@@ -14,7 +14,7 @@ mod index;
 
 use std::rc::Rc;
 
-pub use arith::{binary, float_op, int_op, unary};
+pub use arith::{binary, float_op, int_op, unary, unary_scalar};
 pub use display::{to_display, write_display};
 pub use equality::{cmp_int_float, compare, compare_numbers, equals};
 pub use fields::{get_field, set_field};

@@ -50,6 +50,28 @@ impl Vm {
     ) -> Result<Invoked, Raised> {
         // SAFETY: the closure in the callee slot keeps its prototype alive.
         let p = unsafe { &*proto };
+        let base = self.prepare_closure_frame(callee, argc, p)?;
+        if PROFILE {
+            if let Some(entry) = self.compiled_entry_for_call(p) {
+                return self.call_compiled(callee, p, entry);
+            }
+            self.stats.interpreted_calls += 1;
+        }
+        self.push_closure_frame(base, proto);
+        Ok(Invoked::Pushed)
+    }
+
+    /// What every closure call does before its callee runs, interpreted or compiled (and
+    /// the dispatch loop's inline call path too): checks the arity, the depth and the room
+    /// on the stack, raising the error if one fails, and unbinds the callee's locals.
+    /// Returns the callee frame's base (`callee + 1`).
+    #[inline(always)]
+    pub(crate) fn prepare_closure_frame(
+        &mut self,
+        callee: usize,
+        argc: usize,
+        p: &FuncProto,
+    ) -> Result<usize, Raised> {
         if p.arity as usize != argc {
             return Err(self.arity_error(p, argc));
         }
@@ -67,16 +89,16 @@ impl Vm {
         let stack = self.stack_ptr();
         // Locals start unbound; this also releases stale values left by earlier frames.
         for i in base + argc..top {
-            // SAFETY: `i < top <= stack_len`, checked above.
-            // SAFETY: as above; (UNDEF, 0) is `Value::Undef`.
+            // SAFETY: `i < top <= stack_len`, checked above; (UNDEF, 0) is `Value::Undef`.
             unsafe { super::regs::put_words(stack.add(i), crate::value::tag::UNDEF as u64, 0) };
         }
-        if PROFILE {
-            if let Some(entry) = self.compiled_entry_for_call(p) {
-                return self.call_compiled(callee, p, entry);
-            }
-            self.stats.interpreted_calls += 1;
-        }
+        Ok(base)
+    }
+
+    /// Pushes the interpreted frame of a closure call that `prepare_closure_frame` set up;
+    /// the call counts towards the depth.
+    #[inline(always)]
+    pub(crate) fn push_closure_frame(&mut self, base: usize, proto: *const FuncProto) {
         self.ctx.depth += 1;
         self.frames.push(Frame {
             base,
@@ -85,7 +107,6 @@ impl Vm {
             counted: true,
             traced: false,
         });
-        Ok(Invoked::Pushed)
     }
 
     /// Builtins, bound methods and values that cannot be called.

@@ -4,8 +4,7 @@
 //! instruction that failed.
 
 pub(crate) use crate::values::{
-    binary, dict_key, get_field, get_index, set_field, set_index, truthy, type_name, unary,
-    write_display,
+    binary, dict_key, get_field, get_index, set_field, set_index, truthy, type_name, write_display,
 };
 
 use crate::value::Value;

@@ -13,13 +13,11 @@
 //!   deopts compiled code handles itself (for example by calling `resume_in_interpreter`).
 
 use super::calls::Invoked;
-use super::glue;
-use super::interp::undefined;
+use super::ops::{self, Rhs};
 use super::regs::{frame_closure, reg};
 use super::{Frame, Raised, Vm};
-use crate::ast::{BinOp, UnOp};
-use crate::bytecode::{FuncProto, Instr};
-use crate::value::{tag, Value};
+use crate::bytecode::{any_operator, BinOp, FuncProto, Instr};
+use crate::value::Value;
 
 impl Vm {
     /// Executes one non-control-flow instruction of the frame's prototype at `pc` on the
@@ -53,145 +51,71 @@ impl Vm {
         proto: &FuncProto,
         pc: usize,
     ) -> Result<(), String> {
-        macro_rules! r {
-            ($i:expr) => {
-                // SAFETY: registers of the live frame (the caller's contract).
-                unsafe { reg(regs, $i) }
-            };
+        let instr = proto.code[pc];
+        if let Some((op, dst, a, b)) = instr.as_binary() {
+            // SAFETY: the instruction's registers belong to the live frame at `regs`, which
+            // runs `proto` (the caller's contract).
+            return unsafe { self.binary_generic(regs, op, dst, a, Rhs::Reg(b)) };
         }
-        macro_rules! frame_op {
-            ($e:expr) => {
-                // SAFETY: registers of the live frame (the caller's contract).
-                unsafe { $e }
-            };
+        if let Some((op, dst, src)) = instr.as_unary() {
+            // SAFETY: as above.
+            return unsafe { ops::unary(regs, op, dst, src) };
         }
-        macro_rules! bin {
-            ($op:expr, $dst:expr, $a:expr, $b:expr) => {
-                // SAFETY: registers of the live frame.
-                unsafe { self.binary_slow(regs, $op, $dst, $a, $b) }
-            };
-        }
-        match proto.code[pc] {
-            Instr::LoadConst { dst, k } => *r!(dst) = proto.consts[k as usize].clone(),
-            Instr::LoadInt { dst, v } => *r!(dst) = Value::Int(v as i64),
-            Instr::LoadBool { dst, v } => *r!(dst) = Value::Bool(v),
-            Instr::LoadNull { dst } => *r!(dst) = Value::Null,
-            Instr::Move { dst, src } => *r!(dst) = r!(src).clone(),
-            Instr::CheckDef { reg, name } => {
-                if r!(reg).tag() == tag::UNDEF {
-                    return Err(undefined(&proto.names[name as usize]));
+        // SAFETY: as above, for every arm.
+        unsafe {
+            match instr {
+                any_operator!() => unreachable!("operators are handled above"),
+                Instr::LoadConst { dst, k } => ops::load_const(regs, dst, proto, k),
+                Instr::LoadInt { dst, v } => ops::load_int(regs, dst, v as i64),
+                Instr::LoadBool { dst, v } => ops::load_bool(regs, dst, v),
+                Instr::LoadNull { dst } => *reg(regs, dst) = Value::Null,
+                Instr::Move { dst, src } => ops::move_reg(regs, dst, src),
+                Instr::CheckDef { reg, name } => ops::check_def(regs, reg, proto, name)?,
+                Instr::GetGlobal { dst, g } => self.get_global(regs, dst, g)?,
+                Instr::DefGlobal { g, src } => self.def_global(regs, g, src),
+                Instr::SetGlobal { g, src } => self.set_global(regs, g, src)?,
+                Instr::NewCell { reg } => ops::new_cell(regs, reg),
+                Instr::GetCell { dst, cell, name } => ops::get_cell(regs, dst, cell, proto, name)?,
+                Instr::SetCell { cell, src } => ops::set_cell(regs, cell, src),
+                Instr::GetUpval { dst, idx, name } => ops::get_upval(regs, dst, idx, proto, name)?,
+                Instr::SetUpval { idx, src } => ops::set_upval(regs, idx, src),
+                Instr::AddImm { dst, a, imm } => {
+                    self.binary_generic(regs, BinOp::Add, dst, a, Rhs::Imm(imm))?
+                }
+                Instr::IterPrep { iter } => Vm::iter_prep(regs, iter)?,
+                Instr::MakeClosure { dst, proto: child } => {
+                    *reg(regs, dst) = self.make_closure(regs, proto, child)
+                }
+                Instr::NewArray { dst, start, count } => {
+                    *reg(regs, dst) = Vm::new_array(regs, start, count)?
+                }
+                Instr::NewDict { dst, start, count } => {
+                    *reg(regs, dst) = Vm::new_dict(regs, start, count)?
+                }
+                Instr::NewStruct { dst, lit, start } => {
+                    *reg(regs, dst) = Vm::new_struct(regs, proto, lit, start)
+                }
+                Instr::Concat { dst, start, count } => {
+                    *reg(regs, dst) = Vm::concat(regs, start, count)?
+                }
+                Instr::GetIndex { dst, obj, idx } => self.get_index_slow(regs, dst, obj, idx)?,
+                Instr::SetIndex { obj, idx, src } => self.set_index_slow(regs, obj, idx, src)?,
+                Instr::GetField { dst, obj, name } => ops::get_field(regs, dst, obj, proto, name)?,
+                Instr::SetField { obj, name, src } => ops::set_field(regs, obj, proto, name, src)?,
+                Instr::CheckMethod { obj, name } => ops::check_method(regs, obj, proto, name)?,
+                other @ (Instr::Jump { .. }
+                | Instr::LoopBack { .. }
+                | Instr::JumpIfFalse { .. }
+                | Instr::JumpIfTrue { .. }
+                | Instr::RangePrep { .. }
+                | Instr::IterNext { .. }
+                | Instr::Call { .. }
+                | Instr::CallMethod { .. }
+                | Instr::Return { .. }
+                | Instr::ReturnNull) => {
+                    return Err(format!("internal error: exec_generic on {other:?}"))
                 }
             }
-            Instr::GetGlobal { dst, g } => {
-                let v = self.globals[g as usize].clone();
-                if v.tag() == tag::UNDEF {
-                    return Err(undefined(&self.program.global_names[g as usize]));
-                }
-                *r!(dst) = v;
-            }
-            Instr::DefGlobal { g, src } => self.globals[g as usize] = r!(src).clone(),
-            Instr::SetGlobal { g, src } => {
-                if self.globals[g as usize].tag() == tag::UNDEF {
-                    return Err(undefined(&self.program.global_names[g as usize]));
-                }
-                self.globals[g as usize] = r!(src).clone();
-            }
-            Instr::NewCell { reg } => {
-                let v = std::mem::take(r!(reg));
-                *r!(reg) = Value::Cell(std::rc::Rc::new(std::cell::RefCell::new(v)));
-            }
-            Instr::GetCell { dst, cell, name } => {
-                let v = match &*r!(cell) {
-                    Value::Cell(c) => c.borrow().clone(),
-                    v => v.clone(),
-                };
-                if v.tag() == tag::UNDEF {
-                    return Err(undefined(&proto.names[name as usize]));
-                }
-                *r!(dst) = v;
-            }
-            Instr::SetCell { cell, src } => {
-                let v = r!(src).clone();
-                match &*r!(cell) {
-                    Value::Cell(c) => *c.borrow_mut() = v,
-                    _ => *r!(cell) = v,
-                }
-            }
-            Instr::GetUpval { dst, idx, name } => {
-                // SAFETY: the caller's contract.
-                let v = unsafe { frame_closure(regs) }.upvals[idx as usize]
-                    .borrow()
-                    .clone();
-                if v.tag() == tag::UNDEF {
-                    return Err(undefined(&proto.names[name as usize]));
-                }
-                *r!(dst) = v;
-            }
-            Instr::SetUpval { idx, src } => {
-                let v = r!(src).clone();
-                // SAFETY: the caller's contract.
-                *unsafe { frame_closure(regs) }.upvals[idx as usize].borrow_mut() = v;
-            }
-            Instr::Add { dst, a, b } => bin!(BinOp::Add, dst, a, b)?,
-            Instr::Sub { dst, a, b } => bin!(BinOp::Sub, dst, a, b)?,
-            Instr::Mul { dst, a, b } => bin!(BinOp::Mul, dst, a, b)?,
-            Instr::Div { dst, a, b } => bin!(BinOp::Div, dst, a, b)?,
-            Instr::Mod { dst, a, b } => bin!(BinOp::Mod, dst, a, b)?,
-            Instr::BitAnd { dst, a, b } => bin!(BinOp::BitAnd, dst, a, b)?,
-            Instr::BitOr { dst, a, b } => bin!(BinOp::BitOr, dst, a, b)?,
-            Instr::BitXor { dst, a, b } => bin!(BinOp::BitXor, dst, a, b)?,
-            Instr::Shl { dst, a, b } => bin!(BinOp::Shl, dst, a, b)?,
-            Instr::Shr { dst, a, b } => bin!(BinOp::Shr, dst, a, b)?,
-            Instr::Eq { dst, a, b } => bin!(BinOp::Eq, dst, a, b)?,
-            Instr::Ne { dst, a, b } => bin!(BinOp::Ne, dst, a, b)?,
-            Instr::Lt { dst, a, b } => bin!(BinOp::Lt, dst, a, b)?,
-            Instr::Le { dst, a, b } => bin!(BinOp::Le, dst, a, b)?,
-            Instr::Gt { dst, a, b } => bin!(BinOp::Gt, dst, a, b)?,
-            Instr::Ge { dst, a, b } => bin!(BinOp::Ge, dst, a, b)?,
-            Instr::AddImm { dst, a, imm } => {
-                let v = glue::binary(BinOp::Add, r!(a), &Value::Int(imm as i64))?;
-                *r!(dst) = v;
-            }
-            Instr::Neg { dst, src } => *r!(dst) = glue::unary(UnOp::Neg, r!(src))?,
-            Instr::BitNot { dst, src } => *r!(dst) = glue::unary(UnOp::BitNot, r!(src))?,
-            Instr::Not { dst, src } => *r!(dst) = Value::Bool(!glue::truthy(r!(src))),
-            Instr::Truthy { dst, src } => *r!(dst) = Value::Bool(glue::truthy(r!(src))),
-            Instr::IterPrep { iter } => frame_op!(Vm::iter_prep(regs, iter)?),
-            Instr::MakeClosure { dst, proto: child } => {
-                *r!(dst) = frame_op!(self.make_closure(regs, proto, child))
-            }
-            Instr::NewArray { dst, start, count } => {
-                *r!(dst) = frame_op!(Vm::new_array(regs, start, count)?)
-            }
-            Instr::NewDict { dst, start, count } => {
-                *r!(dst) = frame_op!(Vm::new_dict(regs, start, count)?)
-            }
-            Instr::NewStruct { dst, lit, start } => {
-                *r!(dst) = frame_op!(Vm::new_struct(regs, proto, lit, start))
-            }
-            Instr::Concat { dst, start, count } => {
-                *r!(dst) = frame_op!(Vm::concat(regs, start, count)?)
-            }
-            Instr::GetIndex { dst, obj, idx } => {
-                frame_op!(self.get_index_slow(regs, dst, obj, idx)?)
-            }
-            Instr::SetIndex { obj, idx, src } => {
-                frame_op!(self.set_index_slow(regs, obj, idx, src)?)
-            }
-            Instr::GetField { dst, obj, name } => {
-                *r!(dst) = glue::get_field(r!(obj), &proto.names[name as usize])?
-            }
-            Instr::SetField { obj, name, src } => {
-                let v = r!(src).clone();
-                glue::set_field(r!(obj), &proto.names[name as usize], v)?
-            }
-            Instr::CheckMethod { obj, name } => {
-                let name = &proto.names[name as usize];
-                if let Some(msg) = super::calls::method_lookup_error(r!(obj), name) {
-                    return Err(msg);
-                }
-            }
-            other => return Err(format!("internal error: exec_generic on {other:?}")),
         }
         Ok(())
     }
@@ -362,9 +286,7 @@ impl Vm {
             return unsafe { self.exec_generic(regs, pc) };
         };
         // SAFETY: `iter` is a register of the live frame.
-        let is_range = matches!(unsafe { &*reg(regs, iter) },
-            Value::Builtin(id) if *id == crate::builtins::RANGE);
-        if is_range {
+        if unsafe { ops::calls_builtin_range(regs, iter) } {
             // SAFETY: the state and argument registers belong to the frame.
             match unsafe { Vm::range_prep(regs, iter, argc) } {
                 Ok(()) => true,

@@ -19,6 +19,7 @@ mod interp;
 mod iter;
 mod jit_support;
 mod ops;
+mod profiling;
 mod regs;
 mod tiering;
 
@@ -37,9 +38,7 @@ use crate::tier::CompileTier;
 use crate::value::Value;
 
 pub(crate) use crate::abi::MAX_DEPTH;
-pub(crate) use ops::{
-    binary_scalar, get_index_fast, iter_next, push_fast, range_next, set_index_fast, Rhs,
-};
+pub(crate) use ops::{binary_scalar, get_index_fast, iter_next, push_fast, set_index_fast, Rhs};
 pub(crate) use tiering::{Policy, TierState};
 
 /// The output buffer is flushed when it grows past this.

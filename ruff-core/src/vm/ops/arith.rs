@@ -1,10 +1,15 @@
-//! Operators: the Int/Float fast path shared by the interpreter and compiled code's
-//! `Binary` helper (the kernels themselves are `values::int_op`/`float_op`).
+//! Operators: the binary operators' Int/Float fast path and generic path, and the unary
+//! operators, shared by the interpreter, the generic executor and compiled code's `Binary`
+//! helper. The kernels themselves are `values::int_op`/`float_op`/`unary_scalar`; with the
+//! operator a constant at a call site they fold to the one machine operation.
 
-use crate::bytecode::{BinOp, Reg};
-use crate::value::Value;
-use crate::values::{float_op, int_op};
-use crate::vm::regs::{put_scalar, reg};
+use crate::bytecode::{BinOp, Reg, UnOp};
+use crate::profile::{lhs_bit, rhs_bit};
+use crate::value::{tag, Scalar, Value};
+use crate::values::{float_op, int_op, unary_scalar};
+use crate::vm::glue;
+use crate::vm::regs::{put, put_scalar, reg};
+use crate::vm::Vm;
 
 /// The right operand of a binary operator: a register, or `AddImm`'s immediate.
 #[derive(Clone, Copy, Debug)]
@@ -13,13 +18,48 @@ pub(crate) enum Rhs {
     Imm(i16),
 }
 
-/// `R[dst] = R[a] op rhs` when both operands are Ints or both Floats (an immediate counts as
-/// an Int, and as its Float value next to a Float) and the operation succeeds. Returns false
-/// without writing anything otherwise: the generic path then decides (other types, and the
-/// errors, whose messages it raises).
+/// `R[a] op rhs` when both operands are Ints or both Floats (an immediate counts as an Int,
+/// and as its Float value next to a Float) and the operation succeeds: the result, and the
+/// operands' feedback word (`profile.rs`: the tag of each operand) for the interpreter to
+/// record. `None` otherwise: the generic path then decides (other types, and the errors,
+/// whose messages it raises).
 ///
 /// # Safety
-/// The registers belong to the live frame at `regs` (see the module docs).
+/// The registers belong to the live frame at `regs` (see the module docs of `ops`).
+#[inline(always)]
+pub(crate) unsafe fn scalar_binary(
+    regs: *mut Value,
+    op: BinOp,
+    a: Reg,
+    rhs: Rhs,
+) -> Option<(Scalar, u32)> {
+    const INT_INT: u32 = lhs_bit(tag::INT) | rhs_bit(tag::INT);
+    const FLOAT_FLOAT: u32 = lhs_bit(tag::FLOAT) | rhs_bit(tag::FLOAT);
+    const FLOAT_INT: u32 = lhs_bit(tag::FLOAT) | rhs_bit(tag::INT);
+    // SAFETY: registers of the live frame (the caller's contract).
+    let x = unsafe { &*reg(regs, a) };
+    match rhs {
+        Rhs::Imm(i) => match x {
+            Value::Int(x) => int_op(op, *x, i as i64).ok().map(|s| (s, INT_INT)),
+            Value::Float(x) => float_op(op, *x, i as f64).ok().map(|s| (s, FLOAT_INT)),
+            _ => None,
+        },
+        // SAFETY: as above.
+        Rhs::Reg(b) => match (x, unsafe { &*reg(regs, b) }) {
+            (Value::Int(x), Value::Int(y)) => int_op(op, *x, *y).ok().map(|s| (s, INT_INT)),
+            (Value::Float(x), Value::Float(y)) => {
+                float_op(op, *x, *y).ok().map(|s| (s, FLOAT_FLOAT))
+            }
+            _ => None,
+        },
+    }
+}
+
+/// `scalar_binary` storing its result in `R[dst]`: true if it did, false (nothing written)
+/// when the generic path must decide.
+///
+/// # Safety
+/// As `scalar_binary`.
 #[inline(always)]
 pub(crate) unsafe fn binary_scalar(
     regs: *mut Value,
@@ -28,25 +68,85 @@ pub(crate) unsafe fn binary_scalar(
     a: Reg,
     rhs: Rhs,
 ) -> bool {
-    // SAFETY: registers of the live frame (the caller's contract).
-    let x = unsafe { &*reg(regs, a) };
-    let result = match rhs {
-        Rhs::Imm(i) => match x {
-            Value::Int(x) => int_op(op, *x, i as i64),
-            Value::Float(x) => float_op(op, *x, i as f64),
-            _ => return false,
-        },
-        // SAFETY: as above.
-        Rhs::Reg(b) => match (x, unsafe { &*reg(regs, b) }) {
-            (Value::Int(x), Value::Int(y)) => int_op(op, *x, *y),
-            (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y),
-            _ => return false,
-        },
-    };
-    match result {
+    // SAFETY: the caller's contract.
+    match unsafe { scalar_binary(regs, op, a, rhs) } {
         // SAFETY: `dst` is a register of the live frame; the operands were read already.
-        Ok(s) => unsafe { put_scalar(regs.add(dst as usize), s) },
-        Err(_) => return false,
+        Some((s, _)) => unsafe { put_scalar(regs.add(dst as usize), s) },
+        None => return false,
     }
     true
+}
+
+/// The feedback word of a binary operator's operands, whatever their types.
+///
+/// # Safety
+/// As `scalar_binary`.
+#[inline(always)]
+pub(crate) unsafe fn operand_bits(regs: *mut Value, a: Reg, rhs: Rhs) -> u32 {
+    // SAFETY: the caller's contract.
+    let x = unsafe { &*reg(regs, a) }.tag();
+    let y = match rhs {
+        // SAFETY: as above.
+        Rhs::Reg(b) => unsafe { &*reg(regs, b) }.tag(),
+        Rhs::Imm(_) => tag::INT,
+    };
+    lhs_bit(x) | rhs_bit(y)
+}
+
+impl Vm {
+    /// `R[dst] = R[a] op rhs` the generic way: every operand mix, and the errors.
+    ///
+    /// # Safety
+    /// As `scalar_binary`.
+    #[inline(always)]
+    pub(crate) unsafe fn binary_generic(
+        &mut self,
+        regs: *mut Value,
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        rhs: Rhs,
+    ) -> Result<(), String> {
+        // SAFETY: the caller's contract.
+        unsafe {
+            match rhs {
+                Rhs::Reg(b) => self.binary_slow(regs, op, dst, a, b),
+                Rhs::Imm(i) => binary_imm_slow(regs, op, dst, a, i),
+            }
+        }
+    }
+}
+
+/// `R[dst] = R[a] op imm` for a left operand that is not a number.
+///
+/// # Safety
+/// As `scalar_binary`.
+#[inline(never)]
+unsafe fn binary_imm_slow(
+    regs: *mut Value,
+    op: BinOp,
+    dst: Reg,
+    a: Reg,
+    imm: i16,
+) -> Result<(), String> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let v = glue::binary(op, reg(regs, a), &Value::Int(imm as i64))?;
+        put(regs.add(dst as usize), v);
+    }
+    Ok(())
+}
+
+/// `R[dst] = op R[src]` (every unary result is a scalar).
+///
+/// # Safety
+/// As `scalar_binary`.
+#[inline(always)]
+pub(crate) unsafe fn unary(regs: *mut Value, op: UnOp, dst: Reg, src: Reg) -> Result<(), String> {
+    // SAFETY: the caller's contract; the operand is read before `dst` is written.
+    unsafe {
+        let s = unary_scalar(op, reg(regs, src))?;
+        put_scalar(regs.add(dst as usize), s);
+    }
+    Ok(())
 }

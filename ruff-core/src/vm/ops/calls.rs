@@ -1,9 +1,12 @@
 //! Calls: the `push(array, v)` fast path shared by the interpreter and compiled code's
-//! `CallPush` helper (closure entry is `Vm::enter_closure` in `vm/calls.rs`).
+//! `CallPush` helper, and `CheckMethod`. Closure entry is `Vm::prepare_closure_frame` and
+//! `push_closure_frame` in `vm/calls.rs`, which the dispatch loop's inline call path uses
+//! too.
 
 use crate::builtins::id;
-use crate::bytecode::Reg;
+use crate::bytecode::{FuncProto, Reg};
 use crate::value::Value;
+use crate::vm::calls::method_lookup_error;
 use crate::vm::regs::{put, reg};
 
 /// `R[base] = push(R[base+1], R[base+2])` (or `append`) when `R[base]` is that builtin and
@@ -34,4 +37,22 @@ pub(crate) unsafe fn push_fast(regs: *mut Value, base: Reg) -> bool {
         }
     }
     false
+}
+
+/// `CheckMethod`: the error the lookup of `R[obj].N[name](...)` raises, raised early.
+///
+/// # Safety
+/// `obj` is a register of the live frame at `regs`, which runs `proto`.
+#[inline]
+pub(crate) unsafe fn check_method(
+    regs: *mut Value,
+    obj: Reg,
+    proto: &FuncProto,
+    name: u16,
+) -> Result<(), String> {
+    // SAFETY: the caller's contract.
+    match method_lookup_error(unsafe { reg(regs, obj) }, &proto.names[name as usize]) {
+        Some(msg) => Err(msg),
+        None => Ok(()),
+    }
 }

@@ -1,9 +1,12 @@
-//! Indexing: the Array-with-Int-index fast paths shared by the interpreter and compiled
-//! code's `GetIndex`/`SetIndex` helpers (index resolution is `values::resolve_index`).
+//! Indexing and fields: the Array-with-Int-index fast paths shared by the interpreter and
+//! compiled code's `GetIndex`/`SetIndex` helpers (index resolution is
+//! `values::resolve_index`; the generic paths are `Vm::get_index_slow`/`set_index_slow`),
+//! and `GetField`/`SetField`.
 
-use crate::bytecode::Reg;
+use crate::bytecode::{FuncProto, Reg};
 use crate::value::Value;
 use crate::values::resolve_index;
+use crate::vm::glue;
 use crate::vm::regs::{dup, put, reg};
 
 /// `R[dst] = R[obj][R[idx]]` when `R[obj]` is an Array and `R[idx]` an Int in range
@@ -54,4 +57,43 @@ pub(crate) unsafe fn set_index_fast(regs: *mut Value, obj: Reg, idx: Reg, src: R
         }
     }
     false
+}
+
+/// `GetField`: `R[dst] = R[obj].N[name]` (a field, or a new bound method).
+///
+/// # Safety
+/// As `get_index_fast`, for the frame running `proto`.
+#[inline]
+pub(crate) unsafe fn get_field(
+    regs: *mut Value,
+    dst: Reg,
+    obj: Reg,
+    proto: &FuncProto,
+    name: u16,
+) -> Result<(), String> {
+    // SAFETY: registers of the live frame (the caller's contract).
+    unsafe {
+        let v = glue::get_field(reg(regs, obj), &proto.names[name as usize])?;
+        *reg(regs, dst) = v;
+    }
+    Ok(())
+}
+
+/// `SetField`: `R[obj].N[name] = R[src]`.
+///
+/// # Safety
+/// As `get_field`.
+#[inline]
+pub(crate) unsafe fn set_field(
+    regs: *mut Value,
+    obj: Reg,
+    proto: &FuncProto,
+    name: u16,
+    src: Reg,
+) -> Result<(), String> {
+    // SAFETY: registers of the live frame (the caller's contract).
+    unsafe {
+        let v = reg(regs, src).clone();
+        glue::set_field(reg(regs, obj), &proto.names[name as usize], v)
+    }
 }

@@ -65,3 +65,14 @@ pub(crate) unsafe fn iter_next(regs: *mut Value, iter: Reg, dst: Reg) -> bool {
         _ => unreachable!("IterNext without IterPrep"),
     }
 }
+
+/// Whether the callee of a `RangePrep` (`R[iter]`) is the builtin `range`, whose loop state
+/// is set without a call (`Vm::range_prep`); anything else is called (`range_prep_call`).
+///
+/// # Safety
+/// `iter` is a register of the live frame at `regs`.
+#[inline(always)]
+pub(crate) unsafe fn calls_builtin_range(regs: *mut Value, iter: Reg) -> bool {
+    // SAFETY: the caller's contract.
+    matches!(unsafe { &*reg(regs, iter) }, Value::Builtin(id) if *id == crate::builtins::RANGE)
+}
