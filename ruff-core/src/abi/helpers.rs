@@ -10,6 +10,7 @@
 use super::ctx::{DeoptReason, JitCtx, JitEntry};
 use crate::bytecode::{BinOp, Reg};
 use crate::value::{tag, Value};
+use crate::vm::ops::{binary_scalar, get_index_fast, iter_next, push_fast, set_index_fast, Rhs};
 use crate::vm::Vm;
 
 /// A helper compiled code can call.
@@ -260,15 +261,15 @@ extern "C" fn rt_binary(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -
     let immediate = ops.0 & Operands::IMMEDIATE.0 != 0;
     // SAFETY: the registers are the instruction's own operands in the live frame at `regs`.
     let done = unsafe {
-        crate::vm::binary_scalar(
+        binary_scalar(
             regs,
             op,
             ops.field(0),
             ops.field(1),
             if immediate {
-                crate::vm::Rhs::Imm(ops.field(2) as i16)
+                Rhs::Imm(ops.field(2) as i16)
             } else {
-                crate::vm::Rhs::Reg(ops.field(2))
+                Rhs::Reg(ops.field(2))
             },
         )
     };
@@ -281,7 +282,7 @@ extern "C" fn rt_binary(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -
 extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -> u32 {
     let ops = Operands(ops);
     // SAFETY: the registers are the instruction's own operands in the live frame.
-    if unsafe { crate::vm::get_index_fast(regs, ops.field(2), ops.field(0), ops.field(1)) } {
+    if unsafe { get_index_fast(regs, ops.field(2), ops.field(0), ops.field(1)) } {
         return 1;
     }
     slow(ctx, regs, pc)
@@ -290,7 +291,7 @@ extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64
 extern "C" fn rt_set_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -> u32 {
     let ops = Operands(ops);
     // SAFETY: the registers are the instruction's own operands in the live frame.
-    if unsafe { crate::vm::set_index_fast(regs, ops.field(0), ops.field(1), ops.field(2)) } {
+    if unsafe { set_index_fast(regs, ops.field(0), ops.field(1), ops.field(2)) } {
         return 1;
     }
     slow(ctx, regs, pc)
@@ -320,7 +321,7 @@ extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
 extern "C" fn rt_call_push(ctx: *mut JitCtx, regs: *mut Value, pc: u32, base: u64) -> u32 {
     // SAFETY: `base..=base+2` are registers of the live frame at `regs` (the callee slot and
     // the call's two arguments).
-    if unsafe { crate::vm::push_fast(regs, base as Reg) } {
+    if unsafe { push_fast(regs, base as Reg) } {
         return 1;
     }
     rt_call(ctx, regs, pc)
@@ -367,7 +368,7 @@ extern "C" fn rt_set_undef(slot: *mut Value) {
 extern "C" fn rt_iter_next(regs: *mut Value, iter: u32, dst: u32) -> u32 {
     // SAFETY: `iter..=iter+2` and `dst` are registers of the live frame at `regs`, prepared
     // by `IterPrep`/`RangePrep`.
-    unsafe { crate::vm::iter_next(regs, iter as Reg, dst as Reg) as u32 }
+    unsafe { iter_next(regs, iter as Reg, dst as Reg) as u32 }
 }
 
 /// A directly called compiled callee (frame at `regs`, prototype `proto_id`, code `entry`)

@@ -18,7 +18,7 @@ mod glue;
 mod interp;
 mod iter;
 mod jit_support;
-mod ops;
+pub(crate) mod ops;
 mod profiling;
 mod regs;
 mod tiering;
@@ -38,7 +38,6 @@ use crate::tier::CompileTier;
 use crate::value::Value;
 
 pub(crate) use crate::abi::MAX_DEPTH;
-pub(crate) use ops::{binary_scalar, get_index_fast, iter_next, push_fast, set_index_fast, Rhs};
 pub(crate) use tiering::{Policy, TierState};
 
 /// The output buffer is flushed when it grows past this.
