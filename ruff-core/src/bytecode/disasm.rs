@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::{FuncProto, Instr, Program, UpvalDesc};
+use super::{any_binary, FuncProto, Instr, Program, UpvalDesc};
 use crate::value::Value;
 
 /// A readable listing of every prototype of `program`.
@@ -80,8 +80,11 @@ fn global(program: &Program, g: u32) -> String {
 /// The mnemonic and the operand text of one instruction.
 fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, String) {
     use Instr::*;
-    let bin = |sym: &str, dst: u16, a: u16, b: u16| format!("r{dst} = r{a} {sym} r{b}");
+    if let Some((op, dst, a, b)) = instr.as_binary() {
+        return (op.name(), format!("r{dst} = r{a} {} r{b}", op.symbol()));
+    }
     match *instr {
+        any_binary!() => unreachable!("binary operators are handled above"),
         LoadConst { dst, k } => ("LoadConst", format!("r{dst} = {}", konst(p, k))),
         LoadInt { dst, v } => ("LoadInt", format!("r{dst} = {v}")),
         LoadBool { dst, v } => ("LoadBool", format!("r{dst} = {v}")),
@@ -96,27 +99,11 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
         SetCell { cell, src } => ("SetCell", format!("*r{cell} = r{src}")),
         GetUpval { dst, idx, name: n } => ("GetUpval", format!("r{dst} = up{idx} {}", name(p, n))),
         SetUpval { idx, src } => ("SetUpval", format!("up{idx} = r{src}")),
-        Add { dst, a, b } => ("Add", bin("+", dst, a, b)),
-        Sub { dst, a, b } => ("Sub", bin("-", dst, a, b)),
-        Mul { dst, a, b } => ("Mul", bin("*", dst, a, b)),
-        Div { dst, a, b } => ("Div", bin("/", dst, a, b)),
-        Mod { dst, a, b } => ("Mod", bin("%", dst, a, b)),
         AddImm { dst, a, imm } => ("AddImm", format!("r{dst} = r{a} + {imm}")),
-        BitAnd { dst, a, b } => ("BitAnd", bin("&", dst, a, b)),
-        BitOr { dst, a, b } => ("BitOr", bin("|", dst, a, b)),
-        BitXor { dst, a, b } => ("BitXor", bin("^", dst, a, b)),
-        Shl { dst, a, b } => ("Shl", bin("<<", dst, a, b)),
-        Shr { dst, a, b } => ("Shr", bin(">>", dst, a, b)),
         Neg { dst, src } => ("Neg", format!("r{dst} = -r{src}")),
         Not { dst, src } => ("Not", format!("r{dst} = !r{src}")),
         BitNot { dst, src } => ("BitNot", format!("r{dst} = ~r{src}")),
         Truthy { dst, src } => ("Truthy", format!("r{dst} = truthy r{src}")),
-        Eq { dst, a, b } => ("Eq", bin("==", dst, a, b)),
-        Ne { dst, a, b } => ("Ne", bin("!=", dst, a, b)),
-        Lt { dst, a, b } => ("Lt", bin("<", dst, a, b)),
-        Le { dst, a, b } => ("Le", bin("<=", dst, a, b)),
-        Gt { dst, a, b } => ("Gt", bin(">", dst, a, b)),
-        Ge { dst, a, b } => ("Ge", bin(">=", dst, a, b)),
         Jump { target } => ("Jump", format!("-> {target}")),
         LoopBack { target } => ("LoopBack", format!("-> {target}")),
         JumpIfFalse { cond, target } => ("JumpIfFalse", format!("r{cond} -> {target}")),

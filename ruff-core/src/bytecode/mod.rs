@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 pub use crate::value::Scalar;
 pub use operands::PoolRef;
 pub use operator::{BinOp, BinOpInfo, Family, UnOp};
-pub(crate) use ops::any_operator;
+pub(crate) use ops::{any_binary, any_operator};
 pub use ops::{Instr, Reg, MAX_REGS};
 pub use verify::{verify, VerifyError};
 

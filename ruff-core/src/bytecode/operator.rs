@@ -45,6 +45,8 @@ pub enum Family {
 /// One row of the operator table.
 pub struct BinOpInfo {
     pub op: BinOp,
+    /// The operator's name, as the disassembler prints it (`Add`, `Shl`, ...).
+    pub name: &'static str,
     /// As written in source and in error messages.
     pub symbol: &'static str,
     /// Precedence level (LANGUAGE.md's operator table; higher binds tighter; `||` is 1 and
@@ -53,9 +55,16 @@ pub struct BinOpInfo {
     pub family: Family,
 }
 
-const fn row(op: BinOp, symbol: &'static str, level: u8, family: Family) -> BinOpInfo {
+const fn row(
+    op: BinOp,
+    name: &'static str,
+    symbol: &'static str,
+    level: u8,
+    family: Family,
+) -> BinOpInfo {
     BinOpInfo {
         op,
+        name,
         symbol,
         level,
         family,
@@ -69,28 +78,34 @@ impl BinOp {
     /// Every binary operator, in `BinOp` order (row `i` describes the operator whose
     /// discriminant is `i`).
     pub const ALL: [BinOpInfo; 16] = [
-        row(BinOp::Add, "+", 8, Family::Arith),
-        row(BinOp::Sub, "-", 8, Family::Arith),
-        row(BinOp::Mul, "*", 9, Family::Arith),
-        row(BinOp::Div, "/", 9, Family::Arith),
-        row(BinOp::Mod, "%", 9, Family::Arith),
-        row(BinOp::BitAnd, "&", 6, Family::Bitwise),
-        row(BinOp::BitOr, "|", 4, Family::Bitwise),
-        row(BinOp::BitXor, "^", 5, Family::Bitwise),
-        row(BinOp::Shl, "<<", 7, Family::Bitwise),
-        row(BinOp::Shr, ">>", 7, Family::Bitwise),
-        row(BinOp::Eq, "==", COMPARISON_LEVEL, Family::Equality),
-        row(BinOp::Ne, "!=", COMPARISON_LEVEL, Family::Equality),
-        row(BinOp::Lt, "<", COMPARISON_LEVEL, Family::Order),
-        row(BinOp::Le, "<=", COMPARISON_LEVEL, Family::Order),
-        row(BinOp::Gt, ">", COMPARISON_LEVEL, Family::Order),
-        row(BinOp::Ge, ">=", COMPARISON_LEVEL, Family::Order),
+        row(BinOp::Add, "Add", "+", 8, Family::Arith),
+        row(BinOp::Sub, "Sub", "-", 8, Family::Arith),
+        row(BinOp::Mul, "Mul", "*", 9, Family::Arith),
+        row(BinOp::Div, "Div", "/", 9, Family::Arith),
+        row(BinOp::Mod, "Mod", "%", 9, Family::Arith),
+        row(BinOp::BitAnd, "BitAnd", "&", 6, Family::Bitwise),
+        row(BinOp::BitOr, "BitOr", "|", 4, Family::Bitwise),
+        row(BinOp::BitXor, "BitXor", "^", 5, Family::Bitwise),
+        row(BinOp::Shl, "Shl", "<<", 7, Family::Bitwise),
+        row(BinOp::Shr, "Shr", ">>", 7, Family::Bitwise),
+        row(BinOp::Eq, "Eq", "==", COMPARISON_LEVEL, Family::Equality),
+        row(BinOp::Ne, "Ne", "!=", COMPARISON_LEVEL, Family::Equality),
+        row(BinOp::Lt, "Lt", "<", COMPARISON_LEVEL, Family::Order),
+        row(BinOp::Le, "Le", "<=", COMPARISON_LEVEL, Family::Order),
+        row(BinOp::Gt, "Gt", ">", COMPARISON_LEVEL, Family::Order),
+        row(BinOp::Ge, "Ge", ">=", COMPARISON_LEVEL, Family::Order),
     ];
 
     /// This operator's row of `ALL`.
     #[inline]
     pub const fn info(self) -> &'static BinOpInfo {
         &BinOp::ALL[self as usize]
+    }
+
+    /// The operator's name (`Add`, `Le`, ...).
+    #[inline]
+    pub const fn name(self) -> &'static str {
+        self.info().name
     }
 
     /// The operator as written in source and in error messages (`+`, `<=`, ...).
@@ -151,6 +166,7 @@ mod tests {
     fn table_rows_follow_discriminants() {
         for (i, row) in BinOp::ALL.iter().enumerate() {
             assert_eq!(row.op as usize, i, "{:?}", row.op);
+            assert_eq!(row.name, format!("{:?}", row.op));
             assert_eq!(BinOp::from_code(i as u8), Some(row.op));
         }
         assert_eq!(BinOp::from_code(BinOp::ALL.len() as u8), None);

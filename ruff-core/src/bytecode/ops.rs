@@ -64,7 +64,9 @@ pub enum Instr {
     /// this closure's upvalue `idx` = R[src]
     SetUpval { idx: u16, src: Reg },
 
-    // ---- arithmetic and logic (feedback: both operand tags)
+    // ---- arithmetic and logic (feedback: both operand tags). The operators the interpreter
+    // runs most (arithmetic, comparisons) have an opcode each, so each is one dispatch with
+    // the operator fixed; the others share `Binary`, whose operator is a field.
     /// R[dst] = R[a] + R[b] (Int wraps; Float; Str/Array concatenation) *(feedback)*
     Add { dst: Reg, a: Reg, b: Reg },
     /// *(feedback)*
@@ -77,16 +79,11 @@ pub enum Instr {
     Mod { dst: Reg, a: Reg, b: Reg },
     /// R[dst] = R[a] + imm (same semantics as Add with an Int right operand) *(feedback)*
     AddImm { dst: Reg, a: Reg, imm: i16 },
-    /// *(feedback)*
-    BitAnd { dst: Reg, a: Reg, b: Reg },
-    /// *(feedback)*
-    BitOr { dst: Reg, a: Reg, b: Reg },
-    /// *(feedback)*
-    BitXor { dst: Reg, a: Reg, b: Reg },
-    /// count outside 0..63 is an error; `<<` wraps *(feedback)*
-    Shl { dst: Reg, a: Reg, b: Reg },
-    /// arithmetic shift *(feedback)*
-    Shr { dst: Reg, a: Reg, b: Reg },
+    /// R[dst] = R[a] op R[b] for every operator without an opcode of its own (today the
+    /// bitwise family `& | ^ << >>`: shift counts outside 0..63 are an error, `<<` wraps,
+    /// `>>` is arithmetic). The semantics are the operator's (`values::binary`); see
+    /// `Instr::binary` for which operators have their own opcode. *(feedback)*
+    Binary { op: BinOp, dst: Reg, a: Reg, b: Reg },
     /// R[dst] = -R[src] *(feedback)*
     Neg { dst: Reg, src: Reg },
     /// R[dst] = Bool(!truthy(R[src])) *(feedback)*
@@ -178,26 +175,31 @@ pub enum Instr {
     SetField { obj: Reg, name: u16, src: Reg },
 }
 
-/// Matches every operator instruction (binary and unary), for exhaustive matches that
-/// handle operators through `as_binary`/`as_unary` and never list them.
-macro_rules! any_operator {
+/// Matches every binary operator instruction, for exhaustive matches that handle them
+/// through `as_binary` and never list them.
+macro_rules! any_binary {
     () => {
         Instr::Add { .. }
             | Instr::Sub { .. }
             | Instr::Mul { .. }
             | Instr::Div { .. }
             | Instr::Mod { .. }
-            | Instr::BitAnd { .. }
-            | Instr::BitOr { .. }
-            | Instr::BitXor { .. }
-            | Instr::Shl { .. }
-            | Instr::Shr { .. }
+            | Instr::Binary { .. }
             | Instr::Eq { .. }
             | Instr::Ne { .. }
             | Instr::Lt { .. }
             | Instr::Le { .. }
             | Instr::Gt { .. }
             | Instr::Ge { .. }
+    };
+}
+pub(crate) use any_binary;
+
+/// Matches every operator instruction (binary and unary), for exhaustive matches that
+/// handle operators through `as_binary`/`as_unary` and never list them.
+macro_rules! any_operator {
+    () => {
+        $crate::bytecode::any_binary!()
             | Instr::Neg { .. }
             | Instr::Not { .. }
             | Instr::BitNot { .. }
@@ -207,9 +209,11 @@ macro_rules! any_operator {
 pub(crate) use any_operator;
 
 /// The operator instructions: built from and taken apart into the operator vocabulary
-/// (`operator.rs`). These and `any_operator!` are the only places that list them.
+/// (`operator.rs`). These and `any_operator!` are the only places that list them; an
+/// operator without an opcode of its own needs no change here.
 impl Instr {
-    /// The instruction computing `R[dst] = R[a] op R[b]`.
+    /// The instruction computing `R[dst] = R[a] op R[b]`: the operator's own opcode if it
+    /// has one, else `Binary`.
     pub const fn binary(op: BinOp, dst: Reg, a: Reg, b: Reg) -> Instr {
         match op {
             BinOp::Add => Instr::Add { dst, a, b },
@@ -217,17 +221,13 @@ impl Instr {
             BinOp::Mul => Instr::Mul { dst, a, b },
             BinOp::Div => Instr::Div { dst, a, b },
             BinOp::Mod => Instr::Mod { dst, a, b },
-            BinOp::BitAnd => Instr::BitAnd { dst, a, b },
-            BinOp::BitOr => Instr::BitOr { dst, a, b },
-            BinOp::BitXor => Instr::BitXor { dst, a, b },
-            BinOp::Shl => Instr::Shl { dst, a, b },
-            BinOp::Shr => Instr::Shr { dst, a, b },
             BinOp::Eq => Instr::Eq { dst, a, b },
             BinOp::Ne => Instr::Ne { dst, a, b },
             BinOp::Lt => Instr::Lt { dst, a, b },
             BinOp::Le => Instr::Le { dst, a, b },
             BinOp::Gt => Instr::Gt { dst, a, b },
             BinOp::Ge => Instr::Ge { dst, a, b },
+            _ => Instr::Binary { op, dst, a, b },
         }
     }
 
@@ -240,11 +240,7 @@ impl Instr {
             Instr::Mul { dst, a, b } => (BinOp::Mul, dst, a, b),
             Instr::Div { dst, a, b } => (BinOp::Div, dst, a, b),
             Instr::Mod { dst, a, b } => (BinOp::Mod, dst, a, b),
-            Instr::BitAnd { dst, a, b } => (BinOp::BitAnd, dst, a, b),
-            Instr::BitOr { dst, a, b } => (BinOp::BitOr, dst, a, b),
-            Instr::BitXor { dst, a, b } => (BinOp::BitXor, dst, a, b),
-            Instr::Shl { dst, a, b } => (BinOp::Shl, dst, a, b),
-            Instr::Shr { dst, a, b } => (BinOp::Shr, dst, a, b),
+            Instr::Binary { op, dst, a, b } => (op, dst, a, b),
             Instr::Eq { dst, a, b } => (BinOp::Eq, dst, a, b),
             Instr::Ne { dst, a, b } => (BinOp::Ne, dst, a, b),
             Instr::Lt { dst, a, b } => (BinOp::Lt, dst, a, b),
@@ -280,6 +276,20 @@ impl Instr {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operator_round_trips() {
+        for row in &BinOp::ALL {
+            let i = Instr::binary(row.op, 1, 2, 3);
+            assert_eq!(i.as_binary(), Some((row.op, 1, 2, 3)), "{:?}", row.op);
+            assert_eq!(i.as_unary(), None);
+        }
+        for op in [UnOp::Neg, UnOp::Not, UnOp::BitNot, UnOp::Truthy] {
+            assert_eq!(Instr::unary(op, 4, 5).as_unary(), Some((op, 4, 5)));
+        }
+    }
+
     #[test]
     fn instructions_stay_small() {
         // `IterNext` (two registers and a 32-bit target) sets the size at 12 bytes; growing

@@ -150,3 +150,17 @@ fn end_of_file_is_just_past_the_last_character() {
     assert_eq!(lex("ab").unwrap()[1].span, Span::new(1, 3));
     assert_eq!(lex("ab\n").unwrap()[2].span, Span::new(2, 1));
 }
+
+#[test]
+fn every_binary_operator_is_spelled_as_its_table_says() {
+    // Each operator of `BinOp::ALL` is written by exactly one punctuation token, whose text
+    // is the operator's symbol.
+    for row in &crate::ast::BinOp::ALL {
+        let spellings: Vec<_> = Punct::ALL
+            .iter()
+            .filter(|(_, p)| p.binary_op() == Some(row.op))
+            .map(|(text, _)| *text)
+            .collect();
+        assert_eq!(spellings, [row.symbol], "{:?}", row.op);
+    }
+}

@@ -4,6 +4,7 @@
 //! an `Eof` token placed at the closing `}`: the parser reads each part with a sub-parser, and
 //! the closing `}` is named `end of file` in messages, as the contract asks.
 
+use crate::ast::BinOp;
 use crate::span::Span;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -182,6 +183,30 @@ impl Punct {
         (">", Punct::Gt),
         ("=", Punct::Assign),
     ];
+
+    /// The binary operator this punctuation stands for as an infix operator (`-` also
+    /// stands for unary minus, which the parser tells apart by position).
+    pub fn binary_op(self) -> Option<BinOp> {
+        Some(match self {
+            Punct::Plus => BinOp::Add,
+            Punct::Minus => BinOp::Sub,
+            Punct::Star => BinOp::Mul,
+            Punct::Slash => BinOp::Div,
+            Punct::Percent => BinOp::Mod,
+            Punct::Amp => BinOp::BitAnd,
+            Punct::Pipe => BinOp::BitOr,
+            Punct::Caret => BinOp::BitXor,
+            Punct::Shl => BinOp::Shl,
+            Punct::Shr => BinOp::Shr,
+            Punct::EqEq => BinOp::Eq,
+            Punct::NotEq => BinOp::Ne,
+            Punct::Lt => BinOp::Lt,
+            Punct::Le => BinOp::Le,
+            Punct::Gt => BinOp::Gt,
+            Punct::Ge => BinOp::Ge,
+            _ => return None,
+        })
+    }
 
     pub fn text(self) -> &'static str {
         Punct::ALL

@@ -29,25 +29,7 @@ fn infix_operator(kind: &TokenKind) -> Option<(u8, Infix)> {
         TokenKind::Keyword(Keyword::And) | TokenKind::Punct(Punct::AndAnd) => {
             return Some((2, Infix::And))
         }
-        TokenKind::Punct(punct) => match punct {
-            Punct::EqEq => BinOp::Eq,
-            Punct::NotEq => BinOp::Ne,
-            Punct::Lt => BinOp::Lt,
-            Punct::Le => BinOp::Le,
-            Punct::Gt => BinOp::Gt,
-            Punct::Ge => BinOp::Ge,
-            Punct::Pipe => BinOp::BitOr,
-            Punct::Caret => BinOp::BitXor,
-            Punct::Amp => BinOp::BitAnd,
-            Punct::Shl => BinOp::Shl,
-            Punct::Shr => BinOp::Shr,
-            Punct::Plus => BinOp::Add,
-            Punct::Minus => BinOp::Sub,
-            Punct::Star => BinOp::Mul,
-            Punct::Slash => BinOp::Div,
-            Punct::Percent => BinOp::Mod,
-            _ => return None,
-        },
+        TokenKind::Punct(punct) => punct.binary_op()?,
         _ => return None,
     };
     Some((op.info().level, Infix::Binary(op)))

@@ -310,7 +310,7 @@ impl Vm {
                 }
                 Instr::SetUpval { idx, src } => frame!(ops::set_upval(regs, idx, src)),
 
-                // One arm per operator, so each is its own dispatch target with the
+                // One arm per operator opcode, so each is its own dispatch target with the
                 // operator a constant (see `ops::scalar_binary`).
                 Instr::Add { dst, a, b } => binary!(BinOp::Add, dst, a, Rhs::Reg(b)),
                 Instr::Sub { dst, a, b } => binary!(BinOp::Sub, dst, a, Rhs::Reg(b)),
@@ -318,11 +318,8 @@ impl Vm {
                 Instr::Div { dst, a, b } => binary!(BinOp::Div, dst, a, Rhs::Reg(b)),
                 Instr::Mod { dst, a, b } => binary!(BinOp::Mod, dst, a, Rhs::Reg(b)),
                 Instr::AddImm { dst, a, imm } => binary!(BinOp::Add, dst, a, Rhs::Imm(imm)),
-                Instr::BitAnd { dst, a, b } => binary!(BinOp::BitAnd, dst, a, Rhs::Reg(b)),
-                Instr::BitOr { dst, a, b } => binary!(BinOp::BitOr, dst, a, Rhs::Reg(b)),
-                Instr::BitXor { dst, a, b } => binary!(BinOp::BitXor, dst, a, Rhs::Reg(b)),
-                Instr::Shl { dst, a, b } => binary!(BinOp::Shl, dst, a, Rhs::Reg(b)),
-                Instr::Shr { dst, a, b } => binary!(BinOp::Shr, dst, a, Rhs::Reg(b)),
+                // The operator is data here: the kernels branch on it.
+                Instr::Binary { op, dst, a, b } => binary!(op, dst, a, Rhs::Reg(b)),
                 Instr::Eq { dst, a, b } => binary!(BinOp::Eq, dst, a, Rhs::Reg(b)),
                 Instr::Ne { dst, a, b } => binary!(BinOp::Ne, dst, a, Rhs::Reg(b)),
                 Instr::Lt { dst, a, b } => binary!(BinOp::Lt, dst, a, Rhs::Reg(b)),

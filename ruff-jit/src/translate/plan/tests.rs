@@ -254,7 +254,7 @@ fn mixed_numbers_give_floats_but_float_modulo_stays_generic() {
 #[test]
 fn bitwise_operators_are_int_only() {
     let f = fixture(ARITH, "f");
-    let and = f.pc(|i| matches!(i, Instr::BitAnd { .. }));
+    let and = f.pc(|i| matches!(i.as_binary(), Some((BinOp::BitAnd, ..))));
     let p = plan_at(&f, &f.feedback(&[(and, II)]), &spec(), and, &f.boxed());
     assert!(matches!(
         p.action,
