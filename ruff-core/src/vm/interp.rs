@@ -180,6 +180,13 @@ impl Vm {
                 }
             }};
         }
+        // Runs the binary operator instruction at `pc` in the current dispatch.
+        macro_rules! fused {
+            ($op:expr, $dst:expr, $a:expr, $b:expr) => {{
+                pc += 1;
+                binary!($op, $dst, $a, Rhs::Reg($b))
+            }};
+        }
         // Superinstructions without new opcodes: after a constant load, if the next
         // instruction is an arithmetic or comparison op whose right operand is the constant
         // just loaded (`n - 1`, `i * 3`, `x * 0.5`, `n < 2`), run it here and skip its
@@ -191,38 +198,14 @@ impl Vm {
                 // SAFETY: a load falls through, so an instruction follows it (verified:
                 // fallthrough).
                 match unsafe { *code.add(pc) } {
-                    Instr::Add { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Add, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Sub { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Sub, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Mul { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Mul, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Mod { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Mod, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Lt { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Lt, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Le { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Le, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Gt { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Gt, dst, a, Rhs::Reg(b))
-                    }
-                    Instr::Ge { dst, a, b } if b == $k => {
-                        pc += 1;
-                        binary!(BinOp::Ge, dst, a, Rhs::Reg(b))
-                    }
+                    Instr::Add { dst, a, b } if b == $k => fused!(BinOp::Add, dst, a, b),
+                    Instr::Sub { dst, a, b } if b == $k => fused!(BinOp::Sub, dst, a, b),
+                    Instr::Mul { dst, a, b } if b == $k => fused!(BinOp::Mul, dst, a, b),
+                    Instr::Mod { dst, a, b } if b == $k => fused!(BinOp::Mod, dst, a, b),
+                    Instr::Lt { dst, a, b } if b == $k => fused!(BinOp::Lt, dst, a, b),
+                    Instr::Le { dst, a, b } if b == $k => fused!(BinOp::Le, dst, a, b),
+                    Instr::Gt { dst, a, b } if b == $k => fused!(BinOp::Gt, dst, a, b),
+                    Instr::Ge { dst, a, b } if b == $k => fused!(BinOp::Ge, dst, a, b),
                     _ => {}
                 }
             }};
@@ -394,14 +377,8 @@ impl Vm {
                                 }
                             }
                         }
-                        Instr::Lt { dst, a, b } => {
-                            pc += 1;
-                            binary!(BinOp::Lt, dst, a, Rhs::Reg(b))
-                        }
-                        Instr::Le { dst, a, b } => {
-                            pc += 1;
-                            binary!(BinOp::Le, dst, a, Rhs::Reg(b))
-                        }
+                        Instr::Lt { dst, a, b } => fused!(BinOp::Lt, dst, a, b),
+                        Instr::Le { dst, a, b } => fused!(BinOp::Le, dst, a, b),
                         _ => {}
                     }
                 }
