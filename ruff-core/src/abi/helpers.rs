@@ -247,54 +247,67 @@ extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 })
 }
 
-/// The out-of-line generic path of the fast helpers (kept cold so their fast paths need no
-/// large prologue).
+/// The out-of-line generic path of a fast helper: `run` performs the instruction at `pc`
+/// the generic way, on operands the helper has decoded already (so the instruction is not
+/// decoded and dispatched again, as `rt_generic` would); an error becomes the pending error
+/// at `pc`. Cold, so the fast paths need no large prologue.
 #[cold]
 #[inline(never)]
-fn slow(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
-    rt_generic(ctx, regs, pc)
+fn slow(
+    ctx: *mut JitCtx,
+    regs: *mut Value,
+    pc: u32,
+    run: impl FnOnce(&mut Vm) -> Result<(), String>,
+) -> u32 {
+    // SAFETY: as in `rt_generic`.
+    guarded(regs, || unsafe {
+        vm_of(ctx).generic_at(regs, pc, run) as u32
+    })
 }
 
 extern "C" fn rt_binary(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -> u32 {
     let ops = Operands(ops);
     let op = BinOp::from_code(ops.field(3) as u8).expect("compiled code packs a valid operator");
-    let immediate = ops.0 & Operands::IMMEDIATE.0 != 0;
-    // SAFETY: the registers are the instruction's own operands in the live frame at `regs`.
-    let done = unsafe {
-        binary_scalar(
-            regs,
-            op,
-            ops.field(0),
-            ops.field(1),
-            if immediate {
-                Rhs::Imm(ops.field(2) as i16)
-            } else {
-                Rhs::Reg(ops.field(2))
-            },
-        )
+    let (dst, a) = (ops.field(0), ops.field(1));
+    let rhs = if ops.0 & Operands::IMMEDIATE.0 != 0 {
+        Rhs::Imm(ops.field(2) as i16)
+    } else {
+        Rhs::Reg(ops.field(2))
     };
-    if done {
+    // SAFETY: the registers are the instruction's own operands in the live frame at `regs`.
+    if unsafe { binary_scalar(regs, op, dst, a, rhs) } {
         return 1;
     }
-    slow(ctx, regs, pc)
+    // SAFETY: as above.
+    slow(ctx, regs, pc, |vm| unsafe {
+        vm.binary_generic(regs, op, dst, a, rhs)
+    })
 }
 
 extern "C" fn rt_get_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -> u32 {
     let ops = Operands(ops);
+    let (obj, idx, dst) = (ops.field(0), ops.field(1), ops.field(2));
     // SAFETY: the registers are the instruction's own operands in the live frame.
-    if unsafe { get_index_fast(regs, ops.field(2), ops.field(0), ops.field(1)) } {
+    if unsafe { get_index_fast(regs, dst, obj, idx) } {
         return 1;
     }
-    slow(ctx, regs, pc)
+    // SAFETY: as above.
+    slow(ctx, regs, pc, |vm| unsafe {
+        vm.get_index_slow(regs, dst, obj, idx)
+    })
 }
 
 extern "C" fn rt_set_index(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -> u32 {
     let ops = Operands(ops);
+    let (obj, idx, src) = (ops.field(0), ops.field(1), ops.field(2));
     // SAFETY: the registers are the instruction's own operands in the live frame.
-    if unsafe { set_index_fast(regs, ops.field(0), ops.field(1), ops.field(2)) } {
+    if unsafe { set_index_fast(regs, obj, idx, src) } {
         return 1;
     }
-    slow(ctx, regs, pc)
+    // SAFETY: as above.
+    slow(ctx, regs, pc, |vm| unsafe {
+        vm.set_index_slow(regs, obj, idx, src)
+    })
 }
 
 extern "C" fn rt_range_prep(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {

@@ -43,6 +43,28 @@ impl Vm {
         }
     }
 
+    /// Runs `run`, the generic path of the instruction at `pc` of the compiled frame at
+    /// `regs`, whose operands a fast helper decoded already (what `exec_generic` does after
+    /// decoding); false = the error it returned is pending, positioned at `pc`.
+    ///
+    /// # Safety
+    /// As `exec_generic`.
+    pub(crate) unsafe fn generic_at(
+        &mut self,
+        regs: *mut Value,
+        pc: u32,
+        run: impl FnOnce(&mut Vm) -> Result<(), String>,
+    ) -> bool {
+        match run(self) {
+            Ok(()) => true,
+            Err(msg) => {
+                // SAFETY: the caller's contract.
+                unsafe { self.raise_in_frame(regs, pc, msg) };
+                false
+            }
+        }
+    }
+
     /// # Safety
     /// As `exec_generic`.
     unsafe fn exec_one(
@@ -52,19 +74,19 @@ impl Vm {
         pc: usize,
     ) -> Result<(), String> {
         let instr = proto.code[pc];
-        if let Some((op, dst, a, b)) = instr.as_binary() {
-            // SAFETY: the instruction's registers belong to the live frame at `regs`, which
-            // runs `proto` (the caller's contract).
-            return unsafe { self.binary_generic(regs, op, dst, a, Rhs::Reg(b)) };
-        }
-        if let Some((op, dst, src)) = instr.as_unary() {
-            // SAFETY: as above.
-            return unsafe { ops::unary(regs, op, dst, src) };
-        }
-        // SAFETY: as above, for every arm.
+        // SAFETY: the instruction's registers belong to the live frame at `regs`, which runs
+        // `proto` (the caller's contract).
         unsafe {
             match instr {
-                any_operator!() => unreachable!("operators are handled above"),
+                any_operator!() => {
+                    // One dispatch on the instruction first: compiled code calls this for
+                    // field access and calls too, where testing for operators first costs.
+                    if let Some((op, dst, a, b)) = instr.as_binary() {
+                        self.binary_generic(regs, op, dst, a, Rhs::Reg(b))?
+                    } else if let Some((op, dst, src)) = instr.as_unary() {
+                        ops::unary(regs, op, dst, src)?
+                    }
+                }
                 Instr::LoadConst { dst, k } => ops::load_const(regs, dst, proto, k),
                 Instr::LoadInt { dst, v } => ops::load_int(regs, dst, v as i64),
                 Instr::LoadBool { dst, v } => ops::load_bool(regs, dst, v),

@@ -63,7 +63,7 @@ pub(crate) unsafe fn set_index_fast(regs: *mut Value, obj: Reg, idx: Reg, src: R
 ///
 /// # Safety
 /// As `get_index_fast`, for the frame running `proto`.
-#[inline]
+#[inline(always)]
 pub(crate) unsafe fn get_field(
     regs: *mut Value,
     dst: Reg,
@@ -83,7 +83,7 @@ pub(crate) unsafe fn get_field(
 ///
 /// # Safety
 /// As `get_field`.
-#[inline]
+#[inline(always)]
 pub(crate) unsafe fn set_field(
     regs: *mut Value,
     obj: Reg,
