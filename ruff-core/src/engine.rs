@@ -61,12 +61,18 @@ pub struct Engine {
     program: Option<Rc<Program>>,
     vm: Option<Box<Vm>>,
     trace_jit: bool,
+    /// The event sink until a program is loaded (then the VM owns it).
+    events: Option<Box<dyn crate::events::EventSink>>,
+    /// The profile until a program is loaded (then the VM owns it).
+    profile: Option<Box<crate::sampler::Profile>>,
 }
 
 impl Engine {
     /// An engine without a compile tier: `jit*` presets then run interpreted (with profiling).
     pub fn new(config: Config) -> Engine {
         builtins::init_clock();
+        // The time origin of event and sample timestamps: the engine's start.
+        crate::sampler::epoch();
         Engine {
             config,
             tier: None,
@@ -76,6 +82,8 @@ impl Engine {
             program: None,
             vm: None,
             trace_jit: false,
+            events: None,
+            profile: None,
         }
     }
 
@@ -122,6 +130,32 @@ impl Engine {
         }
     }
 
+    /// `--events`: JIT events (compiles, OSR entries, deopts, recompiles) go to `sink`.
+    pub fn set_event_sink(&mut self, sink: Box<dyn crate::events::EventSink>) {
+        match self.vm.as_mut() {
+            Some(vm) => vm.set_event_sink(Some(sink)),
+            None => self.events = Some(sink),
+        }
+    }
+
+    /// `--profile`: record a sample of the Ruff stack whenever the sampler's timer has
+    /// ticked (the caller runs the `sampler::Timer`).
+    pub fn start_profile(&mut self) {
+        let profile = Box::new(crate::sampler::Profile::new());
+        match self.vm.as_mut() {
+            Some(vm) => vm.set_profile(Some(profile)),
+            None => self.profile = Some(profile),
+        }
+    }
+
+    /// The samples recorded since `start_profile` (sampling stops).
+    pub fn take_profile(&mut self) -> Option<Box<crate::sampler::Profile>> {
+        match self.vm.as_mut() {
+            Some(vm) => vm.take_profile(),
+            None => self.profile.take(),
+        }
+    }
+
     /// Parses and compiles `source` (compile errors: `ErrorKind::Compile`, exit 65) and
     /// prepares a VM for it. `file_name` is used in error messages.
     pub fn load(&mut self, file_name: &str, source: &[u8]) -> Result<(), Error> {
@@ -133,6 +167,8 @@ impl Engine {
             old.flush_output();
             self.tier = self.tier.take().or_else(|| old.take_tier());
             self.output = Some(old.take_writer());
+            self.events = self.events.take().or_else(|| old.take_event_sink());
+            self.profile = self.profile.take().or_else(|| old.take_profile());
         }
         let out = self
             .output
@@ -140,6 +176,8 @@ impl Engine {
             .unwrap_or_else(|| Box::new(std::io::stdout()));
         let mut vm = Vm::new(program.clone(), self.config.clone(), self.tier.take(), out);
         vm.set_trace_jit(self.trace_jit);
+        vm.set_event_sink(self.events.take());
+        vm.set_profile(self.profile.take());
         self.program = Some(program);
         self.vm = Some(vm);
         Ok(())

@@ -18,6 +18,7 @@
 extern crate self as ruff_jit;
 
 mod clif_dump;
+pub mod perf_map;
 #[cfg(test)]
 mod tests;
 mod tier;
@@ -25,14 +26,19 @@ mod translate;
 
 use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode};
 
-/// Debug switches of the tier (`--dump-clif`, `--trace-jit`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Debug and profiling switches of the tier (`--dump-clif`, `--trace-jit`, `--perf-map`,
+/// `--events`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JitOptions {
     /// Print the CLIF of each compiled function to stderr.
     pub dump_clif: bool,
     /// Print the tier's setup time and each deopt of compiled code to stderr (the VM
     /// prints one line per compile).
     pub trace: bool,
+    /// Write `/tmp/perf-PID.map` (`perf_map`): the file name its symbols carry.
+    pub perf_map: Option<String>,
+    /// Side exits store their `DeoptReason` in the context for the VM's deopt events.
+    pub deopt_reasons: bool,
 }
 
 /// A tier for a host Cranelift cannot target: every compile fails with the reason.

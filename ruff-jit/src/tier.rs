@@ -37,6 +37,10 @@ pub struct CraneliftTier {
     direct_calls: bool,
     /// Per prototype id: pcs the last compile left to the interpreter for lack of feedback.
     traps: BTreeMap<u32, Vec<u32>>,
+    /// `--perf-map`: the open map, and the prototypes of the current program compiled so
+    /// far (a second compile is a recompile in the symbol's name).
+    perf_map: Option<crate::perf_map::PerfMap>,
+    compiled: std::collections::BTreeSet<u32>,
 }
 
 impl CraneliftTier {
@@ -73,6 +77,15 @@ impl CraneliftTier {
             let us = started.elapsed().as_micros();
             eprintln!("[jit] tier: setup (flags, ISA, JIT module) {us} us");
         }
+        // A map that cannot be written is a warning: the run itself must not change.
+        let perf_map = options.perf_map.as_ref().and_then(|source| {
+            crate::perf_map::PerfMap::create(source)
+                .map_err(|e| {
+                    let path = crate::perf_map::path();
+                    eprintln!("ruff: warning: cannot write {}: {e}", path.display());
+                })
+                .ok()
+        });
         Ok(CraneliftTier {
             ctx: module.make_context(),
             module,
@@ -83,6 +96,8 @@ impl CraneliftTier {
             program: std::ptr::null(),
             direct_calls: false,
             traps: BTreeMap::new(),
+            perf_map,
+            compiled: Default::default(),
         })
     }
 
@@ -95,6 +110,7 @@ impl CraneliftTier {
         self.old_tables
             .push(std::mem::replace(&mut self.table, fresh));
         self.program = program;
+        self.compiled.clear();
         let max_regs = program
             .protos
             .iter()
@@ -119,6 +135,7 @@ impl CraneliftTier {
             spec: req.kind.specializes(),
             hoist: req.kind.hoists(),
             trace: self.options.trace,
+            deopt_reasons: self.options.deopt_reasons,
             call_table: self.direct_calls.then_some(self.table.as_ptr()),
         };
         // A pc that deopted only because it had never run (a trap) and has feedback now is
@@ -167,6 +184,13 @@ impl CraneliftTier {
             .finalize_definitions()
             .map_err(|e| format!("finalize: {e}"))?;
         let ptr = self.module.get_finalized_function(id);
+        let recompile = !self.compiled.insert(req.proto.id);
+        if let Some(map) = self.perf_map.as_mut() {
+            let line = req.proto.spans.first().map_or(0, |s| s.line);
+            let osr = matches!(req.reason, ruff_core::abi::CompileReason::Osr { .. });
+            let name = map.symbol(&req.proto.trace_name, line, osr, recompile);
+            map.add(ptr, code_bytes, &name);
+        }
         // SAFETY: the function was defined with `entry_signature`, which is `JitEntry`'s
         // `extern "C"` signature on this target; the module keeps the code alive and
         // executable for the tier's lifetime.

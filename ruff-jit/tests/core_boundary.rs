@@ -15,6 +15,9 @@ const ALLOWED: &[&str] = &[
     "stability",
     // How the `ruff` binary reads a program's file (regular file, size cap).
     "source",
+    // The profiling tools' engine API: the event sink and the sampling profiler.
+    "events",
+    "sampler",
     "Config",
     "Preset",
     "Engine",

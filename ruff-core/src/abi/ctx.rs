@@ -39,7 +39,13 @@ pub struct JitCtx {
     pub resume_pc: u32,
     /// Ruff calls active right now (interpreted and compiled); `MAX_DEPTH` is the limit.
     pub depth: u32,
+    /// The `DeoptReason` code of the last side exit, when the tier records it (`--events`:
+    /// compiled code stores it before returning `Status::Deopt`); `NO_REASON` otherwise.
+    pub deopt_reason: u32,
 }
+
+/// `JitCtx::deopt_reason` when no reason was recorded.
+pub const NO_REASON: u32 = u32::MAX;
 
 impl JitCtx {
     /// A context not yet attached to a VM.
@@ -49,6 +55,7 @@ impl JitCtx {
             ret: Value::Null,
             resume_pc: 0,
             depth: 0,
+            deopt_reason: NO_REASON,
         }
     }
 }

@@ -244,7 +244,19 @@ unsafe fn vm_of<'a>(ctx: *mut JitCtx) -> &'a mut Vm {
 extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype;
     // the VM is not otherwise borrowed while compiled code runs.
-    guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 })
+    let ok = guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 });
+    sample_check(ctx, regs, pc);
+    ok
+}
+
+/// The sampling profiler's check on the way back to compiled code (`sampler`): the frame
+/// at `regs` is in a helper at `pc`.
+#[inline(always)]
+fn sample_check(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
+    if crate::sampler::pending() {
+        // SAFETY: as in `rt_generic`; the helper's own VM borrow has ended.
+        unsafe { vm_of(ctx).sample_helper(regs, pc) }
+    }
 }
 
 /// The out-of-line generic path of a fast helper: `run` performs the instruction at `pc`
@@ -328,7 +340,9 @@ extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> O
 
 extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
-    guarded(regs, || unsafe { vm_of(ctx).exec_call(regs, pc) as u32 })
+    let ok = guarded(regs, || unsafe { vm_of(ctx).exec_call(regs, pc) as u32 });
+    sample_check(ctx, regs, pc);
+    ok
 }
 
 extern "C" fn rt_call_push(ctx: *mut JitCtx, regs: *mut Value, pc: u32, base: u64) -> u32 {

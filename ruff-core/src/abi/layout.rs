@@ -70,11 +70,14 @@ const _: () = assert!(byte_of(Value::Builtin(7), BOOL_BYTE) == 7);
 const _: () = assert!(byte_of(Value::Null, TAG) == tag::NULL);
 const _: () = assert!(byte_of(Value::Undef, TAG) == tag::UNDEF);
 // Compiled code reads and writes the context with aligned 8-byte and 4-byte accesses.
-const _: () = assert!(CTX_RET % 8 == 0 && CTX_RESUME_PC % 4 == 0 && CTX_DEPTH % 4 == 0);
+const _: () = assert!(
+    CTX_RET % 8 == 0 && CTX_RESUME_PC % 4 == 0 && CTX_DEPTH % 4 == 0 && CTX_DEOPT_REASON % 4 == 0
+);
 
 pub const CTX_RET: i32 = offset_of!(JitCtx, ret) as i32;
 pub const CTX_RESUME_PC: i32 = offset_of!(JitCtx, resume_pc) as i32;
 pub const CTX_DEPTH: i32 = offset_of!(JitCtx, depth) as i32;
+pub const CTX_DEOPT_REASON: i32 = offset_of!(JitCtx, deopt_reason) as i32;
 
 /// Offset of the value inside an `Rc` allocation (after the strong and weak counts).
 pub const RC_VALUE: i32 = 16;

@@ -24,7 +24,9 @@ pub mod layout;
 
 pub use crate::tier::{CodeKind, CompileReason, CompileRequest, CompileTier, CompiledCode};
 pub use crate::value::{tag, Value};
-pub use ctx::{DeoptReason, JitCtx, JitEntry, Status, DIRECT_ENTRY, MAX_DEPTH, STACK_SLOTS};
+pub use ctx::{
+    DeoptReason, JitCtx, JitEntry, Status, DIRECT_ENTRY, MAX_DEPTH, NO_REASON, STACK_SLOTS,
+};
 pub use globals::{GlobalHint, Globals, ProtoRef};
 
 /// The instruction set a tier compiles (read only).

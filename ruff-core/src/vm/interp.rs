@@ -328,6 +328,11 @@ impl Vm {
 
                 Instr::Jump { target } => pc = target as usize,
                 Instr::LoopBack { target } => {
+                    // The sampling profiler's check (`sampler`): one load and branch.
+                    if crate::sampler::pending() {
+                        save_pc!();
+                        self.sample_interp();
+                    }
                     if PROFILE {
                         // SAFETY: `be` has one counter per instruction of `proto`, and
                         // `pc - 1` is this `LoopBack`.
@@ -432,6 +437,10 @@ impl Vm {
                 }
 
                 Instr::Call { base: b, argc } => {
+                    if crate::sampler::pending() {
+                        save_pc!();
+                        self.sample_interp();
+                    }
                     // `push(a, x)` / `append(a, x)` on an array, the usual way to build
                     // arrays: done here without the builtin call machinery.
                     if argc == 2 && frame!(ops::push_fast(regs, b)) {

@@ -18,6 +18,7 @@ mod glue;
 mod interp;
 mod iter;
 mod jit_support;
+mod observe;
 pub(crate) mod ops;
 mod profiling;
 mod regs;
@@ -86,6 +87,8 @@ pub struct Vm {
     pub(crate) pending: Option<Box<Error>>,
     /// `--trace-jit`: tiering decisions go to stderr.
     pub(crate) trace_jit: bool,
+    /// Events and samples for the profiling tools (`observe.rs`); empty unless asked for.
+    pub(crate) observe: observe::Observer,
 }
 
 impl Drop for Vm {
@@ -178,6 +181,7 @@ impl Vm {
             stats: Stats::default(),
             pending: None,
             trace_jit: false,
+            observe: observe::Observer::default(),
         });
         vm.ctx.vm = &mut *vm as *mut Vm;
         vm
@@ -200,6 +204,26 @@ impl Vm {
 
     pub fn set_trace_jit(&mut self, on: bool) {
         self.trace_jit = on;
+    }
+
+    /// Where JIT events go (`None`: nowhere, the default).
+    pub fn set_event_sink(&mut self, sink: Option<Box<dyn crate::events::EventSink>>) {
+        self.observe.events = sink;
+    }
+
+    /// Takes the event sink away (e.g. to hand it to a new VM).
+    pub fn take_event_sink(&mut self) -> Option<Box<dyn crate::events::EventSink>> {
+        self.observe.events.take()
+    }
+
+    /// Records samples into `profile` (`None`: stop sampling). The timer is the caller's.
+    pub fn set_profile(&mut self, profile: Option<Box<crate::sampler::Profile>>) {
+        self.observe.profile = profile;
+    }
+
+    /// Takes the samples recorded so far away (sampling stops).
+    pub fn take_profile(&mut self) -> Option<Box<crate::sampler::Profile>> {
+        self.observe.profile.take()
     }
 
     pub fn stats(&self) -> &Stats {
@@ -260,6 +284,7 @@ impl Vm {
         });
         self.stack[0] = Value::Func(closure);
         self.frames.clear();
+        self.observe.jit.clear();
         self.ctx.depth = 0;
         if 1 + main.num_regs as usize > self.stack.len() {
             return Err(Error::runtime(Default::default(), "stack overflow"));
@@ -282,6 +307,7 @@ impl Vm {
     /// Calls a function value with `args` from outside (the engine's `call_global`).
     pub fn call_value(&mut self, callee: &Value, args: &[Value]) -> Result<Value, Error> {
         self.frames.clear();
+        self.observe.jit.clear();
         self.ctx.depth = 0;
         // Call window at slot 1: callee, then the arguments, then one reserved register.
         if 3 + args.len() > self.stack.len() {

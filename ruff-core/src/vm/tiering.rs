@@ -19,9 +19,12 @@
 
 use super::calls::Invoked;
 use super::interp::OsrExit;
+use super::observe::{JitFrame, Top};
 use super::{Frame, Raised, Vm};
-use crate::abi::{Globals, JitEntry, Status};
+use crate::abi::{DeoptReason, Globals, JitEntry, Status, NO_REASON};
 use crate::bytecode::FuncProto;
+use crate::events::Event;
+use crate::sampler::{self, Tier};
 use crate::tier::{CodeKind, CompileReason, CompileRequest};
 use crate::value::Value;
 
@@ -138,6 +141,10 @@ impl Vm {
     #[cold]
     pub(crate) fn compile(&mut self, p: &FuncProto, reason: CompileReason) {
         let id = p.id as usize;
+        // Ticks from before the compile belong to whatever ran before it.
+        if sampler::pending() {
+            self.sample(Top::Frames(Tier::Interp));
+        }
         let Some(tier) = self.tier.as_mut() else {
             return;
         };
@@ -168,6 +175,10 @@ impl Vm {
                     .unwrap_or_else(|panic| Err(format!("the compiler panicked: {panic}")))
             }
         };
+        if sampler::pending() {
+            self.sample(Top::Compiling(&proto.trace_name));
+        }
+        let line = proto.spans.first().map_or(0, |s| s.line);
         match result {
             Ok(code) => {
                 let ns = if code.compile_ns > 0 {
@@ -201,12 +212,34 @@ impl Vm {
                         ns / 1000
                     );
                 }
+                if self.observe.events.is_some() {
+                    self.emit(Event::Compile {
+                        function: &proto.trace_name,
+                        line,
+                        reason: match reason {
+                            CompileReason::Call => "call",
+                            CompileReason::Osr { .. } => "osr",
+                        },
+                        kind: kind.name(),
+                        instructions: proto.code.len(),
+                        code_bytes: code.code_bytes,
+                        compile_ns: ns,
+                        recompile: recompiling,
+                    });
+                }
                 let t = &mut self.tiers[id];
                 t.entry = Some(code.entry);
                 t.entry_pcs = code.entry_pcs;
                 t.deopts = 0;
             }
             Err(why) => {
+                if self.observe.events.is_some() {
+                    self.emit(Event::CompileFailed {
+                        function: &proto.trace_name,
+                        line,
+                        why: &why,
+                    });
+                }
                 self.stats.compile_failures += 1;
                 self.tiers[id].failed = true;
                 if self.trace_jit {
@@ -227,10 +260,17 @@ impl Vm {
         self.stats.compiled_calls += 1;
         let stack = self.stack_ptr();
         let ctx = &mut self.ctx as *mut crate::abi::JitCtx;
+        let tracked = self.tracks_jit_frames();
+        if tracked {
+            self.enter_jit_frame(p, callee + 1, false);
+        }
         // SAFETY: `callee + 1` starts a frame window that fits the stack (checked by the
         // caller); `ctx` is this VM's context, which lives as long as the VM; compiled code
         // follows the calling convention of `tier.rs`.
         let status = unsafe { entry(ctx, stack.add(callee + 1), 0) };
+        if tracked {
+            self.leave_jit_frame();
+        }
         match Status::from_code(status) {
             Status::Return => {
                 self.ctx.depth -= 1;
@@ -286,9 +326,24 @@ impl Vm {
             return OsrExit::NotEntered;
         }
         self.stats.osr_entries += 1;
+        if self.observe.events.is_some() {
+            self.emit(Event::OsrEntry {
+                function: &proto.trace_name,
+                pc: target,
+                line: proto.spans.get(target as usize).map_or(0, |s| s.line),
+            });
+        }
         let ctx = &mut self.ctx as *mut crate::abi::JitCtx;
+        let tracked = self.tracks_jit_frames();
+        if tracked {
+            let base = self.slot_of(regs);
+            self.enter_jit_frame(proto, base, true);
+        }
         // SAFETY: `regs` is the live top frame and `target` one of the code's entry pcs.
         let status = unsafe { entry(ctx, regs, target) };
+        if tracked {
+            self.leave_jit_frame();
+        }
         match Status::from_code(status) {
             Status::Return => OsrExit::Returned(std::mem::take(&mut self.ctx.ret)),
             Status::Deopt => {
@@ -305,10 +360,15 @@ impl Vm {
         let id = proto_id as usize;
         self.stats.deopts += 1;
         self.stats.guard_failures += 1;
+        let mut at_pc = 0;
         if let Some(prof) = self.profiles.get_mut(id) {
             if let Some(c) = prof.deopts_at.get_mut(pc as usize) {
                 *c += 1;
+                at_pc = *c;
             }
+        }
+        if self.observe.events.is_some() {
+            self.deopt_event(id, pc, at_pc);
         }
         let max = self.config.max_deopts;
         let Some(t) = self.tiers.get_mut(id) else {
@@ -337,8 +397,65 @@ impl Vm {
         } else {
             t.recompile = true;
         }
+        if self.observe.events.is_some() {
+            let proto = self.program.protos[id].clone();
+            let t = &self.tiers[id];
+            let (no_spec, gave_up) = (t.no_spec.clone(), t.failed);
+            self.emit(Event::Recompile {
+                function: &proto.trace_name,
+                line: proto.spans.first().map_or(0, |s| s.line),
+                deopts: max,
+                no_speculation_at: &no_spec,
+                gave_up,
+            });
+        }
         if self.trace_jit {
             eprintln!("[jit] function #{id} deoptimized {max} times; recompiling");
         }
+    }
+}
+
+impl Vm {
+    /// Notes a compiled frame the VM enters (profiling only: see `observe`).
+    #[cold]
+    fn enter_jit_frame(&mut self, proto: &FuncProto, base: usize, osr: bool) {
+        let below = if osr {
+            self.frames.len().saturating_sub(1)
+        } else {
+            self.frames.len()
+        };
+        self.observe.jit.push(JitFrame {
+            proto,
+            base,
+            below,
+            osr,
+        });
+    }
+
+    /// The compiled frame the VM entered last returned: ticks taken while it ran are its
+    /// samples (compiled code has no check of its own).
+    #[cold]
+    fn leave_jit_frame(&mut self) {
+        if sampler::pending() {
+            self.sample(Top::Frames(Tier::Jit));
+        }
+        self.observe.jit.pop();
+    }
+
+    /// The `deopt` event of a deopt of prototype `id` resuming at `pc` (the `count`-th there).
+    #[cold]
+    fn deopt_event(&mut self, id: usize, pc: u32, count: u32) {
+        let reason =
+            DeoptReason::from_code(std::mem::replace(&mut self.ctx.deopt_reason, NO_REASON));
+        let proto = self.program.protos[id].clone();
+        let span = proto.spans.get(pc as usize).copied().unwrap_or_default();
+        self.emit(Event::Deopt {
+            function: &proto.trace_name,
+            pc,
+            line: span.line,
+            col: span.col,
+            reason,
+            count,
+        });
     }
 }

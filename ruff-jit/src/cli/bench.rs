@@ -44,7 +44,8 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
         ),
         None => Box::new(std::io::stderr()),
     };
-    let mut engine = make_engine(&config, &args.engine);
+    let mut engine = make_engine(&config, &args.engine, &args.file);
+    let observers = super::observe::Observers::attach(&mut engine, &args.engine)?;
     let count = Rc::new(Cell::new(0));
     engine.set_output(Box::new(CountingStdout {
         count: count.clone(),
@@ -73,6 +74,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
         let result = run_iteration(&mut engine, i);
         let wall_ns = started.elapsed().as_nanos() as u64;
         if let Err(e) = result {
+            observers.finish(&mut engine)?;
             return Err(runtime_exit(&engine, &e));
         }
         if i == 0 {
@@ -88,7 +90,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<(), Exit> {
             .and_then(|_| records.flush())
             .map_err(|e| Exit::usage(format!("cannot write records: {e}")))?;
     }
-    Ok(())
+    observers.finish(&mut engine)
 }
 
 /// One measured iteration. `harness run --measure instructions` has callgrind dump its

@@ -7,6 +7,7 @@
 //! native stack.
 
 mod bench;
+mod observe;
 mod run;
 
 use std::path::PathBuf;
@@ -48,6 +49,25 @@ struct EngineArgs {
     /// Report compiles, failures and deopts on stderr.
     #[arg(long)]
     trace_jit: bool,
+    /// Write /tmp/perf-PID.map naming each compiled function (`ruff:NAME@FILE:LINE`) for
+    /// `perf report`.
+    #[arg(long)]
+    perf_map: bool,
+    /// Write JIT events (compiles, OSR entries, deopts with source line and reason,
+    /// recompiles) to PATH, one JSON object a line.
+    #[arg(long, value_name = "PATH")]
+    events: Option<PathBuf>,
+    /// Sample the Ruff call stack and write it to PATH in the folded-stack format
+    /// (`frame;frame;... count`, for flamegraph tools; method in docs/PROFILING.md).
+    #[arg(long, value_name = "PATH")]
+    profile: Option<PathBuf>,
+    /// With --profile: the sampling interval in microseconds (10 to 1000000).
+    #[arg(long, value_name = "US", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    profile_interval_us: u64,
+    /// With --profile: also write the samples' timeline (`t_ms,tier,samples`) to PATH.
+    #[arg(long, value_name = "PATH", requires = "profile")]
+    profile_timeline: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -177,11 +197,14 @@ fn prepare(file: &std::path::Path, args: &EngineArgs) -> Result<(Config, Vec<u8>
     Ok((config, source))
 }
 
-/// An engine for `config`, with the Cranelift tier when the config compiles.
-fn make_engine(config: &Config, args: &EngineArgs) -> Engine {
+/// An engine for `config`, with the Cranelift tier when the config compiles; `file` names
+/// the program in perf map symbols.
+fn make_engine(config: &Config, args: &EngineArgs, file: &std::path::Path) -> Engine {
     let options = ruff_jit::JitOptions {
         dump_clif: args.dump_clif,
         trace: args.trace_jit,
+        perf_map: args.perf_map.then(|| observe::symbol_file_name(file)),
+        deopt_reasons: args.events.is_some(),
     };
     let mut engine = Engine::tiered(config.clone(), |c| ruff_jit::new_tier(c, options));
     engine.set_trace_jit(args.trace_jit);

@@ -36,6 +36,8 @@ pub struct Options {
     pub hoist: bool,
     /// Print each deopt from compiled code (`--trace-jit`).
     pub trace: bool,
+    /// Store each side exit's `DeoptReason` in `ctx.deopt_reason` (`--events`).
+    pub deopt_reasons: bool,
     /// The target's frontend config (`FunctionBuilder::finalize` needs it).
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// The tier's direct-call table (one entry per prototype, `None` = not compiled), or

@@ -8,7 +8,7 @@ use cranelift_codegen::ir::{
 };
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
-use ruff_core::abi::layout::CTX_RESUME_PC;
+use ruff_core::abi::layout::{CTX_DEOPT_REASON, CTX_RESUME_PC};
 use ruff_core::abi::{DeoptReason, Status};
 
 use super::{flags, Emitter};
@@ -62,6 +62,10 @@ impl Emitter<'_, '_> {
             if why == DeoptReason::NoFeedback {
                 let id = self.iconst(types::I32, self.proto_id() as i64);
                 self.call_helper(Helper::Trap, &[self.ctx, id]);
+            }
+            if self.opts.deopt_reasons {
+                let w = self.iconst(types::I32, why.code() as i64);
+                self.b.ins().store(flags(), w, self.ctx, CTX_DEOPT_REASON);
             }
             if self.opts.trace {
                 let id = self.iconst(types::I32, self.proto_id() as i64);
