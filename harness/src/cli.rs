@@ -39,6 +39,9 @@ pub enum Command {
     Micro(crate::micro::MicroArgs),
     /// Write a commented suite.toml for the Ruff programs in a folder.
     Init(crate::init::InitArgs),
+    /// Profile one benchmark under one config: Ruff-level flamegraph, deopt sites, compiles
+    /// and a tier timeline (docs/PROFILING.md).
+    Profile(crate::profile::ProfileArgs),
     /// Run the steady-state classifier on planted synthetic series and print its hit rates
     /// per shape and noise model: exit 0 when the goals are met, 1 when not.
     ValidateClassifier(ValidateClassifierArgs),

@@ -22,6 +22,7 @@ pub mod micro;
 pub mod noise;
 pub mod output;
 pub mod plan;
+pub mod profile;
 pub mod runner;
 pub mod stats;
 pub mod table;

@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         Command::Ab(args) => Ok(ExitCode::from(harness::ab::ab_command(&args) as u8)),
         Command::Micro(args) => Ok(ExitCode::from(harness::micro::micro_command(&args) as u8)),
         Command::Init(args) => Ok(ExitCode::from(harness::init::init_command(&args) as u8)),
+        Command::Profile(args) => Ok(ExitCode::from(
+            harness::profile::profile_command(&args) as u8
+        )),
         Command::ValidateClassifier(args) => Ok(validate_classifier(&args)),
     };
     match result {

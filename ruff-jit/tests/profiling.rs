@@ -70,7 +70,10 @@ fn perf_map_marks_osr_compiles() {
     let _ = std::fs::remove_file(&map_path);
     assert!(map.contains(" ruff:run@deopt.ruff:5 [osr]\n"), "{map}");
     assert!(map.contains(" ruff:add@deopt.ruff:2\n"), "{map}");
-    assert!(map.contains(" ruff:add@deopt.ruff:2 [recompile]\n"), "{map}");
+    assert!(
+        map.contains(" ruff:add@deopt.ruff:2 [recompile]\n"),
+        "{map}"
+    );
 }
 
 /// `perf record -e cpu-clock` (a software event: no hardware counters needed) on a
@@ -85,7 +88,14 @@ fn perf_report_names_the_ruff_function() {
     let p = program(dir.path(), "fib.ruff", &FIB.replace("fib(30)", "fib(33)"));
     let data = dir.path().join("perf.data");
     let rec = Command::new("perf")
-        .args(["record", "-e", "cpu-clock", "-o", data.to_str().unwrap(), "--"])
+        .args([
+            "record",
+            "-e",
+            "cpu-clock",
+            "-o",
+            data.to_str().unwrap(),
+            "--",
+        ])
         .arg(env!("CARGO_BIN_EXE_ruff"))
         .args(["run", p.to_str().unwrap(), "--perf-map"])
         .output()
@@ -96,7 +106,14 @@ fn perf_report_names_the_ruff_function() {
         String::from_utf8_lossy(&rec.stderr)
     );
     let report = Command::new("perf")
-        .args(["report", "--stdio", "--sort", "sym", "-i", data.to_str().unwrap()])
+        .args([
+            "report",
+            "--stdio",
+            "--sort",
+            "sym",
+            "-i",
+            data.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&report.stdout);
@@ -180,7 +197,10 @@ fn profile_puts_the_samples_in_the_hot_function() {
             "{config}: {in_hot} of {total} samples in hot:\n{text}"
         );
         if config == "jit-spec" {
-            assert!(text.contains(" [jit]"), "compiled frames are marked:\n{text}");
+            assert!(
+                text.contains(" [jit]"),
+                "compiled frames are marked:\n{text}"
+            );
         }
     }
 }
