@@ -57,6 +57,15 @@ if ! "$python" "$here/png_check.py" "${files[@]}" >"$profile/png.log"; then
     exit 1
 fi
 echo "check-report: ${#sources[@]} images exist and decode"
+# Embedded SVG documents (the Profiles section's flamegraphs) exist and are SVG.
+mapfile -t objects < <(grep -o '<object [^>]*data="[^"]*"' "$page" | sed 's/.*data="\([^"]*\)"/\1/' || true)
+for src in "${objects[@]}"; do
+    if ! grep -q '<svg' "$run_dir/$src" 2>/dev/null; then
+        echo "check-report: FAIL: <object data=\"$src\"> is not an SVG file in $run_dir" >&2
+        exit 1
+    fi
+done
+[[ ${#objects[@]} -eq 0 ]] || echo "check-report: ${#objects[@]} embedded SVG documents exist"
 
 # 2. Every image loads in the browser; the page has text; every section the nav names is
 #    measured (all in CSS pixels of a 1280-wide window).
@@ -107,6 +116,9 @@ RULES = {
     "benchmarks": [("figures", "img", 1)],
     "environment": [("table rows", "rows", 8), ("folded run.json", "details", 1)],
     "method": [("list items", "li", 3)],
+    # Present only when the run was made with --profile: a timeline per profile and the
+    # hottest-function table.
+    "profiles": [("timeline images", "img", 1), ("table rows", "rows", 2)],
 }
 FIELDS = ["top", "h", "text", "img", "broken", "rows", "li", "details"]
 w, h, bpp, rows = decode(shot)

@@ -157,6 +157,19 @@ pub struct RunArgs {
     #[arg(long, default_value_t = crate::stats::DEFAULT_RESAMPLES, value_parser = parse_resamples)]
     pub resamples: usize,
 
+    /// After the measured invocations, profile one more invocation per benchmark × config
+    /// (`harness profile`: flamegraph, deopt sites, tier timeline) into RUN_DIR/profiles/;
+    /// the report gets a Profiles section. Measured timings never have the profiler on.
+    #[arg(long)]
+    #[serde(default)]
+    pub profile: bool,
+
+    /// Have every `ruff bench` process write its perf map (/tmp/perf-PID.map), for running
+    /// the harness under `perf record`.
+    #[arg(long)]
+    #[serde(default)]
+    pub perf_map: bool,
+
     /// Callgrind pattern of the function that runs one `ruff bench` iteration (instructions).
     #[arg(long, default_value = crate::exec::subprocess::DEFAULT_ITERATION_SYMBOL)]
     pub iteration_symbol: String,

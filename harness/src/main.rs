@@ -52,15 +52,59 @@ fn validate_classifier(args: &harness::cli::ValidateClassifierArgs) -> ExitCode 
     }
 }
 
+/// `harness run --profile`: one profiled invocation per benchmark × config, after the
+/// measured ones, into RUN_DIR/profiles/ (a failure is a warning: the measured run stands).
+fn profile_all(plan: &plan::Plan) {
+    let Some(ruff) = plan.ruff.as_deref() else {
+        eprintln!("warning: --profile needs the subprocess executor; no profiles taken");
+        return;
+    };
+    for (s, suite) in plan.suites.iter().enumerate() {
+        for (b, bench) in suite.benchmarks.iter().enumerate() {
+            let settings = plan.settings[s][b];
+            for config in &plan.configs {
+                let request = harness::profile::Request {
+                    ruff,
+                    suite,
+                    bench,
+                    config,
+                    // An until-stable count is a cap: a profile needs only a few iterations.
+                    iterations: match settings.until_stable {
+                        None => settings.iterations,
+                        Some(_) => settings.iterations.min(10),
+                    },
+                    interval_us: 1000,
+                    native: false,
+                };
+                let dir = plan
+                    .run_dir
+                    .join("profiles")
+                    .join(harness::profile::folder_name(
+                        &suite.name,
+                        &bench.name,
+                        config,
+                    ));
+                match harness::profile::profile_benchmark(&request, &dir) {
+                    Ok(_) => eprintln!("profile: {}", dir.display()),
+                    Err(e) => eprintln!("warning: profile of {} under {config}: {e:#}", bench.name),
+                }
+            }
+        }
+    }
+}
+
 fn run(args: RunArgs) -> Result<ExitCode> {
     let mut plan = plan::resolve(args)?;
     let mut executor: Box<dyn Executor> = match plan.args.executor {
-        ExecutorKind::Subprocess => Box::new(SubprocessExecutor::new(
-            plan.ruff
-                .clone()
-                .expect("resolved for the subprocess executor"),
-            plan.args.iteration_symbol.clone(),
-        )?),
+        ExecutorKind::Subprocess => Box::new(
+            SubprocessExecutor::new(
+                plan.ruff
+                    .clone()
+                    .expect("resolved for the subprocess executor"),
+                plan.args.iteration_symbol.clone(),
+            )?
+            .with_perf_map(plan.args.perf_map),
+        ),
         ExecutorKind::InProcess => Box::new(InProcessExecutor),
     };
     if !plan.configs.contains(&plan.reference) {
@@ -106,6 +150,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             plan.args.wide
         )
     );
+    if plan.args.profile {
+        profile_all(&plan);
+    }
     // Plots and index.html from the files just written; a drawing problem must not turn a
     // finished run into a failed one, so it is a warning.
     match harness::report::generate(&plan.run_dir) {

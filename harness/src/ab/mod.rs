@@ -139,6 +139,8 @@ fn ab(args: &AbArgs) -> Result<i32> {
         reference: None,
         resamples: crate::stats::DEFAULT_RESAMPLES,
         iteration_symbol: DEFAULT_ITERATION_SYMBOL.to_string(),
+        profile: false,
+        perf_map: false,
     };
     let mut plan = plan::resolve(run_args)?;
     into_sides(&mut plan, &pairs)?;

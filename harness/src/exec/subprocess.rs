@@ -46,6 +46,8 @@ pub struct SubprocessExecutor {
     ruff: PathBuf,
     scratch: tempfile::TempDir,
     iteration_symbol: String,
+    /// `ruff bench --perf-map` (`harness run --perf-map`).
+    perf_map: bool,
 }
 
 impl SubprocessExecutor {
@@ -59,7 +61,14 @@ impl SubprocessExecutor {
             ruff,
             scratch,
             iteration_symbol,
+            perf_map: false,
         })
+    }
+
+    /// Has every `ruff bench` write its perf map (`--perf-map`).
+    pub fn with_perf_map(mut self, on: bool) -> SubprocessExecutor {
+        self.perf_map = on;
+        self
     }
 
     fn command(&self, request: &Request, records: &Path, callgrind_out: &Path) -> Command {
@@ -93,6 +102,9 @@ impl SubprocessExecutor {
                 .arg(format!("{:.3}", request.timeout.as_secs_f64() / 2.0)),
         };
         cmd.arg("--records").arg(records);
+        if self.perf_map {
+            cmd.arg("--perf-map");
+        }
         if !request.benchmark.args.is_empty() {
             cmd.arg("--").args(&request.benchmark.args);
         }

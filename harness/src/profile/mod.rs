@@ -107,6 +107,20 @@ fn run_command(args: &ProfileArgs) -> Result<()> {
     Ok(())
 }
 
+/// The folder of one profile inside a run's `profiles/` (file-name-safe).
+pub fn folder_name(suite: &str, bench: &str, config: &str) -> String {
+    format!("{suite}-{bench}-{config}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// The benchmark named `name` (exactly, else the only one whose name contains it).
 pub fn find_bench<'a>(suite: &'a Suite, name: &str) -> Result<&'a Benchmark> {
     if let Some(b) = suite.benchmarks.iter().find(|b| b.name == name) {

@@ -134,6 +134,12 @@ impl Summary {
             .iter()
             .map(|(f, n)| json!({"frame": f, "samples": n, "share": share(*n)}))
             .collect();
+        // The report shows each site's source line: read it now (reports read run files only).
+        let source = std::fs::read_to_string(&req.bench.path).unwrap_or_default();
+        let source_line = |line: u64| {
+            let text = source.lines().nth((line as usize).saturating_sub(1));
+            text.unwrap_or("").trim().to_string()
+        };
         let sites: Vec<Value> = ev
             .deopts
             .iter()
@@ -141,7 +147,7 @@ impl Summary {
             .map(|d| {
                 json!({
                     "function": d.function, "line": d.line, "col": d.col, "pc": d.pc,
-                    "reason": d.reason, "deopts": d.count,
+                    "reason": d.reason, "deopts": d.count, "source": source_line(d.line),
                 })
             })
             .collect();

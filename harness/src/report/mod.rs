@@ -12,6 +12,7 @@ pub mod environment;
 pub mod figures;
 pub mod html;
 pub mod micro;
+pub mod profiles;
 
 use std::path::{Path, PathBuf};
 
@@ -60,7 +61,21 @@ pub fn generate(run_dir: &Path) -> Result<()> {
         None => draw_all(&analysis, &series, &run.rows, &layout, &plots),
     }
     .context("drawing the plots")?;
-    let page = html::page(&run, &analysis, &layout, &figures, micro_rows.as_deref());
+    let mut page = html::page(&run, &analysis, &layout, &figures, micro_rows.as_deref());
+    // Profiles (`harness run --profile`): a section of their own, before Failures.
+    if let Some((nav, section)) = profiles::section(run_dir) {
+        page = page
+            .replacen(
+                "<a href=\"#failures\">",
+                &format!("{nav}<a href=\"#failures\">"),
+                1,
+            )
+            .replacen(
+                "<section id=\"failures\">",
+                &format!("{section}\n<section id=\"failures\">"),
+                1,
+            );
+    }
     let index = run_dir.join("index.html");
     std::fs::write(&index, page).with_context(|| format!("writing {}", index.display()))?;
     Ok(())
