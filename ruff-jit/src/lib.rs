@@ -39,6 +39,9 @@ pub struct JitOptions {
     pub perf_map: Option<String>,
     /// Side exits store their `DeoptReason` in the context for the VM's deopt events.
     pub deopt_reasons: bool,
+    /// Loop back-edges check the sampling profiler's ticks (`--profile`), so samples of
+    /// long compiled loops land in the right function at the right time.
+    pub sample_checks: bool,
 }
 
 /// A tier for a host Cranelift cannot target: every compile fails with the reason.

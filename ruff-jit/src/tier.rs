@@ -136,6 +136,7 @@ impl CraneliftTier {
             hoist: req.kind.hoists(),
             trace: self.options.trace,
             deopt_reasons: self.options.deopt_reasons,
+            sample_checks: self.options.sample_checks,
             call_table: self.direct_calls.then_some(self.table.as_ptr()),
         };
         // A pc that deopted only because it had never run (a trap) and has feedback now is

@@ -54,6 +54,16 @@ pub enum Helper {
     Trap,
     /// `(proto id, pc, reason)`: `--trace-jit` prints a deopt.
     TraceDeopt,
+    /// `(ctx, regs, pc)`: the sampling profiler's tick seen at a loop back-edge of compiled
+    /// code (emitted only while profiling; see `sampler`).
+    Sample,
+}
+
+/// The address of the sampling profiler's tick counter (`sampler::TICKS`, a `u32` that is
+/// non-zero when a sample is due), which compiled code made for profiling tests at its
+/// loop back-edges.
+pub fn sample_ticks_addr() -> *const u32 {
+    crate::sampler::TICKS.as_ptr() as *const u32
 }
 
 /// A parameter or result of a helper, as machine code passes it.
@@ -88,6 +98,7 @@ impl Helper {
             Helper::CalleeDeopt => rt_callee_deopt as *const (),
             Helper::Trap => rt_trap as *const (),
             Helper::TraceDeopt => rt_trace_deopt as *const (),
+            Helper::Sample => rt_sample as *const (),
         };
         f as *const u8
     }
@@ -101,7 +112,7 @@ impl Helper {
                 (&[Ptr, Ptr, U32, U64], Some(U32))
             }
             Helper::MethodTarget => (&[Ptr, Ptr, U32], Some(Ptr)),
-            Helper::Error => (&[Ptr, Ptr, U32], None),
+            Helper::Error | Helper::Sample => (&[Ptr, Ptr, U32], None),
             Helper::Truthy => (&[Ptr], Some(U32)),
             Helper::ClearSlot | Helper::SetUndef => (&[Ptr], None),
             Helper::Box => (&[Ptr, U32, U64], None),
@@ -438,6 +449,14 @@ extern "C" fn rt_callee_deopt(
 extern "C" fn rt_trap(ctx: *mut JitCtx, proto_id: u32) {
     // SAFETY: as in `rt_generic`.
     unsafe { vm_of(ctx).request_recompile(proto_id) }
+}
+
+extern "C" fn rt_sample(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
+    // SAFETY: as in `rt_generic`. Sampling reads frames and names only; a panic here (a
+    // bug) must not cross the `extern "C"` frame, so it is dropped with the sample.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+        vm_of(ctx).sample_compiled(regs, pc)
+    }));
 }
 
 extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {

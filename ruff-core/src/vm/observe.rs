@@ -47,6 +47,9 @@ pub(crate) enum Top<'a> {
     Frames(Tier),
     /// A runtime helper called by the compiled frame at `regs`, at its instruction `pc`.
     Helper { regs: *mut Value, pc: u32 },
+    /// The compiled frame at `regs` itself, at its loop back-edge `pc` (code made while
+    /// profiling checks the ticks there).
+    Compiled { regs: *mut Value, pc: u32 },
     /// The JIT compiling this function.
     Compiling(&'a str),
 }
@@ -90,6 +93,13 @@ impl Vm {
     #[inline(never)]
     pub(crate) fn sample_helper(&mut self, regs: *mut Value, pc: u32) {
         self.sample(Top::Helper { regs, pc });
+    }
+
+    /// The check of compiled code at a loop back-edge.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn sample_compiled(&mut self, regs: *mut Value, pc: u32) {
+        self.sample(Top::Compiled { regs, pc });
     }
 
     /// Takes the pending ticks as one sample of the current stack.
@@ -176,7 +186,7 @@ impl Vm {
         }
         let tier = match top {
             Top::Frames(t) => *t,
-            Top::Helper { regs, pc } => {
+            Top::Helper { regs, pc } | Top::Compiled { regs, pc } => {
                 // SAFETY: helpers pass `R[0]` of a live compiled frame, whose `R[-1]` holds
                 // its closure (the frame invariant).
                 let proto: *const FuncProto = match unsafe { &*regs.sub(1) } {
@@ -205,7 +215,11 @@ impl Vm {
                     }
                     labels.push(here);
                 }
-                Tier::Helper
+                if matches!(top, Top::Helper { .. }) {
+                    Tier::Helper
+                } else {
+                    Tier::Jit
+                }
             }
             Top::Compiling(_) => Tier::Compiling,
         };
@@ -239,7 +253,7 @@ impl Vm {
             Top::Compiling(name) => {
                 let _ = write!(out, "{sep}[compile {name}]");
             }
-            Top::Frames(_) => {}
+            Top::Frames(_) | Top::Compiled { .. } => {}
         }
         tier
     }

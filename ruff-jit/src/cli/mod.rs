@@ -205,6 +205,7 @@ fn make_engine(config: &Config, args: &EngineArgs, file: &std::path::Path) -> En
         trace: args.trace_jit,
         perf_map: args.perf_map.then(|| observe::symbol_file_name(file)),
         deopt_reasons: args.events.is_some(),
+        sample_checks: args.profile.is_some(),
     };
     let mut engine = Engine::tiered(config.clone(), |c| ruff_jit::new_tier(c, options));
     engine.set_trace_jit(args.trace_jit);

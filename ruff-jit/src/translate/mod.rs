@@ -38,6 +38,8 @@ pub struct Options {
     pub trace: bool,
     /// Store each side exit's `DeoptReason` in `ctx.deopt_reason` (`--events`).
     pub deopt_reasons: bool,
+    /// Test the sampling profiler's ticks at every loop back-edge (`--profile`).
+    pub sample_checks: bool,
     /// The target's frontend config (`FunctionBuilder::finalize` needs it).
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// The tier's direct-call table (one entry per prototype, `None` = not compiled), or

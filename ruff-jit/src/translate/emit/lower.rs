@@ -4,7 +4,7 @@
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value};
 use ruff_core::abi::bytecode::{Instr, Reg};
-use ruff_core::abi::helpers::{Helper, Operands};
+use ruff_core::abi::helpers::{sample_ticks_addr, Helper, Operands};
 use ruff_core::abi::layout::{BOOL_BYTE, CTX_RET, PAYLOAD};
 use ruff_core::abi::{tag, DeoptReason, Status};
 
@@ -14,6 +14,24 @@ use crate::translate::plan::transfer::apply;
 use crate::translate::plan::{Action, Const, Plan};
 
 impl Emitter<'_, '_> {
+    /// The sampling profiler's check at the back-edge `pc` (code made while profiling): a
+    /// load of the tick counter and, in a cold block, the `Sample` helper.
+    fn sample_check(&mut self, pc: u32) {
+        let addr = self.iconst(types::I64, sample_ticks_addr() as i64);
+        let ticks = self.b.ins().load(types::I32, flags(), addr, 0);
+        let take = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.ins().brif(ticks, take, &[], cont, &[]);
+        self.b.switch_to_block(take);
+        self.b.seal_block(take);
+        self.b.set_cold_block(take);
+        let pcv = self.iconst(types::I32, pc as i64);
+        self.call_helper(Helper::Sample, &[self.ctx, self.regs, pcv]);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
     /// Emits bytecode block `i` (`start..end`) from its analysed entry state.
     pub fn emit_block(&mut self, i: usize, start: u32, end: u32) {
         let (_, blk) = self.block_of(start);
@@ -170,6 +188,10 @@ impl Emitter<'_, '_> {
                 return None;
             }
             Action::Jump { target } => {
+                let back = matches!(self.planner.proto.code[pc as usize], Instr::LoopBack { .. });
+                if back && self.opts.sample_checks {
+                    self.sample_check(pc);
+                }
                 self.jump_edge(branch.expect("jump state"), *target);
                 return None;
             }
