@@ -47,6 +47,9 @@ pub struct Events {
     pub recompiles: u64,
 }
 
+/// A deopt site: function, line, column, pc, reason.
+type SiteKey = (String, u64, u64, u64, String);
+
 fn s(v: &Value, k: &str) -> String {
     v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
 }
@@ -58,7 +61,7 @@ fn n(v: &Value, k: &str) -> u64 {
 /// Parses an event log (lines that are not JSON objects are an error naming the line).
 pub fn parse(text: &str) -> Result<Events> {
     let mut ev = Events::default();
-    let mut sites: BTreeMap<(String, u64, u64, u64, String), (u64, f64)> = BTreeMap::new();
+    let mut sites: BTreeMap<SiteKey, (u64, f64)> = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
