@@ -6,11 +6,14 @@
 //! - A timer thread adds 1 to [`TICKS`] every interval (default 1 ms). Nothing else runs on
 //!   the engine thread: no signal, no allocation in the hot path.
 //! - The interpreter checks `TICKS != 0` (one load and a predicted branch) at every `Call` and
-//!   every loop back-edge; runtime helpers check it when they return to compiled code;
-//!   compiled code itself has no check, so ticks that arrive while it runs are taken when it
-//!   returns to the VM or calls a helper. A sample therefore lands at the next check after
-//!   its tick: a tick during a long compiled loop is counted for that loop's function, but
-//!   later in time; a tick in a call-free straight line is counted at the next call or loop.
+//!   every loop back-edge; runtime helpers check it when they return to compiled code. Code
+//!   compiled while profiling (only then) checks it at every return and at the back-edge of
+//!   every outermost loop, and on a tick takes the ticks into `JitCtx::sample_weight` with
+//!   its location, calling nothing (a call would make Cranelift spill the loop's values);
+//!   the VM records them with its stack at its next check or transition (entering or
+//!   leaving compiled code, a helper). A sample therefore lands at the next check after its
+//!   tick: in the right function, with the line of that check (an inner compiled loop's
+//!   samples carry its outer loop's line, a call-free straight line's the next call's).
 //! - Each pending tick is one sample (a take swaps the counter to 0 and weights the stack by
 //!   the ticks taken), so a long stretch without a check loses no time, it is only late.
 //! - Compiled frames the VM entered (calls and OSR entries from the interpreter) are on the
@@ -25,8 +28,8 @@
 //! (tier `interp`) or compiled (tier `jit`) frame.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -61,9 +64,10 @@ pub fn since_epoch_ns() -> u64 {
     epoch().elapsed().as_nanos() as u64
 }
 
-/// The timer thread; dropping it stops the thread (and clears pending ticks).
+/// The timer thread; dropping it stops the thread at once (and clears pending ticks).
 pub struct Timer {
-    stop: Arc<AtomicBool>,
+    /// Set to stop; the condition variable wakes the thread from its wait.
+    stop: Arc<(Mutex<bool>, Condvar)>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -72,15 +76,24 @@ impl Timer {
     /// the kernel's timer slack).
     pub fn start(interval: Duration) -> std::io::Result<Timer> {
         let interval = interval.max(Duration::from_micros(10));
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let flag = stop.clone();
         epoch();
         let thread = std::thread::Builder::new()
             .name("ruff-sampler".into())
             .spawn(move || {
-                while !flag.load(Ordering::Relaxed) {
-                    std::thread::sleep(interval);
-                    TICKS.fetch_add(1, Ordering::Relaxed);
+                let (lock, wake) = &*flag;
+                let mut stopped = lock.lock().unwrap_or_else(|e| e.into_inner());
+                // Waits out each interval (spurious wake-ups wait again for the rest of it)
+                // unless told to stop.
+                while !*stopped {
+                    let (guard, waited) = wake
+                        .wait_timeout_while(stopped, interval, |s| !*s)
+                        .unwrap_or_else(|e| e.into_inner());
+                    stopped = guard;
+                    if waited.timed_out() {
+                        TICKS.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
             })?;
         Ok(Timer {
@@ -92,7 +105,9 @@ impl Timer {
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        let (lock, wake) = &*self.stop;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        wake.notify_all();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -202,6 +217,26 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_timer_ticks_and_stops_at_once() {
+        let started = Instant::now();
+        let timer = Timer::start(Duration::from_millis(1)).unwrap();
+        // Another test's VM may take a tick (the counter is global): watch for one.
+        let seen = (0..2000).any(|_| {
+            std::thread::sleep(Duration::from_micros(500));
+            pending()
+        });
+        assert!(seen, "ticks were counted");
+        drop(timer);
+        let slow = Timer::start(Duration::from_secs(100)).unwrap();
+        drop(slow);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "stopping does not wait"
+        );
+        assert!(!pending());
+    }
 
     #[test]
     fn tiers_follow_the_label_conventions() {

@@ -42,6 +42,17 @@ pub struct JitCtx {
     /// The `DeoptReason` code of the last side exit, when the tier records it (`--events`:
     /// compiled code stores it before returning `Status::Deopt`); `NO_REASON` otherwise.
     pub deopt_reason: u32,
+    /// Sampling profiler ticks compiled code took at a loop back-edge (code made while
+    /// profiling; `sampler`), not yet recorded: the VM records them at its next check, with
+    /// the location below. Compiled code writes these without calling anything, so the
+    /// check costs a hot loop no register spills.
+    pub sample_weight: u32,
+    /// The back-edge pc of the last such take.
+    pub sample_pc: u32,
+    /// `R[0]` of the frame that took it.
+    pub sample_regs: *mut Value,
+    /// Its prototype (a compile-time constant of the code; the program keeps it alive).
+    pub sample_proto: *const crate::bytecode::FuncProto,
 }
 
 /// `JitCtx::deopt_reason` when no reason was recorded.
@@ -56,6 +67,10 @@ impl JitCtx {
             resume_pc: 0,
             depth: 0,
             deopt_reason: NO_REASON,
+            sample_weight: 0,
+            sample_pc: 0,
+            sample_regs: std::ptr::null_mut(),
+            sample_proto: std::ptr::null(),
         }
     }
 }

@@ -54,14 +54,12 @@ pub enum Helper {
     Trap,
     /// `(proto id, pc, reason)`: `--trace-jit` prints a deopt.
     TraceDeopt,
-    /// `(ctx, regs, pc)`: the sampling profiler's tick seen at a loop back-edge of compiled
-    /// code (emitted only while profiling; see `sampler`).
-    Sample,
 }
 
 /// The address of the sampling profiler's tick counter (`sampler::TICKS`, a `u32` that is
 /// non-zero when a sample is due), which compiled code made for profiling tests at its
-/// loop back-edges.
+/// loop back-edges: it takes the ticks (an atomic exchange with 0), adds them to
+/// `JitCtx::sample_weight` and stores its location in the context, calling nothing.
 pub fn sample_ticks_addr() -> *const u32 {
     crate::sampler::TICKS.as_ptr() as *const u32
 }
@@ -98,7 +96,6 @@ impl Helper {
             Helper::CalleeDeopt => rt_callee_deopt as *const (),
             Helper::Trap => rt_trap as *const (),
             Helper::TraceDeopt => rt_trace_deopt as *const (),
-            Helper::Sample => rt_sample as *const (),
         };
         f as *const u8
     }
@@ -112,7 +109,7 @@ impl Helper {
                 (&[Ptr, Ptr, U32, U64], Some(U32))
             }
             Helper::MethodTarget => (&[Ptr, Ptr, U32], Some(Ptr)),
-            Helper::Error | Helper::Sample => (&[Ptr, Ptr, U32], None),
+            Helper::Error => (&[Ptr, Ptr, U32], None),
             Helper::Truthy => (&[Ptr], Some(U32)),
             Helper::ClearSlot | Helper::SetUndef => (&[Ptr], None),
             Helper::Box => (&[Ptr, U32, U64], None),
@@ -255,6 +252,7 @@ unsafe fn vm_of<'a>(ctx: *mut JitCtx) -> &'a mut Vm {
 extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype;
     // the VM is not otherwise borrowed while compiled code runs.
+    drain_check(ctx);
     let ok = guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 });
     sample_check(ctx, regs, pc);
     ok
@@ -264,9 +262,21 @@ extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
 /// at `regs` is in a helper at `pc`.
 #[inline(always)]
 fn sample_check(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
-    if crate::sampler::pending() {
+    // SAFETY: `ctx` is the running VM's context (the helpers' contract).
+    if crate::sampler::pending() || unsafe { (*ctx).sample_weight } != 0 {
         // SAFETY: as in `rt_generic`; the helper's own VM borrow has ended.
         unsafe { vm_of(ctx).sample_helper(regs, pc) }
+    }
+}
+
+/// On entry to a helper that may change the VM's frames: samples compiled code took belong
+/// to the stack as it is now, so they are recorded first.
+#[inline(always)]
+fn drain_check(ctx: *mut JitCtx) {
+    // SAFETY: as in `sample_check`.
+    if unsafe { (*ctx).sample_weight } != 0 {
+        // SAFETY: as in `rt_generic`.
+        unsafe { vm_of(ctx).drain_compiled_samples() }
     }
 }
 
@@ -351,6 +361,7 @@ extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> O
 
 extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
     // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
+    drain_check(ctx);
     let ok = guarded(regs, || unsafe { vm_of(ctx).exec_call(regs, pc) as u32 });
     sample_check(ctx, regs, pc);
     ok
@@ -449,14 +460,6 @@ extern "C" fn rt_callee_deopt(
 extern "C" fn rt_trap(ctx: *mut JitCtx, proto_id: u32) {
     // SAFETY: as in `rt_generic`.
     unsafe { vm_of(ctx).request_recompile(proto_id) }
-}
-
-extern "C" fn rt_sample(ctx: *mut JitCtx, regs: *mut Value, pc: u32) {
-    // SAFETY: as in `rt_generic`. Sampling reads frames and names only; a panic here (a
-    // bug) must not cross the `extern "C"` frame, so it is dropped with the sample.
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
-        vm_of(ctx).sample_compiled(regs, pc)
-    }));
 }
 
 extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {

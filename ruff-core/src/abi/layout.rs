@@ -73,11 +73,17 @@ const _: () = assert!(byte_of(Value::Undef, TAG) == tag::UNDEF);
 const _: () = assert!(
     CTX_RET % 8 == 0 && CTX_RESUME_PC % 4 == 0 && CTX_DEPTH % 4 == 0 && CTX_DEOPT_REASON % 4 == 0
 );
+const _: () = assert!(CTX_SAMPLE_WEIGHT % 4 == 0 && CTX_SAMPLE_PC % 4 == 0);
+const _: () = assert!(CTX_SAMPLE_REGS % 8 == 0 && CTX_SAMPLE_PROTO % 8 == 0);
 
 pub const CTX_RET: i32 = offset_of!(JitCtx, ret) as i32;
 pub const CTX_RESUME_PC: i32 = offset_of!(JitCtx, resume_pc) as i32;
 pub const CTX_DEPTH: i32 = offset_of!(JitCtx, depth) as i32;
 pub const CTX_DEOPT_REASON: i32 = offset_of!(JitCtx, deopt_reason) as i32;
+pub const CTX_SAMPLE_WEIGHT: i32 = offset_of!(JitCtx, sample_weight) as i32;
+pub const CTX_SAMPLE_PC: i32 = offset_of!(JitCtx, sample_pc) as i32;
+pub const CTX_SAMPLE_REGS: i32 = offset_of!(JitCtx, sample_regs) as i32;
+pub const CTX_SAMPLE_PROTO: i32 = offset_of!(JitCtx, sample_proto) as i32;
 
 /// Offset of the value inside an `Rc` allocation (after the strong and weak counts).
 pub const RC_VALUE: i32 = 16;

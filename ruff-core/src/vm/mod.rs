@@ -223,6 +223,9 @@ impl Vm {
 
     /// Takes the samples recorded so far away (sampling stops).
     pub fn take_profile(&mut self) -> Option<Box<crate::sampler::Profile>> {
+        if self.ctx.sample_weight != 0 {
+            self.drain_compiled_samples();
+        }
         self.observe.profile.take()
     }
 

@@ -47,9 +47,13 @@ pub(crate) enum Top<'a> {
     Frames(Tier),
     /// A runtime helper called by the compiled frame at `regs`, at its instruction `pc`.
     Helper { regs: *mut Value, pc: u32 },
-    /// The compiled frame at `regs` itself, at its loop back-edge `pc` (code made while
-    /// profiling checks the ticks there).
-    Compiled { regs: *mut Value, pc: u32 },
+    /// The compiled frame at `regs` running `proto`, at its loop back-edge `pc` (code made
+    /// while profiling takes the ticks there, `JitCtx::sample_weight`).
+    Compiled {
+        regs: *mut Value,
+        proto: *const FuncProto,
+        pc: u32,
+    },
     /// The JIT compiling this function.
     Compiling(&'a str),
 }
@@ -95,18 +99,35 @@ impl Vm {
         self.sample(Top::Helper { regs, pc });
     }
 
-    /// The check of compiled code at a loop back-edge.
+    /// Records the ticks compiled code took at a back-edge (`JitCtx::sample_weight`) with
+    /// the VM's stack as it is now, which is the stack they were taken on as long as this
+    /// runs before the VM's frames change (every transition calls it first).
     #[cold]
     #[inline(never)]
-    pub(crate) fn sample_compiled(&mut self, regs: *mut Value, pc: u32) {
-        self.sample(Top::Compiled { regs, pc });
+    pub(crate) fn drain_compiled_samples(&mut self) {
+        let weight = std::mem::take(&mut self.ctx.sample_weight);
+        let top = Top::Compiled {
+            regs: self.ctx.sample_regs,
+            proto: self.ctx.sample_proto,
+            pc: self.ctx.sample_pc,
+        };
+        self.record(top, weight);
     }
 
-    /// Takes the pending ticks as one sample of the current stack.
+    /// Takes the pending ticks as one sample of the current stack (after the samples
+    /// compiled code took, which came first).
     #[cold]
     #[inline(never)]
     pub(crate) fn sample(&mut self, top: Top<'_>) {
+        if self.ctx.sample_weight != 0 {
+            self.drain_compiled_samples();
+        }
         let weight = sampler::take();
+        self.record(top, weight);
+    }
+
+    /// Records `weight` samples of the stack with `top`.
+    fn record(&mut self, top: Top<'_>, weight: u32) {
         let Some(mut profile) = self.observe.profile.take() else {
             return;
         };
@@ -186,12 +207,15 @@ impl Vm {
         }
         let tier = match top {
             Top::Frames(t) => *t,
-            Top::Helper { regs, pc } | Top::Compiled { regs, pc } => {
-                // SAFETY: helpers pass `R[0]` of a live compiled frame, whose `R[-1]` holds
-                // its closure (the frame invariant).
-                let proto: *const FuncProto = match unsafe { &*regs.sub(1) } {
-                    Value::Func(c) => &*c.proto,
-                    _ => std::ptr::null(),
+            Top::Helper { regs, pc } | Top::Compiled { regs, pc, .. } => {
+                let proto: *const FuncProto = match top {
+                    Top::Compiled { proto, .. } => *proto,
+                    // SAFETY: helpers pass `R[0]` of a live compiled frame, whose `R[-1]`
+                    // holds its closure (the frame invariant).
+                    _ => match unsafe { &*regs.sub(1) } {
+                        Value::Func(c) => &*c.proto,
+                        _ => std::ptr::null(),
+                    },
                 };
                 let slot = self.slot_of(*regs);
                 if !proto.is_null() {

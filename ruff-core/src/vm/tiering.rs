@@ -419,6 +419,9 @@ impl Vm {
     /// Notes a compiled frame the VM enters (profiling only: see `observe`).
     #[cold]
     fn enter_jit_frame(&mut self, proto: &FuncProto, base: usize, osr: bool) {
+        if self.ctx.sample_weight != 0 {
+            self.drain_compiled_samples();
+        }
         let below = if osr {
             self.frames.len().saturating_sub(1)
         } else {
@@ -436,7 +439,7 @@ impl Vm {
     /// samples (compiled code has no check of its own).
     #[cold]
     fn leave_jit_frame(&mut self) {
-        if sampler::pending() {
+        if sampler::pending() || self.ctx.sample_weight != 0 {
             self.sample(Top::Frames(Tier::Jit));
         }
         self.observe.jit.pop();

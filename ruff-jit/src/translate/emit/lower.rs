@@ -2,10 +2,15 @@
 //! comparisons and branches on unboxed values, `IterNext` over Int ranges, returns, and the
 //! edges between blocks (write-backs and hoisted guards).
 
-use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value};
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, AtomicRmwOp, Block, BlockArg, InstBuilder, Value,
+};
 use ruff_core::abi::bytecode::{Instr, Reg};
 use ruff_core::abi::helpers::{sample_ticks_addr, Helper, Operands};
-use ruff_core::abi::layout::{BOOL_BYTE, CTX_RET, PAYLOAD};
+use ruff_core::abi::layout::{
+    BOOL_BYTE, CTX_RET, CTX_SAMPLE_PC, CTX_SAMPLE_PROTO, CTX_SAMPLE_REGS, CTX_SAMPLE_WEIGHT,
+    PAYLOAD,
+};
 use ruff_core::abi::{tag, DeoptReason, Status};
 
 use super::{flags, slot, Emitter};
@@ -14,8 +19,14 @@ use crate::translate::plan::transfer::apply;
 use crate::translate::plan::{Action, Const, Plan};
 
 impl Emitter<'_, '_> {
-    /// The sampling profiler's check at the back-edge `pc` (code made while profiling): a
-    /// load of the tick counter and, in a cold block, the `Sample` helper.
+    /// The sampling profiler's check at `pc` (code made while profiling: every return and
+    /// the back-edge of every outermost loop): a load of the tick counter and, in a cold
+    /// block, taking the ticks into the context with this frame's location
+    /// (`JitCtx::sample_weight`; the VM records them at its next check). No call: a call,
+    /// even in a cold block, makes Cranelift's register allocator keep a loop's values in
+    /// stack slots. Inner loops have no check (the load, test and branch cost a tight
+    /// inner loop about 40%): their ticks are taken at the next outer back-edge or return,
+    /// which attributes them to the right function but the outer loop's line.
     fn sample_check(&mut self, pc: u32) {
         let addr = self.iconst(types::I64, sample_ticks_addr() as i64);
         let ticks = self.b.ins().load(types::I32, flags(), addr, 0);
@@ -25,8 +36,29 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(take);
         self.b.seal_block(take);
         self.b.set_cold_block(take);
+        let zero = self.iconst(types::I32, 0);
+        let taken = self
+            .b
+            .ins()
+            .atomic_rmw(types::I32, flags(), AtomicRmwOp::Xchg, addr, zero);
+        let before = self
+            .b
+            .ins()
+            .load(types::I32, flags(), self.ctx, CTX_SAMPLE_WEIGHT);
+        let sum = self.b.ins().iadd(before, taken);
+        self.b
+            .ins()
+            .store(flags(), sum, self.ctx, CTX_SAMPLE_WEIGHT);
         let pcv = self.iconst(types::I32, pc as i64);
-        self.call_helper(Helper::Sample, &[self.ctx, self.regs, pcv]);
+        self.b.ins().store(flags(), pcv, self.ctx, CTX_SAMPLE_PC);
+        self.b
+            .ins()
+            .store(flags(), self.regs, self.ctx, CTX_SAMPLE_REGS);
+        let proto = self.planner.proto as *const _ as i64;
+        let proto = self.iconst(types::I64, proto);
+        self.b
+            .ins()
+            .store(flags(), proto, self.ctx, CTX_SAMPLE_PROTO);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
@@ -188,8 +220,7 @@ impl Emitter<'_, '_> {
                 return None;
             }
             Action::Jump { target } => {
-                let back = matches!(self.planner.proto.code[pc as usize], Instr::LoopBack { .. });
-                if back && self.opts.sample_checks {
+                if self.opts.sample_checks && outermost_loop_back(&self.planner.proto.code, pc) {
                     self.sample_check(pc);
                 }
                 self.jump_edge(branch.expect("jump state"), *target);
@@ -262,11 +293,17 @@ impl Emitter<'_, '_> {
                         self.b.ins().store(flags(), null, self.regs, slot(*src));
                     }
                 }
+                if self.opts.sample_checks {
+                    self.sample_check(pc);
+                }
                 let s = self.iconst(types::I32, Status::Return.code() as i64);
                 self.b.ins().return_(&[s]);
                 return None;
             }
             Action::ReturnNull => {
+                if self.opts.sample_checks {
+                    self.sample_check(pc);
+                }
                 let null = self.iconst(types::I8, tag::NULL as i64);
                 self.b.ins().store(flags(), null, self.ctx, CTX_RET);
                 let s = self.iconst(types::I32, Status::Return.code() as i64);
@@ -345,4 +382,16 @@ fn fast_helper(instr: &Instr) -> Option<(Helper, Operands)> {
         }
         _ => None,
     }
+}
+
+/// Whether the `LoopBack` at `pc` closes a loop no other loop of `code` encloses (a loop is
+/// `target..=pc` of its `LoopBack`; only `LoopBack` jumps backward).
+fn outermost_loop_back(code: &[Instr], pc: u32) -> bool {
+    let Some(Instr::LoopBack { target }) = code.get(pc as usize) else {
+        return false;
+    };
+    !code.iter().enumerate().any(|(at, i)| match i {
+        Instr::LoopBack { target: t } => at as u32 > pc && *t <= *target,
+        _ => false,
+    })
 }
