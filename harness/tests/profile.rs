@@ -89,7 +89,7 @@ fn profile_writes_stacks_deopts_flamegraph_and_timeline() {
         let n: u64 = n.parse().unwrap();
         total += n;
         let inner = stack.split(';').rfind(|f| !f.starts_with('[')).unwrap();
-        if inner.starts_with("hot:") {
+        if inner.starts_with("hot:") || inner == "hot [jit]" {
             in_hot += n;
         }
     }

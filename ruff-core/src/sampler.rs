@@ -6,14 +6,15 @@
 //! - A timer thread adds 1 to [`TICKS`] every interval (default 1 ms). Nothing else runs on
 //!   the engine thread: no signal, no allocation in the hot path.
 //! - The interpreter checks `TICKS != 0` (one load and a predicted branch) at every `Call` and
-//!   every loop back-edge; runtime helpers check it when they return to compiled code. Code
-//!   compiled while profiling (only then) checks it at every return and at the back-edge of
-//!   every outermost loop, and on a tick takes the ticks into `JitCtx::sample_weight` with
-//!   its location, calling nothing (a call would make Cranelift spill the loop's values);
-//!   the VM records them with its stack at its next check or transition (entering or
-//!   leaving compiled code, a helper). A sample therefore lands at the next check after its
-//!   tick: in the right function, with the line of that check (an inner compiled loop's
-//!   samples carry its outer loop's line, a call-free straight line's the next call's).
+//!   every loop back-edge; runtime helpers check it on entry and when they return to
+//!   compiled code; the VM when it enters or leaves compiled code. Code compiled while
+//!   profiling (only then) checks it at every return and takes the ticks into
+//!   `JitCtx::sample_weight` with its function, calling nothing; the VM records them with its
+//!   stack at its next check. Compiled loops have no check (any code there changes their
+//!   register allocation: a nested loop ran 40% slower), so a sample lands at the next
+//!   check after its tick: in the right function, late in time for a long compiled loop,
+//!   and without a line when compiled code took it at a return (`f [jit]`); an interpreted
+//!   call-free straight line's ticks carry the line of the next call or loop.
 //! - Each pending tick is one sample (a take swaps the counter to 0 and weights the stack by
 //!   the ticks taken), so a long stretch without a check loses no time, it is only late.
 //! - Compiled frames the VM entered (calls and OSR entries from the interpreter) are on the

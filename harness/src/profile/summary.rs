@@ -31,7 +31,11 @@ pub fn innermost(stack: &str) -> &str {
 /// A frame label without its line and tier: the function's name.
 pub fn function_of(frame: &str) -> &str {
     let f = frame.strip_suffix(" [jit]").unwrap_or(frame);
-    f.rsplit_once(':').map_or(f, |(name, _)| name)
+    // `NAME:LINE`, or `NAME` alone (a compiled frame sampled at a return).
+    match f.rsplit_once(':') {
+        Some((name, line)) if line.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => f,
+    }
 }
 
 /// Self samples per key, most first (ties by name).

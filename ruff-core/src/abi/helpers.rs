@@ -56,6 +56,10 @@ pub enum Helper {
     TraceDeopt,
 }
 
+/// `JitCtx::sample_pc` of ticks compiled code took at a return: the sample names the
+/// function without a line.
+pub const NO_LINE: u32 = u32::MAX;
+
 /// The address of the sampling profiler's tick counter (`sampler::TICKS`, a `u32` that is
 /// non-zero when a sample is due), which compiled code made for profiling tests at its
 /// loop back-edges: it takes the ticks (an atomic exchange with 0), adds them to

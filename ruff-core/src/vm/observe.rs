@@ -259,9 +259,11 @@ impl Vm {
             // its frame's closure for as long as the frame is live, which it is now.
             let proto = unsafe { &*l.proto };
             out.push_str(&proto.trace_name);
-            let line =
-                l.pc.and_then(|pc| line_of(proto, pc))
-                    .or_else(|| line_of(proto, 0));
+            let line = match l.pc {
+                Some(pc) if pc == crate::abi::helpers::NO_LINE as usize => None,
+                Some(pc) => line_of(proto, pc).or_else(|| line_of(proto, 0)),
+                None => line_of(proto, 0),
+            };
             if let Some(line) = line {
                 let _ = write!(out, ":{line}");
             }
