@@ -254,9 +254,9 @@ unsafe fn vm_of<'a>(ctx: *mut JitCtx) -> &'a mut Vm {
 }
 
 extern "C" fn rt_generic(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
-    // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype;
-    // the VM is not otherwise borrowed while compiled code runs.
     drain_check(ctx);
+    // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype
+    // (for `exec_call`, a call); the VM is not otherwise borrowed while compiled code runs.
     let ok = guarded(regs, || unsafe { vm_of(ctx).exec_generic(regs, pc) as u32 });
     sample_check(ctx, regs, pc);
     ok
@@ -364,8 +364,9 @@ extern "C" fn rt_method_target(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> O
 }
 
 extern "C" fn rt_call(ctx: *mut JitCtx, regs: *mut Value, pc: u32) -> u32 {
-    // SAFETY: as in `rt_generic`; the instruction at `pc` is a call.
     drain_check(ctx);
+    // SAFETY: compiled code passes its own ctx and live frame, and `pc` from its prototype
+    // (for `exec_call`, a call); the VM is not otherwise borrowed while compiled code runs.
     let ok = guarded(regs, || unsafe { vm_of(ctx).exec_call(regs, pc) as u32 });
     sample_check(ctx, regs, pc);
     ok
