@@ -119,14 +119,7 @@ pub fn page(
 fn headline_section(analysis: &RunAnalysis, layout: &Layout, micro: bool) -> String {
     use crate::headline;
     let mut rows: Vec<crate::analysis::SummaryRow> = analysis.summary.clone();
-    rows.sort_by_key(|s| {
-        let b = layout
-            .benchmarks
-            .iter()
-            .position(|(su, b)| *su == s.suite && *b == s.benchmark);
-        let c = layout.configs.iter().position(|c| *c == s.config);
-        (b.unwrap_or(usize::MAX), c.unwrap_or(usize::MAX))
-    });
+    rows.sort_by_key(|s| layout_rank(layout, s));
     let o = &analysis.options;
     let h = headline::compute(&rows, &layout.reference, o.confidence, o.seed, o.resamples);
     let mut out = format!(
@@ -236,15 +229,7 @@ fn summary_table(analysis: &RunAnalysis, layout: &Layout) -> String {
         _ => "-".to_string(),
     };
     let mut rows: Vec<_> = analysis.summary.iter().collect();
-    let rank = |s: &crate::analysis::SummaryRow| {
-        let b = layout
-            .benchmarks
-            .iter()
-            .position(|(su, b)| *su == s.suite && *b == s.benchmark);
-        let c = layout.configs.iter().position(|c| *c == s.config);
-        (b.unwrap_or(usize::MAX), c.unwrap_or(usize::MAX))
-    };
-    rows.sort_by_key(|s| rank(s));
+    rows.sort_by_key(|s| layout_rank(layout, s));
     for s in rows {
         let (sp, sp_ci) = match (s.speedup, s.speedup_lo, s.speedup_hi) {
             _ if s.config == layout.reference => ("1 (reference)".to_string(), String::new()),
@@ -310,4 +295,15 @@ fn method(analysis: &RunAnalysis) -> String {
          <li>Failed invocations (wrong output, error, timeout, crash) are listed above and excluded.</li>\
          </ul>"
     )
+}
+
+/// A summary row's place in the run's layout: benchmark order, then config order (rows the
+/// layout does not name go last).
+fn layout_rank(layout: &Layout, s: &crate::analysis::SummaryRow) -> (usize, usize) {
+    let b = layout
+        .benchmarks
+        .iter()
+        .position(|(su, b)| *su == s.suite && *b == s.benchmark);
+    let c = layout.configs.iter().position(|c| *c == s.config);
+    (b.unwrap_or(usize::MAX), c.unwrap_or(usize::MAX))
 }
