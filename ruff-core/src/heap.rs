@@ -181,7 +181,7 @@ fn drop_nested(mut pending: Vec<Value>) {
             }
             Value::Struct(rc) => {
                 if let Some(mut obj) = Rc::into_inner(rc) {
-                    pending.append(obj.fields.get_mut());
+                    pending.extend(obj.fields.get_mut().drain(..));
                 }
             }
             Value::Cell(rc) => {
@@ -297,18 +297,22 @@ impl StructDef {
     }
 }
 
+/// The fields of an instance: inline up to 4 (most structs), so creating one is a single
+/// allocation.
+pub type Fields = smallvec::SmallVec<[Value; 4]>;
+
 /// An instance of a struct; fields in declaration order.
 #[derive(Debug)]
 pub struct Instance {
     pub def: Rc<StructDef>,
-    pub fields: RefCell<Vec<Value>>,
+    pub fields: RefCell<Fields>,
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
         let fields = self.fields.get_mut();
         if fields.iter().any(may_nest) {
-            drop_nested(std::mem::take(fields));
+            drop_nested(fields.drain(..).collect());
         }
     }
 }

@@ -56,6 +56,7 @@ pub fn proto(name: &str) -> Rc<FuncProto> {
         upvals: Vec::new(),
         children: Vec::new(),
         struct_lits: Vec::new(),
+        inline_caches: ruff_core::bytecode::inline_cache::InlineCaches::new(0),
     })
 }
 
@@ -82,7 +83,7 @@ pub fn struct_def(name: &str, fields: &[&str], methods: &[&str]) -> Rc<StructDef
 pub fn instance(def: &Rc<StructDef>, fields: Vec<Value>) -> Value {
     Value::Struct(Rc::new(Instance {
         def: def.clone(),
-        fields: std::cell::RefCell::new(fields),
+        fields: std::cell::RefCell::new(fields.into()),
     }))
 }
 

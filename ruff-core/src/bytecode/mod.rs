@@ -1,6 +1,7 @@
 //! Compiled code: instructions, function prototypes and the whole compiled program.
 
 pub mod disasm;
+pub mod inline_cache;
 mod operands;
 pub mod operator;
 pub mod ops;
@@ -64,6 +65,8 @@ pub struct FuncProto {
     /// Prototypes created by this function's `MakeClosure` instructions.
     pub children: Vec<Rc<FuncProto>>,
     pub struct_lits: Vec<StructLit>,
+    /// Member-access caches, one entry per instruction of `code` (see `inline_cache`).
+    pub inline_caches: inline_cache::InlineCaches,
 }
 
 /// A compiled file, ready to run.

@@ -203,6 +203,7 @@ impl FuncState {
             is_anonymous: self.meta.is_anonymous,
             // `alloc` and `reserve` keep `max_regs <= MAX_REGS`, and `new` checked the locals.
             num_regs: self.max_regs as u16,
+            inline_caches: crate::bytecode::inline_cache::InlineCaches::new(self.code.len()),
             code: self.code,
             spans: self.spans,
             consts: self.consts,

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use super::glue;
 use super::{Frame, Raised, Vm, MAX_DEPTH};
+use crate::bytecode::inline_cache::Member;
 use crate::bytecode::FuncProto;
 use crate::value::Value;
 
@@ -172,6 +173,7 @@ impl Vm {
         base: usize,
         argc: usize,
         name: u16,
+        site: usize,
     ) -> Result<Invoked, Raised> {
         let stack = self.stack_ptr();
         let f = *self.frames.last().expect("a calling frame");
@@ -181,18 +183,33 @@ impl Vm {
         // SAFETY: the receiver is a register of the calling frame.
         let recv = unsafe { &*stack.add(base + 1) };
         let inst = match recv {
-            Value::Struct(inst) => inst.clone(),
+            Value::Struct(inst) => inst,
             v => {
                 let msg = method_lookup_error(v, name).unwrap_or_default();
                 return Err(self.raise(msg));
             }
         };
-        if let Some(m) = inst.def.method(name) {
+        // The site's inline cache names the method's index in the definition when it last
+        // saw this definition; otherwise search by name and refill it.
+        let cached = proto
+            .inline_caches
+            .lookup(site, &inst.def, Member::Method)
+            .and_then(|i| inst.def.methods.get()?.get(i));
+        let method = cached.or_else(|| {
+            let methods = inst.def.methods.get()?;
+            let i = methods.iter().position(|(n, _)| n == name)?;
+            proto.inline_caches.fill(site, &inst.def, Member::Method, i);
+            Some(&methods[i])
+        });
+        if let Some((_, m)) = method {
+            let callee = Value::Func(m.clone());
             let p = Rc::as_ptr(&m.proto);
-            // SAFETY: `base` is a register of the calling frame.
-            unsafe { *stack.add(base) = Value::Func(m.clone()) };
+            // SAFETY: `base` is a register of the calling frame (the receiver, at `base + 1`,
+            // is not touched, so `inst` stays valid until here).
+            unsafe { *stack.add(base) = callee };
             return self.enter_closure::<PROFILE>(base, argc + 1, p);
         }
+        let inst = inst.clone();
         if let Some(i) = inst.def.field_index(name) {
             let callee = inst.fields.borrow()[i].clone();
             // SAFETY: `base..base+2+argc` are registers of the calling frame.

@@ -9,11 +9,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::glue;
-use super::regs::{frame_closure, reg};
+use super::regs::{dup, frame_closure, reg};
 use super::Vm;
 use crate::ast::BinOp;
 use crate::bytecode::{FuncProto, Reg, UpvalDesc};
-use crate::heap::{ArrayObj, Closure, DictKey, DictMap, DictObj, Instance, StrObj};
+use crate::heap::{ArrayObj, Closure, DictKey, DictMap, DictObj, Fields, Instance, StrObj};
 use crate::mem;
 use crate::value::Value;
 
@@ -213,10 +213,26 @@ impl Vm {
             .def
             .upgrade()
             .expect("a running program owns its struct definitions");
-        let mut fields = vec![Value::Null; def.fields.len()];
-        for (i, slot) in lit.field_slots.iter().enumerate() {
-            // SAFETY: the written fields' values are registers of the live frame.
-            fields[*slot as usize] = unsafe { &*regs.add(start as usize + i) }.clone();
+        let n = def.fields.len();
+        let mut fields = Fields::with_capacity(n);
+        // SAFETY: the written fields' values are registers of the live frame.
+        let value = |i: usize| dup(unsafe { &*regs.add(start as usize + i) });
+        let in_order = lit.field_slots.len() == n
+            && lit
+                .field_slots
+                .iter()
+                .enumerate()
+                .all(|(i, &s)| s as usize == i);
+        if in_order {
+            // The usual literal: every field, in declaration order.
+            for i in 0..n {
+                fields.push(value(i));
+            }
+        } else {
+            fields.resize(n, Value::Null);
+            for (i, slot) in lit.field_slots.iter().enumerate() {
+                fields[*slot as usize] = value(i);
+            }
         }
         Value::Struct(Rc::new(Instance {
             def,

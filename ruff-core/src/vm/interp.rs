@@ -493,11 +493,12 @@ impl Vm {
                     name,
                 } => {
                     save_pc!();
-                    let res = self.call_method::<PROFILE>(base + b as usize, argc as usize, name);
+                    let res =
+                        self.call_method::<PROFILE>(base + b as usize, argc as usize, name, pc - 1);
                     after_call!(res);
                 }
                 Instr::CheckMethod { obj, name } => {
-                    check!(frame!(ops::check_method(regs, obj, proto, name)))
+                    check!(frame!(ops::check_method(regs, obj, proto, name, pc - 1)))
                 }
                 Instr::Return { src } => {
                     do_return!(std::mem::take(r!(src)));
@@ -543,10 +544,10 @@ impl Vm {
                 }
                 Instr::SetIndex { obj, idx, src } => set_index!(obj, idx, src),
                 Instr::GetField { dst, obj, name } => {
-                    check!(frame!(ops::get_field(regs, dst, obj, proto, name)))
+                    check!(frame!(ops::get_field(regs, dst, obj, proto, name, pc - 1)))
                 }
                 Instr::SetField { obj, name, src } => {
-                    check!(frame!(ops::set_field(regs, obj, proto, name, src)))
+                    check!(frame!(ops::set_field(regs, obj, proto, name, src, pc - 1)))
                 }
             }
         }

@@ -122,9 +122,13 @@ impl Vm {
                 }
                 Instr::GetIndex { dst, obj, idx } => self.get_index_slow(regs, dst, obj, idx)?,
                 Instr::SetIndex { obj, idx, src } => self.set_index_slow(regs, obj, idx, src)?,
-                Instr::GetField { dst, obj, name } => ops::get_field(regs, dst, obj, proto, name)?,
-                Instr::SetField { obj, name, src } => ops::set_field(regs, obj, proto, name, src)?,
-                Instr::CheckMethod { obj, name } => ops::check_method(regs, obj, proto, name)?,
+                Instr::GetField { dst, obj, name } => {
+                    ops::get_field(regs, dst, obj, proto, name, pc)?
+                }
+                Instr::SetField { obj, name, src } => {
+                    ops::set_field(regs, obj, proto, name, src, pc)?
+                }
+                Instr::CheckMethod { obj, name } => ops::check_method(regs, obj, proto, name, pc)?,
                 other @ (Instr::Jump { .. }
                 | Instr::LoopBack { .. }
                 | Instr::JumpIfFalse { .. }
@@ -161,7 +165,7 @@ impl Vm {
                 base: b,
                 argc,
                 name,
-            } => self.call_method::<true>(base + b as usize, argc as usize, name),
+            } => self.call_method::<true>(base + b as usize, argc as usize, name, pc as usize),
             other => Err(self.raise(format!("internal error: exec_call on {other:?}"))),
         };
         let ok = match invoked {

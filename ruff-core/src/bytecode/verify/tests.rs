@@ -21,6 +21,7 @@ fn proto(code: Vec<Instr>, num_regs: u16) -> FuncProto {
         is_anonymous: false,
         num_regs,
         spans: vec![Span::default(); code.len()],
+        inline_caches: crate::bytecode::inline_cache::InlineCaches::new(code.len()),
         code,
         consts: vec![Value::Int(7)],
         names: vec!["x".into()],

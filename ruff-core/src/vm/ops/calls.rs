@@ -4,6 +4,7 @@
 //! too.
 
 use crate::builtins::id;
+use crate::bytecode::inline_cache::Member;
 use crate::bytecode::{FuncProto, Reg};
 use crate::value::Value;
 use crate::vm::calls::method_lookup_error;
@@ -49,9 +50,32 @@ pub(crate) unsafe fn check_method(
     obj: Reg,
     proto: &FuncProto,
     name: u16,
+    pc: usize,
 ) -> Result<(), String> {
     // SAFETY: the caller's contract.
-    match method_lookup_error(unsafe { reg(regs, obj) }, &proto.names[name as usize]) {
+    let recv = unsafe { &*reg(regs, obj) };
+    if let Value::Struct(inst) = recv {
+        // The `CallMethod` that follows shares nothing with this site: its own cache finds
+        // the method; this one only remembers that the definition has it.
+        if proto
+            .inline_caches
+            .lookup(pc, &inst.def, Member::Method)
+            .is_some()
+        {
+            return Ok(());
+        }
+        let name = &proto.names[name as usize];
+        if let Some(i) = inst
+            .def
+            .methods
+            .get()
+            .and_then(|ms| ms.iter().position(|(n, _)| n == name))
+        {
+            proto.inline_caches.fill(pc, &inst.def, Member::Method, i);
+            return Ok(());
+        }
+    }
+    match method_lookup_error(recv, &proto.names[name as usize]) {
         Some(msg) => Err(msg),
         None => Ok(()),
     }

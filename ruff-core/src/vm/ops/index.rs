@@ -3,7 +3,9 @@
 //! `values::resolve_index`; the generic paths are `Vm::get_index_slow`/`set_index_slow`),
 //! and `GetField`/`SetField`.
 
+use crate::bytecode::inline_cache::Member;
 use crate::bytecode::{FuncProto, Reg};
+use crate::heap::StructDef;
 use crate::value::Value;
 use crate::values::resolve_index;
 use crate::vm::glue;
@@ -59,7 +61,9 @@ pub(crate) unsafe fn set_index_fast(regs: *mut Value, obj: Reg, idx: Reg, src: R
     false
 }
 
-/// `GetField`: `R[dst] = R[obj].N[name]` (a field, or a new bound method).
+/// `GetField` at `pc`: `R[dst] = R[obj].N[name]` (a field, or a new bound method). A field
+/// of the definition the site's inline cache holds is read by slot; otherwise the name is
+/// searched and the cache refilled.
 ///
 /// # Safety
 /// As `get_index_fast`, for the frame running `proto`.
@@ -70,16 +74,34 @@ pub(crate) unsafe fn get_field(
     obj: Reg,
     proto: &FuncProto,
     name: u16,
+    pc: usize,
 ) -> Result<(), String> {
     // SAFETY: registers of the live frame (the caller's contract).
-    unsafe {
-        let v = glue::get_field(reg(regs, obj), &proto.names[name as usize])?;
-        *reg(regs, dst) = v;
+    let o = unsafe { &*reg(regs, obj) };
+    if let Value::Struct(inst) = o {
+        let slot = match proto.inline_caches.lookup(pc, &inst.def, Member::Field) {
+            Some(slot) => Some(slot),
+            None => resolve_field(proto, pc, &inst.def, name),
+        };
+        if let Some(slot) = slot {
+            let fields = inst.fields.borrow();
+            if let Some(v) = fields.get(slot) {
+                let v = dup(v);
+                // The borrow ends before `dst` (which may be `obj`) is overwritten.
+                drop(fields);
+                // SAFETY: `dst` is a register of the live frame.
+                unsafe { put(regs.add(dst as usize), v) };
+                return Ok(());
+            }
+        }
     }
+    let v = glue::get_field(o, &proto.names[name as usize])?;
+    // SAFETY: as above.
+    unsafe { put(regs.add(dst as usize), v) };
     Ok(())
 }
 
-/// `SetField`: `R[obj].N[name] = R[src]`.
+/// `SetField` at `pc`: `R[obj].N[name] = R[src]`, by slot on an inline-cache hit.
 ///
 /// # Safety
 /// As `get_field`.
@@ -90,10 +112,35 @@ pub(crate) unsafe fn set_field(
     proto: &FuncProto,
     name: u16,
     src: Reg,
+    pc: usize,
 ) -> Result<(), String> {
     // SAFETY: registers of the live frame (the caller's contract).
-    unsafe {
-        let v = reg(regs, src).clone();
-        glue::set_field(reg(regs, obj), &proto.names[name as usize], v)
+    let (o, v) = unsafe { (&*reg(regs, obj), dup(&*reg(regs, src))) };
+    if let Value::Struct(inst) = o {
+        let slot = match proto.inline_caches.lookup(pc, &inst.def, Member::Field) {
+            Some(slot) => Some(slot),
+            None => resolve_field(proto, pc, &inst.def, name),
+        };
+        if let Some(slot) = slot {
+            let mut fields = inst.fields.borrow_mut();
+            if let Some(f) = fields.get_mut(slot) {
+                let old = std::mem::replace(f, v);
+                // The old value may free other containers: drop it after the borrow.
+                drop(fields);
+                drop(old);
+                return Ok(());
+            }
+        }
     }
+    glue::set_field(o, &proto.names[name as usize], v)
+}
+
+/// The slot of field `N[name]` in `def`, recorded in the site's cache; `None` if `def` has
+/// no such field (a method or an error: the generic path decides).
+#[cold]
+#[inline(never)]
+fn resolve_field(proto: &FuncProto, pc: usize, def: &StructDef, name: u16) -> Option<usize> {
+    let slot = def.field_index(&proto.names[name as usize])?;
+    proto.inline_caches.fill(pc, def, Member::Field, slot);
+    Some(slot)
 }
