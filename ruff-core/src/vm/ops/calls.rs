@@ -44,7 +44,8 @@ pub(crate) unsafe fn push_fast(regs: *mut Value, base: Reg) -> bool {
 ///
 /// # Safety
 /// `obj` is a register of the live frame at `regs`, which runs `proto`.
-#[inline]
+// Out of line for the same reason as `get_field`.
+#[inline(never)]
 pub(crate) unsafe fn check_method(
     regs: *mut Value,
     obj: Reg,
