@@ -8,7 +8,7 @@
 #   instructions : INSTR_RUNS (default 3) runs under callgrind; A/A counts must be identical
 #                  in their steady-state values, and sum_loop_plus1 (1% more work) must be
 #                  flagged every time.
-#   ab           : AB_TRIES (default 20) runs of `harness ab` (AB_INVOCATIONS, default 10,
+#   ab           : AB_TRIES (default 20) runs of `harness ab` (AB_INVOCATIONS, default 30,
 #                  trials each, the same binary as A and B): A/A on sum_loop and fib_gate with
 #                  a CPU hog (`yes`, pinned to the last CPU when taskset exists) running beside
 #                  it (expect 0 false regressions), then on a quiet machine sum_loop_plus10 as B
@@ -26,7 +26,7 @@ mkdir -p "$out"
 wall_runs=${WALL_RUNS:-11}
 instr_runs=${INSTR_RUNS:-3}
 ab_tries=${AB_TRIES:-20}
-ab_invocations=${AB_INVOCATIONS:-10}
+ab_invocations=${AB_INVOCATIONS:-30}
 sections=" ${SECTIONS:-compare instructions ab} "
 summary=()
 cargo build --release --quiet -p ruff-jit -p harness

@@ -154,6 +154,30 @@ impl AbVerdict {
         }
     }
 
+    /// Pairs whose CI is wider than the threshold on either side of the change: a change of
+    /// the threshold's size could pass unseen there, so the verdict "no regression" is weak.
+    pub fn wide_pairs(&self) -> usize {
+        self.rows
+            .iter()
+            .filter_map(|r| r.change_ci.as_ref())
+            .filter(|ci| (ci.upper - ci.lower) / 2.0 > self.threshold)
+            .count()
+    }
+
+    /// The advice printed when some pair's CI is too wide to see a change of the threshold's
+    /// size (scripts/validate-gate.sh measures how many trials this machine needs).
+    fn power_hint(&self) -> Option<String> {
+        let wide = self.wide_pairs();
+        (wide > 0).then(|| {
+            format!(
+                "note: {wide} of {} pair(s) have a CI wider than ±{:.1}%, so a change of that \
+                 size can go unseen there; more trials (-n) narrow it (about as 1/sqrt(n))",
+                self.rows.len(),
+                self.threshold * 100.0
+            )
+        })
+    }
+
     fn noise_line(&self) -> String {
         let state = self
             .noise
@@ -173,6 +197,9 @@ impl AbVerdict {
         );
         out.push_str(&verdict_table::terminal(&self.rows, self.measure));
         let _ = writeln!(out, "{}", self.geomean_line());
+        if let Some(hint) = self.power_hint() {
+            let _ = writeln!(out, "{hint}");
+        }
         let regressions = self
             .rows
             .iter()
@@ -208,6 +235,9 @@ impl AbVerdict {
             self.geomean_line(),
             self.noise_line()
         );
+        if let Some(hint) = self.power_hint() {
+            let _ = writeln!(md, "\n{hint}.");
+        }
         md
     }
 }
@@ -215,6 +245,44 @@ impl AbVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(lower: f64, upper: f64) -> Comparison {
+        Comparison {
+            key: Key {
+                suite: "s".into(),
+                benchmark: "b".into(),
+                config: "interp".into(),
+            },
+            baseline: Some(1.0),
+            current: Some(1.0),
+            change: Some((lower + upper) / 2.0),
+            change_ci: Some(Estimate {
+                point: (lower + upper) / 2.0,
+                lower,
+                upper,
+                confidence: 0.95,
+            }),
+            verdict: Verdict::NoChange,
+        }
+    }
+
+    #[test]
+    fn a_ci_wider_than_the_threshold_gets_the_more_trials_hint() {
+        let mut v = AbVerdict {
+            measure: Measure::Wall,
+            threshold: 0.03,
+            rows: vec![row(-0.02, 0.02), row(-0.05, 0.04)],
+            geomean: None,
+            noise: None,
+        };
+        assert_eq!(v.wide_pairs(), 1);
+        assert!(v
+            .terminal()
+            .contains("1 of 2 pair(s) have a CI wider than ±3.0%"));
+        v.rows.pop();
+        assert_eq!(v.wide_pairs(), 0);
+        assert!(!v.terminal().contains("note:"));
+    }
 
     #[test]
     fn geomean_of_equal_ratios_is_that_ratio() {
