@@ -14,7 +14,9 @@
 use std::cell::Cell;
 use std::fmt;
 
-use crate::heap::StructDef;
+use std::rc::Rc;
+
+use crate::heap::{Closure, StructDef};
 
 /// Which kind of member a cache entry resolved to (one site only ever caches one kind:
 /// `GetField`/`SetField` cache fields, `CallMethod` caches methods).
@@ -76,6 +78,23 @@ impl InlineCaches {
     }
 }
 
+impl InlineCaches {
+    /// The method `name` of `def` as the site at `pc` calls it: by the cached index on a
+    /// hit, else by a search that refills the cache. `None` if `def` has no such method.
+    #[inline]
+    pub fn method<'d>(&self, pc: usize, def: &'d StructDef, name: &str) -> Option<&'d Rc<Closure>> {
+        let methods = def.methods.get()?;
+        if let Some(i) = self.lookup(pc, def, Member::Method) {
+            if let Some((_, m)) = methods.get(i) {
+                return Some(m);
+            }
+        }
+        let i = methods.iter().position(|(n, _)| &**n == name)?;
+        self.fill(pc, def, Member::Method, i);
+        Some(&methods[i].1)
+    }
+}
+
 impl fmt::Debug for InlineCaches {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "InlineCaches({} sites)", self.0.len())
@@ -85,7 +104,6 @@ impl fmt::Debug for InlineCaches {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
 
     fn def(name: &str, fields: &[&str]) -> StructDef {
         StructDef {

@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use super::glue;
 use super::{Frame, Raised, Vm, MAX_DEPTH};
-use crate::bytecode::inline_cache::Member;
 use crate::bytecode::FuncProto;
 use crate::value::Value;
 
@@ -191,17 +190,8 @@ impl Vm {
         };
         // The site's inline cache names the method's index in the definition when it last
         // saw this definition; otherwise search by name and refill it.
-        let cached = proto
-            .inline_caches
-            .lookup(site, &inst.def, Member::Method)
-            .and_then(|i| inst.def.methods.get()?.get(i));
-        let method = cached.or_else(|| {
-            let methods = inst.def.methods.get()?;
-            let i = methods.iter().position(|(n, _)| n == name)?;
-            proto.inline_caches.fill(site, &inst.def, Member::Method, i);
-            Some(&methods[i])
-        });
-        if let Some((_, m)) = method {
+        let method = proto.inline_caches.method(site, &inst.def, name);
+        if let Some(m) = method {
             let callee = Value::Func(m.clone());
             let p = Rc::as_ptr(&m.proto);
             // SAFETY: `base` is a register of the calling frame (the receiver, at `base + 1`,

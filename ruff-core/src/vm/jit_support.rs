@@ -211,7 +211,10 @@ impl Vm {
         let Value::Struct(inst) = (unsafe { &*reg(regs, base + 1) }) else {
             return None;
         };
-        let method = inst.def.method(&proto.names[name as usize])?;
+        let method =
+            proto
+                .inline_caches
+                .method(pc as usize, &inst.def, &proto.names[name as usize])?;
         if method.proto.arity as usize != argc as usize + 1 {
             return None;
         }

@@ -4,7 +4,6 @@
 //! too.
 
 use crate::builtins::id;
-use crate::bytecode::inline_cache::Member;
 use crate::bytecode::{FuncProto, Reg};
 use crate::value::Value;
 use crate::vm::calls::method_lookup_error;
@@ -56,23 +55,8 @@ pub(crate) unsafe fn check_method(
     // SAFETY: the caller's contract.
     let recv = unsafe { &*reg(regs, obj) };
     if let Value::Struct(inst) = recv {
-        // The `CallMethod` that follows shares nothing with this site: its own cache finds
-        // the method; this one only remembers that the definition has it.
-        if proto
-            .inline_caches
-            .lookup(pc, &inst.def, Member::Method)
-            .is_some()
-        {
-            return Ok(());
-        }
         let name = &proto.names[name as usize];
-        if let Some(i) = inst
-            .def
-            .methods
-            .get()
-            .and_then(|ms| ms.iter().position(|(n, _)| n == name))
-        {
-            proto.inline_caches.fill(pc, &inst.def, Member::Method, i);
+        if proto.inline_caches.method(pc, &inst.def, name).is_some() {
             return Ok(());
         }
     }
