@@ -214,6 +214,65 @@ def struct_methods():
     return result(ax, ay, dots, n)
 
 
+def tdiv(a, b):
+    """Ruff's Int `/`: truncates toward zero (Python's `//` floors)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def particles():
+    ps = []
+    seed = 12345
+    for _ in range(300):
+        vals = []
+        for m in (100000, 100000, 2001, 2001):
+            seed = (seed * 1103515245 + 12345) % 2147483648
+            vals.append(seed % m)
+        x, y, vx, vy = vals[0], vals[1], vals[2] - 1000, vals[3] - 1000
+        ps.append([x, y, vx, vy, 0])
+    size, gravity = 100000, -15
+    for _ in range(150):
+        for p in ps:
+            p[3] += gravity
+            p[0] += p[2]
+            p[1] += p[3]
+            if p[0] < 0:
+                p[0], p[2], p[4] = -p[0], -p[2], p[4] + 1
+            elif p[0] > size:
+                p[0], p[2], p[4] = 2 * size - p[0], -p[2], p[4] + 1
+            if p[1] < 0:
+                p[1], p[3], p[4] = -p[1], tdiv(-p[3] * 9, 10), p[4] + 1
+            elif p[1] > size:
+                p[1], p[3], p[4] = 2 * size - p[1], -p[3], p[4] + 1
+    energy = 0
+    for p in ps:
+        energy = tmod(energy + p[2] * p[2] + p[3] * p[3], 1000000007)
+    return result(sum(p[0] for p in ps), sum(p[1] for p in ps), energy, sum(p[4] for p in ps))
+
+
+def binary_trees():
+    # A complete tree of depth d has 2^(d+1) - 1 nodes; the model counts them the same way
+    # the program's check() does, without building the trees.
+    def nodes(d):
+        return 2 ** (d + 1) - 1
+
+    min_depth, max_depth = 4, 9
+    total = 0
+    for depth in range(min_depth, max_depth + 1, 2):
+        iterations = 2 ** (max_depth - depth + min_depth)
+        total += iterations * nodes(depth)
+    return result(nodes(max_depth + 1), total, nodes(max_depth))
+
+
+def mini_interpreter():
+    bound = 3000
+    total = sum(i * i % 7 for i in range(bound))
+    # Steps: 6 set-up instructions, 17 per loop turn (the head's 4, the body's 13) for each
+    # of `bound` turns, and the head's 4 once more on the way out.
+    steps = 6 + 17 * bound + 4
+    return result(total, steps, 0)
+
+
 def polymorphic_deopt():
     ints = list(range(100))
     isum = 0
@@ -319,6 +378,9 @@ MODELS = {
         "dict_counting": dict_counting,
         "struct_methods": struct_methods,
         "polymorphic_deopt": polymorphic_deopt,
+        "particles": particles,
+        "binary_trees": binary_trees,
+        "mini_interpreter": mini_interpreter,
     },
     "smoke": {"sum_small": sum_small, "fib_small": fib_small, "mixed_small": mixed_small},
     "gate": {
