@@ -33,6 +33,9 @@ pub enum Command {
     Baseline(crate::gate::BaselineArgs),
     /// Compare a run against a baseline: exit 0 no regression, 1 regression, 2 error.
     Compare(crate::gate::CompareArgs),
+    /// Combine the shard folders of `run --shard K/N` into one run (statistics and report on
+    /// the merged data): exit 0 merged, 1 some invocation failed, 2 refused.
+    Merge(crate::merge::MergeArgs),
     /// Measure two ruff builds interleaved in one run and judge B against A (wall-time gate).
     Ab(crate::ab::AbArgs),
     /// Run the JIT micro-benchmarks (cargo bench -p ruff-jit) and write them as a run folder.
@@ -169,6 +172,12 @@ pub struct RunArgs {
     #[arg(long)]
     #[serde(default)]
     pub perf_map: bool,
+
+    /// Run only shard K of N of the plan (a deterministic 1/N of its benchmark invocations,
+    /// all configs of each); merge the N run folders with `harness merge`.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::parse)]
+    #[serde(default)] // absent from the run.json of runs made before the flag existed
+    pub shard: Option<crate::shard::Shard>,
 
     /// Callgrind pattern of the function that runs one `ruff bench` iteration (instructions).
     #[arg(long, default_value = crate::exec::subprocess::DEFAULT_ITERATION_SYMBOL)]

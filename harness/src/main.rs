@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Report(args) => Ok(ExitCode::from(harness::report::report_command(&args) as u8)),
         Command::Baseline(args) => Ok(ExitCode::from(harness::gate::baseline_command(&args) as u8)),
         Command::Compare(args) => Ok(ExitCode::from(harness::gate::compare_command(&args) as u8)),
+        Command::Merge(args) => Ok(ExitCode::from(harness::merge::merge_command(&args) as u8)),
         Command::Ab(args) => Ok(ExitCode::from(harness::ab::ab_command(&args) as u8)),
         Command::Micro(args) => Ok(ExitCode::from(harness::micro::micro_command(&args) as u8)),
         Command::Init(args) => Ok(ExitCode::from(harness::init::init_command(&args) as u8)),
@@ -116,7 +117,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     plan.create_run_dir()?;
     // Two lines, so a deep output folder does not push the counts past 100 columns.
     eprintln!(
-        "run {}: {} invocations to run ({} benchmarks x {} configs)\n  writing {}",
+        "run {}: {} invocations to run ({} benchmarks x {} configs{})\n  writing {}",
         plan.run_id,
         plan.tasks.len(),
         plan.suites
@@ -124,6 +125,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .map(|s| s.benchmarks.len())
             .sum::<usize>(),
         plan.configs.len(),
+        plan.args
+            .shard
+            .map_or(String::new(), |s| format!(", shard {s}")),
         plan.run_dir.display()
     );
     harness::interrupt::install();

@@ -286,6 +286,9 @@ fn resolve_with(
             }
         }
     }
+    if let Some(shard) = args.shard {
+        all = crate::shard::select(all, shard, &settings)?;
+    }
     let total_tasks = all.len();
     let tasks = all
         .into_iter()

@@ -141,6 +141,7 @@ fn ab(args: &AbArgs) -> Result<i32> {
         iteration_symbol: DEFAULT_ITERATION_SYMBOL.to_string(),
         profile: false,
         perf_map: false,
+        shard: None,
     };
     let mut plan = plan::resolve(run_args)?;
     into_sides(&mut plan, &pairs)?;

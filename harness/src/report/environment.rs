@@ -27,6 +27,9 @@ pub fn section(json: Option<&Value>) -> String {
         );
     }
     t.push_str("</table>");
+    if let Some(shards) = super::shards::table(json) {
+        t.push_str(&shards);
+    }
     let mut flat = Vec::new();
     flatten("", json, &mut flat);
     let _ = write!(

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod html;
 pub mod micro;
 pub mod profiles;
+pub mod shards;
 
 use std::path::{Path, PathBuf};
 
