@@ -36,6 +36,9 @@ pub enum Command {
     /// Combine the shard folders of `run --shard K/N` into one run (statistics and report on
     /// the merged data): exit 0 merged, 1 some invocation failed, 2 refused.
     Merge(crate::merge::MergeArgs),
+    /// Trend of every benchmark x config across commits from saved baselines and runs, with
+    /// CIs and the significant changes marked (the test of `compare`), as CSV and HTML.
+    History(crate::history::HistoryArgs),
     /// Measure two ruff builds interleaved in one run and judge B against A (wall-time gate).
     Ab(crate::ab::AbArgs),
     /// Run the JIT micro-benchmarks (cargo bench -p ruff-jit) and write them as a run folder.

@@ -15,6 +15,7 @@ pub mod configs;
 pub mod exec;
 pub mod expect;
 pub mod headline;
+pub mod history;
 pub mod init;
 pub mod interrupt;
 pub mod manifest;

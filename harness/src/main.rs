@@ -21,6 +21,9 @@ fn main() -> ExitCode {
         Command::Baseline(args) => Ok(ExitCode::from(harness::gate::baseline_command(&args) as u8)),
         Command::Compare(args) => Ok(ExitCode::from(harness::gate::compare_command(&args) as u8)),
         Command::Merge(args) => Ok(ExitCode::from(harness::merge::merge_command(&args) as u8)),
+        Command::History(args) => Ok(ExitCode::from(
+            harness::history::history_command(&args) as u8
+        )),
         Command::Ab(args) => Ok(ExitCode::from(harness::ab::ab_command(&args) as u8)),
         Command::Micro(args) => Ok(ExitCode::from(harness::micro::micro_command(&args) as u8)),
         Command::Init(args) => Ok(ExitCode::from(harness::init::init_command(&args) as u8)),
