@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::plot::TrendPlot;
 use super::trend::{significant, Entry, Point};
-use crate::report::data::{measure_name, unit, Key, Measure, DISPLAY_SCALE};
+use crate::report::data::{measure_name, Key, Measure};
 use crate::report::html::escape;
 
 #[derive(Serialize)]
@@ -120,12 +120,15 @@ pub fn draw(
         .unwrap_or(crate::stats::DEFAULT_CONFIDENCE);
     let mut out = Vec::new();
     for (i, (key, points)) in trends.iter().enumerate() {
+        // One unit per plot, the one its medians read best in (µs for a small benchmark).
+        let medians: Vec<f64> = points.iter().filter_map(|p| p.median).collect();
+        let unit = crate::units::unit_for_all(&medians, measure);
         let plot = TrendPlot {
             title: format!("{}/{} under {}", key.suite, key.benchmark, key.config),
             labels: labels.clone(),
             points: points.clone(),
-            unit: unit(measure),
-            scale: DISPLAY_SCALE,
+            unit: unit.name,
+            scale: unit.scale,
             confidence,
         };
         let name = format!("trend-{i}");

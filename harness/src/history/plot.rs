@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::trend::Point;
 use crate::gate::compare::Verdict;
 use crate::plots::key::{self, Item, Marker};
-use crate::plots::{category_label, colour, err, padded, value_label, Plot, FONT_FAMILY, GRID};
+use crate::plots::{category_label, colour, err, padded, tick, Plot, FONT_FAMILY, GRID};
 
 pub struct TrendPlot {
     pub title: String,
@@ -94,7 +94,7 @@ impl Plot for TrendPlot {
             .disable_x_mesh()
             .x_desc("commit (oldest first)")
             .y_desc(format!("median ({})", self.unit))
-            .y_label_formatter(&|v| value_label(*v))
+            .y_label_formatter(&|v| tick(*v))
             .bold_line_style(GRID)
             .max_light_lines(0)
             .label_style((FONT_FAMILY, 12))
@@ -134,8 +134,8 @@ impl Plot for TrendPlot {
                 continue;
             };
             let (ink, tip) = match change.verdict {
-                Verdict::Regression => (REGRESSION, -1),
-                _ => (IMPROVEMENT, 1),
+                Verdict::Regression => (REGRESSION, 1),
+                _ => (IMPROVEMENT, -1),
             };
             // A triangle beside the point, pointing up for more time, down for less.
             let marker = EmptyElement::at((x, m))
