@@ -435,3 +435,50 @@ fn bad_sets_of_shards_are_refused_with_exit_2_and_nothing_written() {
 fn stray_id(dir: &Path) -> String {
     dir.file_name().unwrap().to_str().unwrap().to_string()
 }
+
+/// Fails (as a harness error) after `limit` invocations, like a shard killed midway.
+struct Dying {
+    inner: MockExecutor,
+    limit: usize,
+}
+
+impl harness::exec::Executor for Dying {
+    fn describe(&self) -> String {
+        "dying".into()
+    }
+    fn execute(&mut self, request: &Request) -> anyhow::Result<harness::exec::RawOutcome> {
+        if self.inner.calls.len() == self.limit {
+            anyhow::bail!("killed");
+        }
+        self.inner.execute(request)
+    }
+}
+
+#[test]
+fn a_resumed_shard_runs_only_the_rest_of_its_own_part() {
+    let tmp = tempfile::tempdir().unwrap();
+    let extra = ["--configs", "interp,jit", "--seed", "9", "--shard", "2/3"];
+    let shard_tasks = task_keys(args(tmp.path(), "r", &extra));
+    let mut plan = plan::resolve(args(tmp.path(), "r", &extra)).unwrap();
+    plan.create_run_dir().unwrap();
+    let mut dying = Dying {
+        inner: MockExecutor::new(keyed_times),
+        limit: 3,
+    };
+    assert!(runner::run(&plan, &mut dying, false).is_err());
+    plan.lock = None; // the killed process's lock dies with it
+    let mut again = args(tmp.path(), "r", &[]);
+    again.resume = Some(plan.run_dir.clone());
+    let resumed = plan::resolve(again).unwrap();
+    assert_eq!(
+        resumed.args.shard.map(|s| s.to_string()),
+        Some("2/3".into())
+    );
+    let rest: Vec<TaskKey> = resumed
+        .tasks
+        .iter()
+        .map(|t| (t.suite, t.benchmark, t.config.clone(), t.invocation))
+        .collect();
+    assert_eq!(rest, shard_tasks[3..], "the shard's tasks after the 3 done");
+    assert_eq!(resumed.total_tasks, shard_tasks.len());
+}
