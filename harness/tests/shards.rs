@@ -422,13 +422,17 @@ fn bad_sets_of_shards_are_refused_with_exit_2_and_nothing_written() {
         );
     }
     assert!(snapshot(d) == before, "a refused merge changed an input");
-    // The good pair still merges.
+    // The good pair still merges, and its result is no shard to merge again.
     let o = merge(&[&two, &one], &d.join("merged"));
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let merged = only_run(&d.join("merged"));
+    let o = merge(&[&merged, &two], &d.join("again"));
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("already a merged run (of 2 shards)"),
+        "{stderr}"
     );
 }
 

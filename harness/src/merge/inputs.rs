@@ -63,6 +63,14 @@ pub fn load(dir: &Path) -> Result<ShardRun> {
         .transpose()
         .with_context(|| format!("{}: `parameters.shard` is not K/N", dir.display()))?;
     let Some(shard) = shard else {
+        if let Some(n) = json.get("shards").and_then(Value::as_array) {
+            bail!(
+                "{} is already a merged run (of {} shards), not a shard: merge the shard \
+                 folders it lists in run.json's `shards`",
+                dir.display(),
+                n.len()
+            );
+        }
         bail!(
             "{} is not a shard (its run was made without --shard K/N): merge takes the N \
              folders of `harness run --shard K/N`",
