@@ -6,6 +6,8 @@
 //! it ([`exec::verify`]) and appends rows to the run folder ([`output`]); [`analysis`] turns
 //! rows into per-invocation and per benchmark × config results with the methods of [`stats`];
 //! [`headline`] sums them up and [`table`] prints them. Reports, plots and the gate read the files only.
+//! [`shard`] splits a plan over machines and [`merge`] puts the shards' run folders back
+//! together; [`history`] follows saved runs over commits (both read files only).
 
 pub mod ab;
 pub mod adhoc;

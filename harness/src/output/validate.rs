@@ -1,7 +1,8 @@
 //! Checking a run folder before anything reads conclusions from it. `harness report`,
-//! `harness baseline save` and `harness compare` read a run only through [`read_checked`], so
-//! a corrupt or hand-edited `results.csv` is an error (exit 2) naming the file, the line and
-//! the rule it breaks, never a table of false regressions.
+//! `harness baseline save`, `harness compare`, `harness merge` and `harness history` read a
+//! run only through [`read_checked`], so a corrupt or hand-edited `results.csv` is an error
+//! (exit 2) naming the file, the line and the rule it breaks, never a table of false
+//! regressions.
 //!
 //! The rules, in the order they are checked:
 //! - **header**: the first line holds the fixed columns of ARCHITECTURE §6 in their order,
