@@ -14,12 +14,12 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::Module;
+use cranelift_module::{FuncId, Module};
 use ruff_core::abi::bytecode::Program;
 use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode, JitEntry, MAX_DEPTH, STACK_SLOTS};
 use ruff_core::Config;
 
-use crate::translate::{self, entry_signature};
+use crate::translate::{self, entry_signature, Body, SelfLinks};
 use crate::JitOptions;
 
 pub struct CraneliftTier {
@@ -155,32 +155,59 @@ impl CraneliftTier {
                 !(traps.contains(pc) && fed)
             })
             .collect();
-        let out = translate::translate(&mut self.ctx.func, &mut self.fctx, req, &no_spec, &opts)?;
-        self.traps.insert(req.proto.id, out.traps.clone());
-        if self.options.dump_clif {
-            crate::clif_dump::dump(&req.proto.trace_name, &self.ctx.func);
-        }
+        // A self-recursive function may get a second, typed entry (`translate/plan/typed.rs`):
+        // both are declared first so each body can refer to the other.
+        let typed = translate::typed_entry_of(req, &no_spec, &opts);
         let id = self
             .module
             .declare_anonymous_function(&self.ctx.func.signature)
             .map_err(|e| format!("declare: {e}"))?;
-        self.module
-            .define_function(id, &mut self.ctx)
-            .map_err(|e| format!("cranelift: {e:?}"))?;
-        if self.options.dump_clif {
-            if let Some(vcode) = self.ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
-                eprintln!(
-                    "; ---- machine code of {} ----\n{vcode}",
-                    req.proto.trace_name
-                );
-            }
+        let typed_id = match &typed {
+            Some(sig) => Some(
+                self.module
+                    .declare_anonymous_function(&translate::typed_signature(call_conv, sig))
+                    .map_err(|e| format!("declare: {e}"))?,
+            ),
+            None => None,
+        };
+        let links = self.links(typed.as_ref(), id, typed_id);
+        let out = translate::translate(
+            &mut self.ctx.func,
+            &mut self.fctx,
+            req,
+            &no_spec,
+            &opts,
+            Body::Boxed,
+            links,
+        )?;
+        let mut guards = out.guards;
+        self.traps.insert(req.proto.id, out.traps.clone());
+        // Both bodies are translated before either is defined: a body defined without the
+        // other would refer to a function that never gets code.
+        let mut typed_func = None;
+        if let (Some(sig), Some(_)) = (&typed, typed_id) {
+            let boxed_func = std::mem::replace(&mut self.ctx.func, cranelift_codegen::ir::Function::new());
+            self.ctx.func.signature = translate::typed_signature(call_conv, sig);
+            let links = self.links(typed.as_ref(), id, typed_id);
+            let t = translate::translate(
+                &mut self.ctx.func,
+                &mut self.fctx,
+                req,
+                &no_spec,
+                &opts,
+                Body::Typed,
+                links,
+            )?;
+            guards += t.guards;
+            typed_func = Some(std::mem::replace(&mut self.ctx.func, boxed_func));
         }
-        let code_bytes = self
-            .ctx
-            .compiled_code()
-            .map(|c| c.code_info().total_size as usize)
-            .unwrap_or(0);
-        self.module.clear_context(&mut self.ctx);
+        let boxed_bytes = self.define(id, &req.proto.trace_name)?;
+        let mut typed_bytes = 0;
+        if let (Some(func), Some(tid)) = (typed_func, typed_id) {
+            self.ctx.func = func;
+            let name = format!("{} [typed entry]", req.proto.trace_name);
+            typed_bytes = self.define(tid, &name)?;
+        }
         self.module
             .finalize_definitions()
             .map_err(|e| format!("finalize: {e}"))?;
@@ -190,7 +217,11 @@ impl CraneliftTier {
             let line = req.proto.spans.first().map_or(0, |s| s.line);
             let osr = matches!(req.reason, ruff_core::abi::CompileReason::Osr { .. });
             let name = map.symbol(&req.proto.trace_name, line, osr, recompile);
-            map.add(ptr, code_bytes, &name);
+            map.add(ptr, boxed_bytes, &name);
+            if let Some(tid) = typed_id {
+                let typed_ptr = self.module.get_finalized_function(tid);
+                map.add(typed_ptr, typed_bytes, &format!("{name} [typed entry]"));
+            }
         }
         // SAFETY: the function was defined with `entry_signature`, which is `JitEntry`'s
         // `extern "C"` signature on this target; the module keeps the code alive and
@@ -202,10 +233,56 @@ impl CraneliftTier {
         Ok(CompiledCode {
             entry,
             entry_pcs: out.entry_pcs,
-            code_bytes,
-            guards_emitted: out.guards,
+            code_bytes: boxed_bytes + typed_bytes,
+            guards_emitted: guards,
             compile_ns: started.elapsed().as_nanos() as u64,
         })
+    }
+}
+
+impl CraneliftTier {
+    /// The references the function being built (in `self.ctx.func`) needs to its own two
+    /// entries, when it has a typed one. Not colocated: the JIT allocates each function's
+    /// code separately, possibly beyond the reach of a 32-bit displacement.
+    fn links(
+        &mut self,
+        sig: Option<&translate::TypedSig>,
+        boxed: FuncId,
+        typed: Option<FuncId>,
+    ) -> Option<SelfLinks> {
+        let (sig, typed) = (sig?.clone(), typed?);
+        let mut far = |id: FuncId, func: &mut cranelift_codegen::ir::Function| {
+            let r = self.module.declare_func_in_func(id, func);
+            func.dfg.ext_funcs[r].colocated = false;
+            r
+        };
+        let typed = far(typed, &mut self.ctx.func);
+        let boxed = far(boxed, &mut self.ctx.func);
+        Some(SelfLinks { sig, typed, boxed })
+    }
+
+    /// Defines the function built in `self.ctx` as `id` (printing its machine code for
+    /// `--dump-clif`, under `name`) and clears the context; returns its code size.
+    fn define(&mut self, id: FuncId, name: &str) -> Result<usize, String> {
+        if self.options.dump_clif {
+            crate::clif_dump::dump(name, &self.ctx.func);
+        }
+        self.ctx.set_disasm(self.options.dump_clif);
+        self.module
+            .define_function(id, &mut self.ctx)
+            .map_err(|e| format!("cranelift: {e:?}"))?;
+        if self.options.dump_clif {
+            if let Some(vcode) = self.ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+                eprintln!("; ---- machine code of {name} ----\n{vcode}");
+            }
+        }
+        let code_bytes = self
+            .ctx
+            .compiled_code()
+            .map(|c| c.code_info().total_size as usize)
+            .unwrap_or(0);
+        self.module.clear_context(&mut self.ctx);
+        Ok(code_bytes)
     }
 }
 

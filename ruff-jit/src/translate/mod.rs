@@ -18,14 +18,18 @@
 mod emit;
 mod plan;
 
-use cranelift_codegen::ir::{types, AbiParam, Function, Signature};
+use cranelift_codegen::ir::{types, AbiParam, FuncRef, Function, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use ruff_core::abi::layout::array_layout;
 use ruff_core::abi::{CompileReason, CompileRequest, GlobalHint, JitEntry};
 
 use emit::Emitter;
+use plan::state::Ty;
+use plan::typed::typed_entry_state;
 use plan::{analyse, entry_state, hoist, Inputs, Planner};
+
+pub use plan::typed::TypedSig;
 
 /// What the tier needs to know besides the request.
 pub struct Options {
@@ -65,13 +69,98 @@ pub fn entry_signature(call_conv: CallConv) -> Signature {
     sig
 }
 
-/// Translates `req.proto` into `func` (whose signature is already `entry_signature`).
+/// The signature of a typed entry (`plan/typed.rs`): `(ctx, regs, params...) -> (status,
+/// result bits)`, each parameter in its machine type, the result as 64 bits (a Float's bit
+/// pattern, a Bool zero-extended). Only compiled code calls it, never the VM.
+pub fn typed_signature(call_conv: CallConv, sig: &TypedSig) -> Signature {
+    let mut s = Signature::new(call_conv);
+    s.params.push(AbiParam::new(types::I64));
+    s.params.push(AbiParam::new(types::I64));
+    s.params
+        .extend(sig.params.iter().map(|t| AbiParam::new(machine_type(*t))));
+    s.returns.push(AbiParam::new(types::I32));
+    s.returns.push(AbiParam::new(types::I64));
+    s
+}
+
+/// The Cranelift type an unboxed value of `ty` lives in.
+pub fn machine_type(ty: Ty) -> types::Type {
+    match ty {
+        Ty::Int => types::I64,
+        Ty::Float => types::F64,
+        Ty::Bool => types::I8,
+    }
+}
+
+/// Which body of the function is translated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// The `JitEntry` the VM and compiled callers call with a boxed frame.
+    Boxed,
+    /// The typed entry of a self-recursive function (`plan/typed.rs`).
+    Typed,
+}
+
+/// The function's own two entries, as seen from the function being built, when it has a
+/// typed entry: its self-calls with matching unboxed arguments call `typed`; `boxed` is the
+/// boxed entry, whose address tells whether this code is still the VM's current code.
+#[derive(Clone, Debug)]
+pub struct SelfLinks {
+    pub sig: TypedSig,
+    pub typed: FuncRef,
+    pub boxed: FuncRef,
+}
+
+/// The planner for `req` (shared by the typed-entry decision and the translation).
+fn planner<'a>(
+    req: &'a CompileRequest<'_>,
+    no_spec: &'a [u32],
+    opts: &Options,
+    globals: &'a dyn Fn(u32) -> GlobalHint,
+) -> Planner<'a> {
+    Planner::new(Inputs {
+        proto: req.proto.as_ref(),
+        feedback: &req.profile.feedback,
+        spec: opts.spec,
+        no_spec,
+        globals,
+        inline_arrays: array_layout().is_some(),
+        direct_calls: opts.call_table.is_some(),
+    })
+}
+
+/// The typed entry `req.proto` gets, if any: specialized code with direct calls, a
+/// self-call whose arguments are all unboxed, and a typed body that returns an unboxed
+/// value somewhere.
+pub fn typed_entry_of(
+    req: &CompileRequest<'_>,
+    no_spec: &[u32],
+    opts: &Options,
+) -> Option<TypedSig> {
+    if !opts.spec || opts.call_table.is_none() || req.proto.code.is_empty() {
+        return None;
+    }
+    let globals = |g: u32| req.globals.map_or(GlobalHint::Unknown, |view| view.hint(g));
+    let planner = planner(req, no_spec, opts, &globals);
+    let hoisted = hoist::hoisted_types(&planner, opts.hoist);
+    let entry = entry_state(req.proto.as_ref(), &planner.cfg);
+    let params = planner.self_call_params(&analyse(&planner, &hoisted, &entry))?;
+    let typed_entry = typed_entry_state(&entry, &params);
+    let ret = planner.typed_return(&analyse(&planner, &hoisted, &typed_entry))?;
+    Some(TypedSig { params, ret })
+}
+
+/// Translates `body` of `req.proto` into `func` (whose signature is already
+/// `entry_signature`, or `typed_signature` for the typed body); `links`: the function's
+/// typed entry, if it has one (required for `Body::Typed`).
 pub fn translate(
     func: &mut Function,
     fctx: &mut FunctionBuilderContext,
     req: &CompileRequest<'_>,
     no_spec: &[u32],
     opts: &Options,
+    body: Body,
+    links: Option<SelfLinks>,
 ) -> Result<Translated, String> {
     let proto = &**req.proto;
     // The fault-injection hook of the tests (`tests::PANIC_PROBE`): compiled only into the
@@ -84,26 +173,29 @@ pub fn translate(
         return Err("empty function".to_string());
     }
     let globals = |g: u32| req.globals.map_or(GlobalHint::Unknown, |view| view.hint(g));
-    let planner = Planner::new(Inputs {
-        proto,
-        feedback: &req.profile.feedback,
-        spec: opts.spec,
-        no_spec,
-        globals: &globals,
-        inline_arrays: array_layout().is_some(),
-        direct_calls: opts.call_table.is_some(),
-    });
+    let planner = planner(req, no_spec, opts, &globals);
     let hoisted = hoist::hoisted_types(&planner, opts.spec && opts.hoist);
-    let entry = entry_state(proto, &planner.cfg);
+    let mut entry = entry_state(proto, &planner.cfg);
+    if body == Body::Typed {
+        let sig = &links.as_ref().expect("a typed body has links").sig;
+        entry = typed_entry_state(&entry, &sig.params);
+    }
     let states = analyse(&planner, &hoisted, &entry);
 
     let mut b = FunctionBuilder::new(func, fctx);
     let mut e = Emitter::new(&mut b, &planner, &states, req.globals, opts);
+    e.set_links(body, links);
     let osr_header = match req.reason {
         CompileReason::Osr { header_pc } => Some(header_pc),
         CompileReason::Call => None,
     };
-    let entry_pcs = e.emit_entries(&entry, osr_header);
+    let entry_pcs = match body {
+        Body::Boxed => e.emit_entries(&entry, osr_header),
+        Body::Typed => {
+            e.emit_typed_entry(&entry);
+            vec![]
+        }
+    };
     for (i, block) in planner.cfg.blocks.iter().enumerate() {
         if states[i].is_some() {
             e.emit_block(i, block.start, block.end);

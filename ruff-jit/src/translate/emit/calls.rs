@@ -40,6 +40,12 @@ impl Emitter<'_, '_> {
         // The callee reads the callee slot and the arguments (for `CallMethod` the receiver
         // too). Its frame overlaps every register above them: those are temporaries the
         // compiler never reads after the call, and the state marks them boxed afterwards.
+        if let Some(target) = direct.filter(|_| !method) {
+            if self.typed_call_fits(base, argc, direct, st) {
+                self.emit_typed_call(pc, base, argc, target, push, st);
+                return;
+            }
+        }
         let mut s = st.clone();
         let last = base as usize + argc as usize + usize::from(method);
         self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
@@ -104,7 +110,7 @@ impl Emitter<'_, '_> {
 
     /// The prototype pointer of the closure in `R[base]`, branching to `slow` unless it
     /// holds one.
-    fn closure_proto(&mut self, base: Reg, slow: Block) -> Value {
+    pub(super) fn closure_proto(&mut self, base: Reg, slow: Block) -> Value {
         let t = self.load_tag(base);
         let is_fn = self.b.ins().icmp_imm_s(IntCC::Equal, t, tag::FUNC as i64);
         self.next_check(is_fn, slow);
@@ -227,7 +233,7 @@ impl Emitter<'_, '_> {
     }
 
     /// Adds `by` to `ctx.depth`.
-    fn adjust_depth(&mut self, by: i64) {
+    pub(super) fn adjust_depth(&mut self, by: i64) {
         let d = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
         let d = self.b.ins().iadd_imm_s(d, by);
         self.b.ins().store(flags(), d, self.ctx, CTX_DEPTH);
@@ -246,7 +252,7 @@ impl Emitter<'_, '_> {
 
     /// Continues in a new block if `ok`, else goes to `fail` (whose predecessors are only
     /// known at the end, so it is sealed by the caller).
-    fn next_check(&mut self, ok: Value, fail: Block) {
+    pub(super) fn next_check(&mut self, ok: Value, fail: Block) {
         let next = self.b.create_block();
         self.b.ins().brif(ok, next, &[], fail, &[]);
         self.b.switch_to_block(next);
@@ -275,7 +281,7 @@ impl Emitter<'_, '_> {
     }
 
     /// The general path of a call: through the VM, or the push paths when planned.
-    fn call_through_vm(&mut self, pc: u32, base: Reg, push: Option<InlinePush>) {
+    pub(super) fn call_through_vm(&mut self, pc: u32, base: Reg, push: Option<InlinePush>) {
         match push {
             Some(InlinePush::Inline { result_used }) => {
                 self.emit_push(pc, base, false, result_used, false)

@@ -72,8 +72,7 @@ impl Emitter<'_, '_> {
                 let w = self.iconst(types::I32, why.code() as i64);
                 self.call_helper(Helper::TraceDeopt, &[id, pcv, w]);
             }
-            let s = self.iconst(types::I32, Status::Deopt.code() as i64);
-            self.b.ins().return_(&[s]);
+            self.return_status(Status::Deopt);
         }
     }
 

@@ -11,7 +11,7 @@ use ruff_core::abi::layout::{
     BOOL_BYTE, CTX_RET, CTX_SAMPLE_PC, CTX_SAMPLE_PROTO, CTX_SAMPLE_REGS, CTX_SAMPLE_WEIGHT,
     PAYLOAD,
 };
-use ruff_core::abi::{tag, DeoptReason, Status};
+use ruff_core::abi::{tag, DeoptReason};
 
 use super::{flags, slot, Emitter};
 use crate::translate::plan::state::{RegState, State, Ty};
@@ -26,7 +26,7 @@ impl Emitter<'_, '_> {
     /// called compiled function ran are its samples, not its caller's. Loops have no
     /// check: any code in a loop, even a cold block without a call, changes Cranelift's
     /// register allocation of the loop (measured: a nested loop 40% slower in wall time).
-    fn sample_check(&mut self) {
+    pub(super) fn sample_check(&mut self) {
         let pc = NO_LINE;
         let addr = self.iconst(types::I64, sample_ticks_addr() as i64);
         let ticks = self.b.ins().load(types::I32, flags(), addr, 0);
@@ -268,6 +268,9 @@ impl Emitter<'_, '_> {
                 return None;
             }
             Action::Return { src } => {
+                if self.typed_return(*src, &guarded) {
+                    return None;
+                }
                 match guarded[*src as usize].ty() {
                     Some(ty) => {
                         let v = self.get(*src, ty);
@@ -293,8 +296,7 @@ impl Emitter<'_, '_> {
                 if self.opts.sample_checks {
                     self.sample_check();
                 }
-                let s = self.iconst(types::I32, Status::Return.code() as i64);
-                self.b.ins().return_(&[s]);
+                self.return_value_in_ctx();
                 return None;
             }
             Action::ReturnNull => {
@@ -303,8 +305,7 @@ impl Emitter<'_, '_> {
                 }
                 let null = self.iconst(types::I8, tag::NULL as i64);
                 self.b.ins().store(flags(), null, self.ctx, CTX_RET);
-                let s = self.iconst(types::I32, Status::Return.code() as i64);
-                self.b.ins().return_(&[s]);
+                self.return_value_in_ctx();
                 return None;
             }
         }

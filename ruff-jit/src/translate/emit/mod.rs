@@ -14,6 +14,7 @@ mod globals;
 mod index;
 mod intrinsics;
 mod lower;
+mod typed;
 
 use cranelift_codegen::ir::{
     condcodes::IntCC, types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, SigRef,
@@ -28,7 +29,7 @@ use ruff_core::abi::{tag, DeoptReason, Globals, Status};
 use super::plan::cfg::Cfg;
 use super::plan::state::{Kind, State, Ty};
 use super::plan::Planner;
-use super::Options;
+use super::{Body, Options, SelfLinks};
 use exits::ExitKey;
 
 pub struct Emitter<'a, 'f> {
@@ -55,6 +56,10 @@ pub struct Emitter<'a, 'f> {
     pub guards: u32,
     /// Pcs left to the interpreter for lack of feedback (`Action::Trap`).
     pub traps: Vec<u32>,
+    /// Which body is being built (its returns differ: `emit/typed.rs`).
+    body: Body,
+    /// The function's typed entry, if it has one (self-calls may use it).
+    links: Option<SelfLinks>,
 }
 
 /// Memory flags for frame and context accesses: always aligned, never trapping.
@@ -103,7 +108,15 @@ impl<'a, 'f> Emitter<'a, 'f> {
             pending_exits: Vec::new(),
             guards: 0,
             traps: Vec::new(),
+            body: Body::Boxed,
+            links: None,
         }
+    }
+
+    /// Which body this is, and the function's typed entry if it has one.
+    pub fn set_links(&mut self, body: Body, links: Option<SelfLinks>) {
+        self.body = body;
+        self.links = links;
     }
 
     pub fn set_frame(&mut self, ctx: Value, regs: Value) {
@@ -248,8 +261,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
         self.b.set_cold_block(blk);
         let pc = self.b.block_params(blk)[0];
         self.call_helper(Helper::Error, &[self.ctx, self.regs, pc]);
-        let st = self.iconst(types::I32, Status::Error.code() as i64);
-        self.b.ins().return_(&[st]);
+        self.return_status(Status::Error);
     }
 
     /// Branches to the error exit (at `pc`) unless `ok` (an i32 bool) is non-zero.

@@ -23,6 +23,7 @@ pub mod hoist;
 mod index;
 pub mod state;
 pub mod transfer;
+pub mod typed;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,266 @@
+//! The typed entry of a self-recursive function (`plan/typed.rs`) and the calls that use it.
+//!
+//! A typed body has the signature `(ctx, regs, params...) -> (status, bits)`
+//! (`translate::typed_signature`). Its parameters arrive unboxed; their frame slots are
+//! written only where the body needs the frame (a side exit, a helper reading them, an error
+//! path), exactly as for any dirty unboxed register. Its status is private to compiled code:
+//! - `Status::Return` (0): the result is `bits`, of the signature's result type;
+//! - [`TYPED_BOXED`]: the result is a boxed value in `ctx.ret` (a `return` of another type);
+//! - `Status::Deopt`, `Status::Error`: as for the boxed entry (`abi/ctx.rs`).
+//!
+//! A self-call whose arguments are unboxed with the signature's types calls the typed entry
+//! when this code is still the VM's current code for the function (the direct-call table
+//! holds this function's boxed entry: after a recompile the call takes the general path)
+//! and the depth limit allows; the caller counts the call in `ctx.depth`, as for any direct
+//! call. A deopt of the callee is finished in the interpreter (`Helper::CalleeDeopt`, with
+//! this code's boxed entry as the code that deoptimized), whose result is in `ctx.ret`.
+
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Value,
+};
+use ruff_core::abi::bytecode::Reg;
+use ruff_core::abi::helpers::Helper;
+use ruff_core::abi::layout::{CTX_DEPTH, CTX_RET, PAYLOAD};
+use ruff_core::abi::{tag, Status, MAX_DEPTH};
+
+use super::{flags, slot, Emitter};
+use crate::translate::plan::state::{State, Ty};
+use crate::translate::plan::{CallTarget, InlinePush};
+use crate::translate::Body;
+
+/// Status of a typed entry whose result is a boxed value in `ctx.ret`.
+pub const TYPED_BOXED: u32 = 3;
+const _: () = assert!(
+    TYPED_BOXED != Status::Return.code()
+        && TYPED_BOXED != Status::Deopt.code()
+        && TYPED_BOXED != Status::Error.code()
+);
+
+impl Emitter<'_, '_> {
+    /// Returns `status` in this body's convention (a typed body returns no result bits with
+    /// it).
+    pub fn return_status(&mut self, status: Status) {
+        let s = self.iconst(types::I32, status.code() as i64);
+        match self.body {
+            Body::Boxed => self.b.ins().return_(&[s]),
+            Body::Typed => {
+                let none = self.iconst(types::I64, 0);
+                self.b.ins().return_(&[s, none])
+            }
+        };
+    }
+
+    /// Returns once the result has been stored in `ctx.ret`.
+    pub fn return_value_in_ctx(&mut self) {
+        match self.body {
+            Body::Boxed => self.return_status(Status::Return),
+            Body::Typed => {
+                let s = self.iconst(types::I32, TYPED_BOXED as i64);
+                let none = self.iconst(types::I64, 0);
+                self.b.ins().return_(&[s, none]);
+            }
+        }
+    }
+
+    /// In a typed body, a `return` of a register unboxed as the signature's result type
+    /// returns it in a register; true if it did.
+    pub fn typed_return(&mut self, src: Reg, st: &State) -> bool {
+        let Some(ret) = self.links.as_ref().map(|l| l.sig.ret) else {
+            return false;
+        };
+        if self.body != Body::Typed || st[src as usize].ty() != Some(ret) {
+            return false;
+        }
+        let v = self.get(src, ret);
+        let bits = match ret {
+            Ty::Int => v,
+            Ty::Float => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
+            Ty::Bool => self.b.ins().uextend(types::I64, v),
+        };
+        if self.opts.sample_checks {
+            self.sample_check();
+        }
+        let s = self.iconst(types::I32, Status::Return.code() as i64);
+        self.b.ins().return_(&[s, bits]);
+        true
+    }
+
+    /// The entry block of a typed body: the parameters become the unboxed registers of the
+    /// entry state, live locals start unbound (as on the direct entry), then pc 0.
+    pub fn emit_typed_entry(&mut self, entry: &State) {
+        let sig = self.links.as_ref().expect("a typed body has links").sig.clone();
+        let blk = self.b.create_block();
+        self.b.append_block_params_for_function_params(blk);
+        self.b.switch_to_block(blk);
+        self.b.seal_block(blk);
+        let params = self.b.block_params(blk).to_vec();
+        self.set_frame(params[0], params[1]);
+        for (r, &ty) in sig.params.iter().enumerate() {
+            self.set(r as Reg, ty, params[2 + r]);
+        }
+        let proto = self.planner.proto;
+        for r in proto.arity..proto.num_regs {
+            if self.cfg.live_in[0][r as usize] {
+                let addr = self.slot_addr(r);
+                self.call_helper(Helper::SetUndef, &[addr]);
+            }
+        }
+        self.jump_edge(entry.clone(), 0);
+    }
+
+    /// Can the `Call` at `base` (planned with `direct`) in state `st` use the typed entry?
+    pub fn typed_call_fits(&self, base: Reg, argc: u8, direct: Option<CallTarget>, st: &State) -> bool {
+        let Some(links) = self.links.as_ref() else {
+            return false;
+        };
+        self.planner.calls_self(direct)
+            && self.planner.unboxed_args(st, base, argc).as_deref() == Some(&links.sig.params[..])
+    }
+
+    /// A self-call through the typed entry (see the module docs); every other case takes
+    /// the general path through the VM.
+    pub fn emit_typed_call(
+        &mut self,
+        pc: u32,
+        base: Reg,
+        argc: u8,
+        target: CallTarget,
+        push: Option<InlinePush>,
+        st: &State,
+    ) {
+        let links = self.links.clone().expect("typed calls have links");
+        let table = self.opts.call_table.expect("typed calls are direct calls") as i64;
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        if let CallTarget::Expected(callee) = target {
+            let proto = self.closure_proto(base, slow);
+            let k = self.iconst(types::I64, callee.proto.word() as i64);
+            let same = self.b.ins().icmp(IntCC::Equal, proto, k);
+            self.next_check(same, slow);
+        }
+        // Is this still the VM's code for the function, and is there room for a call?
+        let id = self.proto_id();
+        let at = self.iconst(types::I64, table + 8 * id as i64);
+        let current = self.b.ins().load(types::I64, flags(), at, 0);
+        let me = self.b.ins().func_addr(types::I64, links.boxed);
+        let same = self.b.ins().icmp(IntCC::Equal, current, me);
+        self.next_check(same, slow);
+        let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
+        let room = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
+        self.next_check(room, slow);
+        let deeper = self.b.ins().iadd_imm_s(depth, 1);
+        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
+
+        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let mut args = vec![self.ctx, callee_regs];
+        for (i, &ty) in links.sig.params.iter().enumerate() {
+            args.push(self.get(base + 1 + i as Reg, ty));
+        }
+        let call = self.b.ins().call(links.typed, &args);
+        let (status, bits) = {
+            let res = self.b.inst_results(call);
+            (res[0], res[1])
+        };
+        self.adjust_depth(-1);
+
+        let ok = self.b.create_block();
+        let unusual = self.b.create_block();
+        self.b.ins().brif(status, unusual, &[], ok, &[]);
+
+        self.b.switch_to_block(ok);
+        self.b.seal_block(ok);
+        self.release_callee(base);
+        let ret = links.sig.ret;
+        let v = match ret {
+            Ty::Int => bits,
+            Ty::Float => self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits),
+            Ty::Bool => self.b.ins().ireduce(types::I8, bits),
+        };
+        self.store_value(self.regs, slot(base), ret, v);
+        self.b.ins().jump(done, &[]);
+
+        // Not a typed result: a boxed one in `ctx.ret`, a deopt or an error.
+        self.b.switch_to_block(unusual);
+        self.b.seal_block(unusual);
+        self.b.set_cold_block(unusual);
+        let boxed = self.b.create_block();
+        let other = self.b.create_block();
+        let is_boxed = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, status, TYPED_BOXED as i64);
+        self.b.ins().brif(is_boxed, boxed, &[], other, &[]);
+        self.b.switch_to_block(other);
+        self.b.seal_block(other);
+        let is_deopt = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, status, Status::Deopt.code() as i64);
+        let deopt = self.b.create_block();
+        let err = self.error_block();
+        let pcv = self.iconst(types::I32, pc as i64);
+        self.b
+            .ins()
+            .brif(is_deopt, deopt, &[], err, &[BlockArg::Value(pcv)]);
+        self.b.switch_to_block(deopt);
+        self.b.seal_block(deopt);
+        // The interpreter finishes the callee's frame (written back by its side exit),
+        // which the depth still counts.
+        self.adjust_depth(1);
+        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let t = self.iconst(types::I64, table);
+        let idv = self.iconst(types::I32, id as i64);
+        let me = self.b.ins().func_addr(types::I64, links.boxed);
+        let resumed = self
+            .call_helper(Helper::CalleeDeopt, &[self.ctx, callee_regs, t, idv, me])
+            .expect("returns");
+        self.adjust_depth(-1);
+        self.b
+            .ins()
+            .brif(resumed, boxed, &[], err, &[BlockArg::Value(pcv)]);
+        self.b.switch_to_block(boxed);
+        self.b.seal_block(boxed);
+        self.release_callee(base);
+        self.take_ctx_ret(base);
+        self.b.ins().jump(done, &[]);
+
+        // The general path needs the arguments in the frame.
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let mut s = st.clone();
+        let last = base as usize + argc as usize;
+        self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
+        self.call_through_vm(pc, base, push);
+        self.b.ins().jump(done, &[]);
+
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+    }
+
+    /// Releases the closure reference `R[base]` holds after a call (a callee never writes
+    /// its `R[-1]`).
+    fn release_callee(&mut self, base: Reg) {
+        let clo: Value = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
+        self.release_slot_ref(base, clo);
+    }
+
+    /// Moves the value in `ctx.ret` into `R[base]` (whose closure was released), leaving
+    /// `ctx.ret` Null.
+    fn take_ctx_ret(&mut self, base: Reg) {
+        let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
+        let hi = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.ctx, CTX_RET + 8);
+        self.b.ins().store(flags(), lo, self.regs, slot(base));
+        self.b.ins().store(flags(), hi, self.regs, slot(base) + 8);
+        let null = self.iconst(types::I8, tag::NULL as i64);
+        self.b.ins().store(flags(), null, self.ctx, CTX_RET);
+    }
+}
