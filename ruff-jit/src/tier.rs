@@ -158,6 +158,9 @@ impl CraneliftTier {
         // A self-recursive function may get a second, typed entry (`translate/plan/typed.rs`):
         // both are declared first so each body can refer to the other.
         let typed = translate::typed_entry_of(req, &no_spec, &opts);
+        if let (Some(sig), true) = (&typed, self.options.trace) {
+            eprintln!("[jit] typed entry of {}: {}", req.proto.trace_name, sig.describe());
+        }
         let id = self
             .module
             .declare_anonymous_function(&self.ctx.func.signature)

@@ -4,9 +4,10 @@
 //! no result through `ctx.ret`.
 //!
 //! The decision is made here, from the same plans the emitter follows:
-//! - the parameter types are the unboxed types of the arguments at the function's first
-//!   direct self-call whose arguments are all unboxed (`self_call_params`); other self-calls
-//!   use the typed entry only when their arguments have those same types;
+//! - the parameter types are the unboxed types of the arguments at a direct self-call
+//!   whose arguments are all unboxed, preferably one that agrees with the parameters' own
+//!   feedback (`self_call_params`); other self-calls use the typed entry only when their
+//!   arguments have those same types;
 //! - the typed body is analysed from an entry state where the parameters are unboxed and
 //!   dirty (their slots are not written: the VM frame is materialized only by a side exit,
 //!   an error or a helper that reads the frame) and may still hold a stale heap value;
@@ -27,6 +28,19 @@ pub struct TypedSig {
     pub params: Vec<Ty>,
     /// Unboxed type of the result on the typed return path.
     pub ret: Ty,
+}
+
+impl TypedSig {
+    /// `(int, float) -> int`, as `--trace-jit` prints it.
+    pub fn describe(&self) -> String {
+        let name = |t: Ty| match t {
+            Ty::Int => "int",
+            Ty::Float => "float",
+            Ty::Bool => "bool",
+        };
+        let params: Vec<&str> = self.params.iter().map(|&t| name(t)).collect();
+        format!("({}) -> {}", params.join(", "), name(self.ret))
+    }
 }
 
 impl Planner<'_> {
@@ -52,14 +66,20 @@ impl Planner<'_> {
             .collect()
     }
 
-    /// The parameter types of the typed entry: from the first direct self-call (in block
-    /// order) whose arguments are all unboxed in the analysed `states`; `None` if there is
-    /// none (the function gets no typed entry).
+    /// The parameter types of the typed entry: the unboxed argument types of a direct
+    /// self-call (in the analysed `states`) whose arguments are all unboxed, preferring the
+    /// first one that agrees with the types the body's own guards expect of its parameters
+    /// (their feedback: what callers have passed so far), else the first; `None` if there
+    /// is no such call (the function gets no typed entry).
     pub fn self_call_params(&self, states: &[Option<State>]) -> Option<Vec<Ty>> {
-        let mut found = None;
+        let arity = self.proto.arity as usize;
+        let mut expected: Vec<Option<Ty>> = vec![None; arity];
+        let mut sites: Vec<Vec<Ty>> = Vec::new();
         self.walk(states, |_, plan, st| {
-            if found.is_some() {
-                return;
+            for &(r, t) in &plan.guards {
+                if (r as usize) < arity && expected[r as usize].is_none() {
+                    expected[r as usize] = Some(t);
+                }
             }
             if let Action::Call {
                 base,
@@ -70,11 +90,17 @@ impl Planner<'_> {
             } = plan.action
             {
                 if self.calls_self(direct) {
-                    found = self.unboxed_args(st, base, argc);
+                    sites.extend(self.unboxed_args(st, base, argc));
                 }
             }
         });
-        found
+        let agrees = |site: &&Vec<Ty>| {
+            site.iter()
+                .zip(&expected)
+                .all(|(t, e)| e.is_none_or(|e| e == *t))
+        };
+        let chosen = sites.iter().find(agrees).or(sites.first());
+        chosen.cloned()
     }
 
     /// The result type of the typed body (analysed `states`): the unboxed type of the first
