@@ -173,7 +173,8 @@ pub fn translate(
         return Err("empty function".to_string());
     }
     let globals = |g: u32| req.globals.map_or(GlobalHint::Unknown, |view| view.hint(g));
-    let planner = planner(req, no_spec, opts, &globals);
+    let mut planner = planner(req, no_spec, opts, &globals);
+    planner.typed_self = links.as_ref().map(|l| l.sig.clone());
     let hoisted = hoist::hoisted_types(&planner, opts.spec && opts.hoist);
     let mut entry = entry_state(proto, &planner.cfg);
     if body == Body::Typed {

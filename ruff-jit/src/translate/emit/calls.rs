@@ -19,30 +19,33 @@ use ruff_core::abi::layout::{CLOSURE_PROTO, CTX_DEPTH, CTX_RET, PAYLOAD, PROTO_A
 use ruff_core::abi::{tag, DIRECT_ENTRY, MAX_DEPTH};
 
 use super::{flags, slot, Emitter};
-use crate::translate::plan::state::State;
+use crate::translate::plan::state::{State, Ty};
 use crate::translate::plan::{CallTarget, InlinePush};
 
 impl Emitter<'_, '_> {
     /// A `Call` (`method` false) or `CallMethod` at `pc`: directly to compiled code first
     /// when `direct` (the planner's knowledge of the callee), else and on every other path
     /// through the VM; `push`: how a possible `push(array, v)` is done.
-    #[allow(clippy::too_many_arguments)]
+    /// `typed_result`: the planner keeps the result of this self-call unboxed
+    /// (`emit/typed.rs`).
     pub fn emit_call(
         &mut self,
         pc: u32,
-        base: Reg,
-        argc: u8,
-        method: bool,
+        (base, argc, method): (Reg, u8, bool),
         direct: Option<CallTarget>,
         push: Option<InlinePush>,
+        typed_result: Option<Ty>,
         st: &State,
     ) {
         // The callee reads the callee slot and the arguments (for `CallMethod` the receiver
         // too). Its frame overlaps every register above them: those are temporaries the
         // compiler never reads after the call, and the state marks them boxed afterwards.
+        let fits = !method && self.typed_call_fits(base, argc, direct, st);
+        // The planner keeps a result unboxed only for calls made through the typed entry.
+        debug_assert!(typed_result.is_none() || fits, "typed result without typed call");
         if let Some(target) = direct.filter(|_| !method) {
-            if self.typed_call_fits(base, argc, direct, st) {
-                self.emit_typed_call(pc, base, argc, target, push, st);
+            if fits {
+                self.emit_typed_call(pc, (base, argc), target, push, typed_result, st);
                 return;
             }
         }

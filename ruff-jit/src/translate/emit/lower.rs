@@ -136,7 +136,15 @@ impl Emitter<'_, '_> {
                 method,
                 direct,
                 push,
-            } => self.emit_call(pc, *base, *argc, *method, *direct, *push, &guarded),
+                typed_result,
+            } => self.emit_call(
+                pc,
+                (*base, *argc, *method),
+                *direct,
+                *push,
+                *typed_result,
+                &guarded,
+            ),
             Action::Const { dst, val } => {
                 let (ty, v) = match *val {
                     Const::Int(i) => (Ty::Int, self.iconst(types::I64, i)),

@@ -21,7 +21,7 @@ use cranelift_codegen::ir::{
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
 use ruff_core::abi::layout::{CTX_DEPTH, CTX_RET, PAYLOAD};
-use ruff_core::abi::{tag, Status, MAX_DEPTH};
+use ruff_core::abi::{tag, DeoptReason, Status, MAX_DEPTH};
 
 use super::{flags, slot, Emitter};
 use crate::translate::plan::state::{State, Ty};
@@ -119,13 +119,17 @@ impl Emitter<'_, '_> {
 
     /// A self-call through the typed entry (see the module docs); every other case takes
     /// the general path through the VM.
+    ///
+    /// With `typed_result` (the planner's decision) the result is also kept unboxed: the
+    /// typed path has it in a register, the other paths check the type of the value they
+    /// leave in `R[base]` and deopt after the call (`pc + 1`) if it is another.
     pub fn emit_typed_call(
         &mut self,
         pc: u32,
-        base: Reg,
-        argc: u8,
+        (base, argc): (Reg, u8),
         target: CallTarget,
         push: Option<InlinePush>,
+        typed_result: Option<Ty>,
         st: &State,
     ) {
         let links = self.links.clone().expect("typed calls have links");
@@ -180,6 +184,9 @@ impl Emitter<'_, '_> {
             Ty::Bool => self.b.ins().ireduce(types::I8, bits),
         };
         self.store_value(self.regs, slot(base), ret, v);
+        if typed_result.is_some() {
+            self.set(base, ret, v);
+        }
         self.b.ins().jump(done, &[]);
 
         // Not a typed result: a boxed one in `ctx.ret`, a deopt or an error.
@@ -225,6 +232,7 @@ impl Emitter<'_, '_> {
         self.b.seal_block(boxed);
         self.release_callee(base);
         self.take_ctx_ret(base);
+        self.check_result(pc, base, typed_result, st);
         self.b.ins().jump(done, &[]);
 
         // The general path needs the arguments in the frame.
@@ -234,10 +242,25 @@ impl Emitter<'_, '_> {
         let last = base as usize + argc as usize;
         self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
         self.call_through_vm(pc, base, push);
+        self.check_result(pc, base, typed_result, st);
         self.b.ins().jump(done, &[]);
 
         self.b.switch_to_block(done);
         self.b.seal_block(done);
+    }
+
+    /// On a path that left the call's result boxed in `R[base]`: when the result is kept
+    /// unboxed as `typed_result`, check and unbox it (deopt after the call otherwise, with
+    /// the frame as the call left it).
+    fn check_result(&mut self, pc: u32, base: Reg, typed_result: Option<Ty>, st: &State) {
+        let Some(ty) = typed_result else {
+            return;
+        };
+        let mut after = st.clone();
+        for x in after.iter_mut().skip(base as usize) {
+            *x = crate::translate::plan::state::RegState::BOXED;
+        }
+        self.guard_load(base, ty, &after, pc + 1, DeoptReason::Guard);
     }
 
     /// Releases the closure reference `R[base]` holds after a call (a callee never writes

@@ -109,12 +109,14 @@ impl Planner<'_> {
                     },
                     false => InlinePush::Helper,
                 });
+                let direct = self.direct_calls.then(|| self.call_target(pc, base, argc));
                 Plan::simple(Action::Call {
                     base,
                     argc,
                     method: false,
-                    direct: self.direct_calls.then(|| self.call_target(pc, base, argc)),
+                    direct,
                     push,
+                    typed_result: self.typed_result(pc, st, base, argc, direct),
                 })
             }
             Instr::CallMethod { base, argc, .. } => Plan::simple(Action::Call {
@@ -123,6 +125,7 @@ impl Planner<'_> {
                 method: true,
                 direct: self.direct_calls.then_some(CallTarget::Method),
                 push: None,
+                typed_result: None,
             }),
             _ => unreachable!("plan_call plans calls"),
         }

@@ -69,12 +69,15 @@ pub enum Action {
     },
     /// `Call` or `CallMethod`. `direct`: try a direct call of compiled code first (`None`:
     /// always through the VM). `push`: a two-argument `Call` may be `push(array, v)`.
+    /// `typed_result`: a self-call through the typed entry whose result is kept unboxed
+    /// (`typed.rs`; other paths check the result's type, deopt after the call otherwise).
     Call {
         base: Reg,
         argc: u8,
         method: bool,
         direct: Option<CallTarget>,
         push: Option<InlinePush>,
+        typed_result: Option<Ty>,
     },
     Const {
         dst: Reg,
@@ -222,6 +225,9 @@ pub struct Planner<'a> {
     globals: &'a dyn Fn(u32) -> GlobalHint,
     inline_arrays: bool,
     direct_calls: bool,
+    /// The function's typed entry, once decided (`typed.rs`): its self-calls with matching
+    /// arguments keep their result unboxed.
+    pub typed_self: Option<typed::TypedSig>,
     /// The function's basic blocks and liveness.
     pub cfg: Cfg,
 }
@@ -237,6 +243,7 @@ impl<'a> Planner<'a> {
             globals: inputs.globals,
             inline_arrays: inputs.inline_arrays,
             direct_calls: inputs.direct_calls,
+            typed_self: None,
         }
     }
 

@@ -50,9 +50,15 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             }
             (s, None)
         }
-        Action::Call { base, .. } => {
+        Action::Call {
+            base, typed_result, ..
+        } => {
             for x in s.iter_mut().skip(*base as usize) {
                 *x = RegState::BOXED;
+            }
+            if let Some(t) = typed_result {
+                // Every path leaves the result in the slot too, checked or stored as `t`.
+                s[*base as usize] = RegState::unboxed(*t, false);
             }
             (s, None)
         }

@@ -55,6 +55,24 @@ impl Planner<'_> {
         }
     }
 
+    /// The result type a `Call` at `pc` keeps unboxed: a self-call that will use the typed
+    /// entry (its arguments unboxed as the signature's parameters), whose result is read
+    /// later, where the check of a result from another path may deopt (at `pc + 1`: after
+    /// the call, where the interpreter goes on).
+    pub fn typed_result(
+        &self,
+        pc: u32,
+        st: &State,
+        base: Reg,
+        argc: u8,
+        direct: Option<CallTarget>,
+    ) -> Option<Ty> {
+        let sig = self.typed_self.as_ref()?;
+        let fits = self.calls_self(direct)
+            && self.unboxed_args(st, base, argc).as_deref() == Some(&sig.params[..]);
+        (fits && self.may_speculate(pc + 1) && self.live_after(pc, base)).then_some(sig.ret)
+    }
+
     /// The argument types a self-call at `base` with `argc` arguments passes unboxed in
     /// state `st`, if every argument is unboxed and the arity matches.
     pub fn unboxed_args(&self, st: &State, base: Reg, argc: u8) -> Option<Vec<Ty>> {
