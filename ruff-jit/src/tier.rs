@@ -159,7 +159,11 @@ impl CraneliftTier {
         // both are declared first so each body can refer to the other.
         let typed = translate::typed_entry_of(req, &no_spec, &opts);
         if let (Some(sig), true) = (&typed, self.options.trace) {
-            eprintln!("[jit] typed entry of {}: {}", req.proto.trace_name, sig.describe());
+            eprintln!(
+                "[jit] typed entry of {}: {}",
+                req.proto.trace_name,
+                sig.describe()
+            );
         }
         let id = self
             .module
@@ -189,7 +193,8 @@ impl CraneliftTier {
         // other would refer to a function that never gets code.
         let mut typed_func = None;
         if let (Some(sig), Some(_)) = (&typed, typed_id) {
-            let boxed_func = std::mem::replace(&mut self.ctx.func, cranelift_codegen::ir::Function::new());
+            let boxed_func =
+                std::mem::replace(&mut self.ctx.func, cranelift_codegen::ir::Function::new());
             self.ctx.func.signature = translate::typed_signature(call_conv, sig);
             let links = self.links(typed.as_ref(), id, typed_id);
             let t = translate::translate(

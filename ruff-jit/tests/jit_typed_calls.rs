@@ -63,7 +63,10 @@ print(sum(36))
     assert_same_as_interp(src);
     let (out, stats) = run(src, "jit-spec");
     assert_eq!(out, run(src, "interp").0);
-    assert!(stats.deopts > 0, "the type change must deoptimize: {stats:?}");
+    assert!(
+        stats.deopts > 0,
+        "the type change must deoptimize: {stats:?}"
+    );
 }
 
 /// Float and Bool parameters, two parameters of different types, and a result whose type
@@ -140,7 +143,11 @@ print(deep(0))
 "#;
     let (interp, _) = run(src, "interp");
     assert!(
-        interp.error.as_deref().unwrap_or("").contains("stack overflow"),
+        interp
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("stack overflow"),
         "{interp:?}"
     );
     assert_same_as_interp(src);

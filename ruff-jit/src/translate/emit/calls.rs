@@ -42,7 +42,10 @@ impl Emitter<'_, '_> {
         // compiler never reads after the call, and the state marks them boxed afterwards.
         let fits = !method && self.typed_call_fits(base, argc, direct, st);
         // The planner keeps a result unboxed only for calls made through the typed entry.
-        debug_assert!(typed_result.is_none() || fits, "typed result without typed call");
+        debug_assert!(
+            typed_result.is_none() || fits,
+            "typed result without typed call"
+        );
         if let Some(target) = direct.filter(|_| !method) {
             if fits {
                 self.emit_typed_call(pc, (base, argc), target, push, typed_result, st);

@@ -15,9 +15,7 @@
 //! call. A deopt of the callee is finished in the interpreter (`Helper::CalleeDeopt`, with
 //! this code's boxed entry as the code that deoptimized), whose result is in `ctx.ret`.
 
-use cranelift_codegen::ir::{
-    condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Value,
-};
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Value};
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
 use ruff_core::abi::layout::{CTX_DEPTH, CTX_RET, PAYLOAD};
@@ -88,7 +86,12 @@ impl Emitter<'_, '_> {
     /// The entry block of a typed body: the parameters become the unboxed registers of the
     /// entry state, live locals start unbound (as on the direct entry), then pc 0.
     pub fn emit_typed_entry(&mut self, entry: &State) {
-        let sig = self.links.as_ref().expect("a typed body has links").sig.clone();
+        let sig = self
+            .links
+            .as_ref()
+            .expect("a typed body has links")
+            .sig
+            .clone();
         let blk = self.b.create_block();
         self.b.append_block_params_for_function_params(blk);
         self.b.switch_to_block(blk);
@@ -109,7 +112,13 @@ impl Emitter<'_, '_> {
     }
 
     /// Can the `Call` at `base` (planned with `direct`) in state `st` use the typed entry?
-    pub fn typed_call_fits(&self, base: Reg, argc: u8, direct: Option<CallTarget>, st: &State) -> bool {
+    pub fn typed_call_fits(
+        &self,
+        base: Reg,
+        argc: u8,
+        direct: Option<CallTarget>,
+        st: &State,
+    ) -> bool {
         let Some(links) = self.links.as_ref() else {
             return false;
         };

@@ -754,3 +754,108 @@ fn planning_is_pure() {
         assert_eq!(p.plan(pc, &st), again.plan(pc, &st), "pc {pc}");
     }
 }
+
+const FIB: &str = "func fib(n) {\n if n < 2 { return n }\n return fib(n - 1) + fib(n - 2)\n}\n";
+
+#[test]
+fn self_recursion_with_unboxed_arguments_gets_a_typed_entry() {
+    use super::typed::{typed_entry_state, TypedSig};
+    use super::{analyse, entry_state, hoist};
+    // `fib`'s own global holds a closure of its prototype, and it ran with Ints.
+    let f = fixture(FIB, "fib");
+    let slot = f.global("fib");
+    let me = Callee {
+        proto: ProtoRef::of(&f.proto),
+        id: f.proto.id,
+    };
+    let hints = move |g| match g == slot {
+        true => GlobalHint::Closure {
+            proto: me.proto,
+            id: me.id,
+            arity: 1,
+        },
+        false => GlobalHint::Other,
+    };
+    let words: Vec<(u32, u32)> = (0..f.proto.code.len() as u32)
+        .filter(|&pc| f.proto.code[pc as usize].has_feedback())
+        .map(|pc| (pc, II))
+        .collect();
+    let fb = f.feedback(&words);
+    let facts = Facts {
+        globals: &hints,
+        ..spec()
+    };
+    let mut p = planner(&f, &fb, &facts);
+    let hoisted = hoist::hoisted_types(&p, false);
+    let entry = entry_state(&f.proto, &p.cfg);
+    let params = p.self_call_params(&analyse(&p, &hoisted, &entry));
+    assert_eq!(params, Some(vec![Ty::Int]));
+    let typed = typed_entry_state(&entry, &[Ty::Int]);
+    // The parameter arrives unboxed and dirty: its slot is not written by the caller.
+    assert_eq!(typed[0], RegState::defined(Ty::Int, false));
+    let states = analyse(&p, &hoisted, &typed);
+    assert_eq!(p.typed_return(&states), Some(Ty::Int));
+
+    // Once decided, the self-calls keep their Int result unboxed ...
+    p.typed_self = Some(TypedSig {
+        params: vec![Ty::Int],
+        ret: Ty::Int,
+    });
+    let call = f.pc(|i| matches!(i, Instr::Call { .. }));
+    let Instr::Call { base, .. } = f.proto.code[call as usize] else {
+        unreachable!()
+    };
+    let mut st = typed.clone();
+    st[base as usize + 1] = RegState::defined(Ty::Int, false);
+    let plan = p.plan(call, &st);
+    assert!(
+        matches!(
+            plan.action,
+            Action::Call {
+                typed_result: Some(Ty::Int),
+                ..
+            }
+        ),
+        "{plan:?}"
+    );
+    assert_eq!(
+        apply(&plan, &st).0[base as usize],
+        RegState::unboxed(Ty::Int, false)
+    );
+    // ... but not with a boxed argument, nor where the check after the call may not deopt.
+    let plan = p.plan(call, &typed);
+    assert!(matches!(
+        plan.action,
+        Action::Call {
+            typed_result: None,
+            ..
+        }
+    ));
+    let no_spec = [call + 1];
+    let cautious = Facts {
+        no_spec: &no_spec,
+        globals: &hints,
+        ..spec()
+    };
+    let mut q = planner(&f, &fb, &cautious);
+    q.typed_self = p.typed_self.clone();
+    assert!(matches!(
+        q.plan(call, &st).action,
+        Action::Call {
+            typed_result: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn no_typed_entry_without_a_direct_self_call() {
+    use super::{analyse, entry_state, hoist};
+    // The callee global is unknown (no closure hint): the call is not known to be a self-call.
+    let f = fixture(FIB, "fib");
+    let fb = f.feedback(&[]);
+    let p = planner(&f, &fb, &spec());
+    let hoisted = hoist::hoisted_types(&p, false);
+    let entry = entry_state(&f.proto, &p.cfg);
+    assert_eq!(p.self_call_params(&analyse(&p, &hoisted, &entry)), None);
+}
