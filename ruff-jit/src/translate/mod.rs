@@ -21,6 +21,7 @@ mod plan;
 use cranelift_codegen::ir::{types, AbiParam, FuncRef, Function, Signature};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use ruff_core::abi::bytecode::Instr;
 use ruff_core::abi::layout::array_layout;
 use ruff_core::abi::{CompileReason, CompileRequest, GlobalHint, JitEntry};
 
@@ -141,6 +142,15 @@ pub fn typed_entry_of(
         return None;
     }
     let globals = |g: u32| req.globals.map_or(GlobalHint::Unknown, |view| view.hint(g));
+    // Cheap test first (most functions are not self-recursive): only a global holding a
+    // closure of this very prototype can be a direct self-call's callee.
+    let reads_itself = req.proto.code.iter().any(|i| {
+        matches!(*i, Instr::GetGlobal { g, .. }
+            if matches!(globals(g), GlobalHint::Closure { id, .. } if id == req.proto.id))
+    });
+    if !reads_itself {
+        return None;
+    }
     let planner = planner(req, no_spec, opts, &globals);
     let hoisted = hoist::hoisted_types(&planner, opts.hoist);
     let entry = entry_state(req.proto.as_ref(), &planner.cfg);
