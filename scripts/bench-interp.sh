@@ -1,24 +1,12 @@
 #!/usr/bin/env bash
-# Compares Ruff's bytecode interpreter with other interpreters on the kernel set
-# (scripts/kernels/README.md): `ruff run --config interp` vs CPython vs Lua 5.4.
-# Checks every kernel prints the same checksum in every language first, then times them with
-# hyperfine (JSON in reports/kernels/interp/) and prints a Markdown table of mean times,
-# ratios and geometric means (also saved as reports/kernels/interp.md).
-# Environment: KERNELS="fib loops" selects kernels, RUNS/WARMUP set hyperfine's counts.
+# Compares Ruff's bytecode interpreter with CPython and Lua 5.4 on the kernel suite
+# (suites/kernels/README.md) through the harness: every kernel's result checked under every
+# config, steady-state medians with CIs and speedups over `interp`, in the table, summary.csv
+# and the HTML report of the run folder. A missing interpreter is reported and skipped.
+# Extra arguments go to `harness run` (e.g. --bench fib,loops, -n 3, --quick).
 set -euo pipefail
-source "$(dirname "$0")/lib/kernels.sh"
-
-ensure_packages hyperfine:hyperfine lua5.4:lua5.4 python3:python3
-PYTHON=$(find_python)
-build_ruff
-
-RUNTIMES=("ruff interp" python3 lua5.4)
-echo "checking checksums..." >&2
-check_checksums "${RUNTIMES[@]}"
-OUT=$ROOT/reports/kernels/interp
-rm -rf "$OUT"
-run_hyperfine "$OUT" "${RUNTIMES[@]}"
-
-"$PYTHON" "$ROOT/scripts/kernel-table.py" "$OUT" \
-    --columns "ruff interp,python3,lua5.4" \
-    --ratios "python3/ruff interp,lua5.4/ruff interp" | tee "$ROOT/reports/kernels/interp.md"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+cargo build --release -q -p ruff-jit -p harness
+exec "${CARGO_TARGET_DIR:-$ROOT/target}/release/harness" run suites/kernels \
+    --configs interp,python3,lua5.4 --reference interp "$@"

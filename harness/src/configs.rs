@@ -12,6 +12,9 @@
 //! A comma is a value separator only when the next item is a number; `;` always separates
 //! configs. Every expanded config is returned in canonical form (`Config`'s `Display`:
 //! defaults omitted), duplicates removed, first occurrence first.
+//!
+//! A PRESET may also name a peer (`lua5.4`, `luajit`, `python3`, `node`, `native`: a
+//! benchmark's twin in another language, [`crate::peers`]); peers take no knobs.
 
 use anyhow::{bail, Result};
 use ruff_core::Config;
@@ -39,6 +42,16 @@ pub fn expand(text: &str) -> Result<Vec<String>> {
         let spec = spec.trim();
         if spec.is_empty() {
             bail!("empty config in '{text}' (expected e.g. 'interp,jit-spec:threshold=10')");
+        }
+        let preset = spec.split(':').next().unwrap_or_default();
+        if crate::peers::is_peer(preset) {
+            if preset != spec {
+                bail!("config '{spec}': '{preset}' runs a twin in another language and takes no knobs");
+            }
+            if !out.iter().any(|c| c == spec) {
+                out.push(spec.to_string());
+            }
+            continue;
         }
         for one in cartesian(spec)? {
             let config = Config::parse(&one).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -123,6 +136,22 @@ mod tests {
             expand_all(&args).unwrap(),
             ["interp", "jit-spec", "jit-spec:threshold=5"]
         );
+    }
+
+    #[test]
+    fn peers_are_configs_without_knobs() {
+        assert_eq!(
+            expand("interp,lua5.4;luajit,python3,node,native,lua5.4").unwrap(),
+            ["interp", "lua5.4", "luajit", "python3", "node", "native"]
+        );
+        assert_eq!(
+            expand("jit-spec:threshold=1,10,luajit").unwrap(),
+            ["jit-spec:threshold=1", "jit-spec:threshold=10", "luajit"]
+        );
+        let e = expand("luajit:threshold=1").unwrap_err().to_string();
+        assert!(e.contains("takes no knobs"), "{e}");
+        let e = expand("lua").unwrap_err().to_string();
+        assert!(e.contains("unknown config 'lua'"), "{e}");
     }
 
     #[test]

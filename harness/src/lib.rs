@@ -25,6 +25,7 @@ pub mod merge;
 pub mod micro;
 pub mod noise;
 pub mod output;
+pub mod peers;
 pub mod plan;
 pub mod profile;
 pub mod runner;

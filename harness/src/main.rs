@@ -66,7 +66,7 @@ fn profile_all(plan: &plan::Plan) {
     for (s, suite) in plan.suites.iter().enumerate() {
         for (b, bench) in suite.benchmarks.iter().enumerate() {
             let settings = plan.settings[s][b];
-            for config in &plan.configs {
+            for config in plan.configs.iter().filter(|c| !harness::peers::is_peer(c)) {
                 let request = harness::profile::Request {
                     ruff,
                     suite,
@@ -99,7 +99,7 @@ fn profile_all(plan: &plan::Plan) {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     let mut plan = plan::resolve(args)?;
-    let mut executor: Box<dyn Executor> = match plan.args.executor {
+    let executor: Box<dyn Executor> = match plan.args.executor {
         ExecutorKind::Subprocess => Box::new(
             SubprocessExecutor::new(
                 plan.ruff
@@ -111,6 +111,13 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         ),
         ExecutorKind::InProcess => Box::new(InProcessExecutor),
     };
+    // Peer configs (lua5.4, ...) run twins beside Ruff's executor; skipped pairs never run.
+    let mut executor =
+        harness::exec::twin::with_twins(executor, &plan.configs, &plan.peers, &plan.run_dir)?;
+    let skips = plan.peers.skip_lines();
+    for line in &skips {
+        eprintln!("{}", table::wrap(line));
+    }
     if !plan.configs.contains(&plan.reference) {
         eprintln!(
             "warning: reference config '{}' is not among the configs run: no speedups (add it to --configs or set --reference)",
@@ -183,6 +190,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
+    for line in &skips {
+        println!("{}", table::wrap(line));
+    }
     println!(
         "invocations: {}   every column: --wide, or summary.csv\nresults: {}",
         counts.join(", "),

@@ -68,6 +68,8 @@ pub struct Plan {
     /// `settings[suite][benchmark]`.
     pub settings: Vec<Vec<Settings>>,
     pub configs: Vec<String>,
+    /// The programs of peer configs (`lua5.4`, ...) and the pairs skipped ([`crate::peers`]).
+    pub peers: crate::peers::Peers,
     pub reference: String,
     pub seed: u64,
     pub run_id: String,
@@ -219,6 +221,7 @@ fn resolve_with(
     if args.measure == Measure::Instructions && find_on_path("valgrind").is_none() {
         bail!("--measure instructions needs valgrind on PATH");
     }
+    let peers = crate::peers::Peers::resolve(&suites, &configs, args.measure)?;
     let seed = args.seed.unwrap_or_else(rand::random);
     args.seed = Some(seed);
 
@@ -273,6 +276,9 @@ fn resolve_with(
                 let mut order = configs.clone();
                 order.shuffle(&mut rng);
                 for config in order {
+                    if !peers.runs(&suites[si].benchmarks[bi], &config) {
+                        continue;
+                    }
                     all.push(Task {
                         suite: si,
                         benchmark: bi,
@@ -290,6 +296,12 @@ fn resolve_with(
         all = crate::shard::select(all, shard, &settings)?;
     }
     let total_tasks = all.len();
+    if total_tasks == 0 {
+        bail!(
+            "nothing to run: every benchmark x config pair is skipped ({})",
+            peers.skip_lines().join("; ")
+        );
+    }
     let tasks = all
         .into_iter()
         .filter(|t| {
@@ -307,6 +319,7 @@ fn resolve_with(
         suites,
         settings,
         configs,
+        peers,
         reference,
         seed,
         run_id,

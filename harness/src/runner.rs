@@ -285,6 +285,7 @@ fn run_info(plan: &Plan, executor: &dyn Executor, options: &AnalysisOptions) -> 
             "tasks": plan.total_tasks,
             "resumed": plan.resumed,
             "ruff": plan.ruff,
+            "peers": plan.peers,
             "ruff_version": plan.ruff.as_ref().and_then(|r| run_json::command_output(&r.to_string_lossy(), &["--version"])),
             "benchmarks": plan.suites.iter().zip(&plan.settings).flat_map(|(s, set)| {
                 s.benchmarks.iter().zip(set).map(move |(b, set)| json!({

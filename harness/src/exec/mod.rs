@@ -1,6 +1,7 @@
 //! Measuring one invocation, behind the [`Executor`] trait (ARCHITECTURE §1): the subprocess
 //! executor (default; a fresh `ruff bench` process per invocation, so every invocation starts
-//! with cold JIT state), the in-process executor (interpreter only, through `ruff_core`), and a
+//! with cold JIT state), the twin executor (peer configs such as `luajit`: a benchmark's twin
+//! in another language, same protocol; `twin`), the in-process executor (interpreter only, through `ruff_core`), and a
 //! mock that returns scripted times for deterministic tests.
 //!
 //! An executor only *runs*: it returns a [`RawOutcome`] (how the process ended, its stdout,
@@ -15,6 +16,7 @@ pub mod inprocess;
 pub mod mock;
 pub mod records;
 pub mod subprocess;
+pub mod twin;
 pub mod verify;
 
 use std::time::Duration;

@@ -164,7 +164,7 @@ impl Executor for SubprocessExecutor {
     }
 }
 
-fn clear_scratch(dir: &Path) -> Result<()> {
+pub(crate) fn clear_scratch(dir: &Path) -> Result<()> {
     for entry in fs::read_dir(dir).context("scratch folder")? {
         let path = entry?.path();
         fs::remove_file(&path).with_context(|| format!("cannot clear {}", path.display()))?;
@@ -175,7 +175,10 @@ fn clear_scratch(dir: &Path) -> Result<()> {
 /// Waits for `pid`, killing it with SIGKILL past `timeout`. A helper thread blocks in
 /// `wait4` (so the end of the process is seen at once, with no polling latency) while this
 /// thread waits for its answer up to the timeout.
-fn wait_with_timeout(pid: libc::pid_t, timeout: Duration) -> Result<(Exit, Option<u64>)> {
+pub(crate) fn wait_with_timeout(
+    pid: libc::pid_t,
+    timeout: Duration,
+) -> Result<(Exit, Option<u64>)> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let result = loop {
