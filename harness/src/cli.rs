@@ -81,6 +81,7 @@ Configs: PRESET[:knob=v[,v...]...] separated by ',' or ';', or given with --conf
   --configs 'jit-spec:threshold=1,10,100' three configs (a knob sweep)
   --configs 'interp;jit:threshold=1,10:max-deopts=2,4'   1 + 2x2 configs
 Presets: interp, interp-prof, jit, jit-spec, jit-spec-hoist. Knobs: threshold, osr-threshold, max-deopts.
+Peers (a benchmark's twin in another language, no knobs): lua5.4, luajit, python3, node, native.
 
 Exit codes: 0 all invocations ok; 1 some invocation failed (results still written); 2 bad input or harness error;
 130 interrupted by SIGINT or SIGTERM (finished invocations kept: continue with --resume RUN_DIR).")]
