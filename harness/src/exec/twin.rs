@@ -252,3 +252,95 @@ pub fn with_twins(
         twins: TwinExecutor::new(peers.clone(), run_dir.to_path_buf())?,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::mock::MockExecutor;
+    use crate::exec::Measure;
+    use crate::manifest::{Benchmark, Expected};
+    use crate::peers::Found;
+    use std::time::Duration;
+
+    fn request<'a>(benchmark: &'a Benchmark, config: &'a str) -> Request<'a> {
+        Request {
+            suite: "s",
+            benchmark,
+            config,
+            invocation: 0,
+            iterations: 2,
+            until_stable: None,
+            timeout: Duration::from_secs(5),
+            measure: Measure::Wall,
+        }
+    }
+
+    fn benchmark(path: &Path) -> Benchmark {
+        Benchmark {
+            name: "b".into(),
+            path: path.to_path_buf(),
+            expected: Expected::Result("42".into()),
+            tags: vec![],
+            args: vec![],
+            invocations: None,
+            iterations: None,
+            timeout: None,
+            expectation: None,
+        }
+    }
+
+    #[test]
+    fn ruff_only_plans_keep_the_ruff_executor_alone() {
+        let mock = Box::new(MockExecutor::new(|_, _| 1000));
+        let configs = ["interp".to_string(), "jit-spec".to_string()];
+        let e = with_twins(mock, &configs, &Peers::default(), Path::new("/nowhere")).unwrap();
+        assert_eq!(e.describe(), "mock");
+    }
+
+    #[test]
+    fn peer_configs_go_to_the_twin_and_ruff_configs_to_ruff() {
+        let dir = tempfile::tempdir().unwrap();
+        let ruff_file = dir.path().join("b.ruff");
+        // A shell script stands in for the interpreter: `sh b.sh ITERATIONS RECORDS`.
+        std::fs::write(
+            dir.path().join("b.lua"),
+            "i=0; while [ $i -lt $1 ]; do echo 'Result: 42'; \
+             echo \"{\\\"iteration\\\":$i,\\\"wall_ns\\\":7,\\\"stdout_bytes\\\":11}\" >> $2; \
+             i=$((i+1)); done\n",
+        )
+        .unwrap();
+        let peers = Peers {
+            found: vec![Found {
+                config: "lua5.4".into(),
+                program: "/bin/sh".into(),
+                version: "sh".into(),
+            }],
+            skipped: vec![],
+        };
+        let configs = ["interp".to_string(), "lua5.4".to_string()];
+        let mock = Box::new(MockExecutor::new(|_, _| 1000));
+        let mut e = with_twins(mock, &configs, &peers, dir.path()).unwrap();
+        assert!(e
+            .describe()
+            .starts_with("mock; twins: lua5.4 = /bin/sh (sh)"));
+        let b = benchmark(&ruff_file);
+        let twin = e.execute(&request(&b, "lua5.4")).unwrap();
+        assert_eq!(twin.exit, Exit::Code(0), "{:?}", twin.note);
+        assert_eq!(twin.iterations.len(), 2);
+        assert_eq!(twin.iterations[1].wall_ns, 7);
+        assert_eq!(twin.stdout, b"Result: 42\nResult: 42\n");
+        let ruff = e.execute(&request(&b, "interp")).unwrap();
+        assert_eq!(ruff.iterations[0].wall_ns, 1000);
+        // A peer the plan did not find never starts: its invocation is an error saying so.
+        let missing = e.execute(&request(&b, "luajit")).unwrap();
+        assert!(
+            missing
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .contains("`luajit` was not found"),
+            "{:?}",
+            missing.note
+        );
+    }
+}
