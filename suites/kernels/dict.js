@@ -4,7 +4,7 @@
 const { main } = require('./twin_protocol');
 
 function run() {
-    const n = 100000;
+    const n = 200000;
     const d = new Map();
     for (let i = 0; i < n; i++) {
         d.set((i * 7919) % 1000003, i);

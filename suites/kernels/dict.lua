@@ -4,7 +4,7 @@ package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
 
 local function run()
-    local n = 100000
+    local n = 200000
     local d = {}
     for i = 0, n - 1 do
         d[(i * 7919) % 1000003] = i

@@ -4,7 +4,7 @@ from twin_protocol import main
 
 
 def run():
-    n = 100000
+    n = 200000
     d = {}
     for i in range(n):
         d[(i * 7919) % 1000003] = i

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 fn run() -> i64 {
-    let n = black_box(100_000i64);
+    let n = black_box(200_000i64);
     let mut d = HashMap::new();
     for i in 0..n {
         d.insert((i * 7919) % 1_000_003, i);

@@ -7,4 +7,4 @@ function fib(n) {
     return fib(n - 1) + fib(n - 2);
 }
 
-main(() => fib(27));
+main(() => fib(28));

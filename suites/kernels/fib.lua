@@ -7,4 +7,4 @@ local function fib(n)
     return fib(n - 1) + fib(n - 2)
 end
 
-twin.main(function () return fib(27) end)
+twin.main(function () return fib(28) end)

@@ -9,4 +9,4 @@ def fib(n):
     return fib(n - 1) + fib(n - 2)
 
 
-main(lambda: fib(27))
+main(lambda: fib(28))

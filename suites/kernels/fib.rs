@@ -13,5 +13,5 @@ fn fib(n: i64) -> i64 {
 }
 
 fn main() -> std::process::ExitCode {
-    twin_protocol::main(|| fib(black_box(27)))
+    twin_protocol::main(|| fib(black_box(28)))
 }

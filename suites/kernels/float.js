@@ -3,7 +3,7 @@
 const { main } = require('./twin_protocol');
 
 function run() {
-    const n = 1000000;
+    const n = 2000000;
     let x = 0.0;
     for (let i = 0; i < n; i++) {
         x = x * 0.9999995 + 1.0;

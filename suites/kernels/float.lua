@@ -3,7 +3,7 @@ package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
 
 local function run()
-    local n = 1000000
+    local n = 2000000
     local x = 0.0
     for _ = 0, n - 1 do
         x = x * 0.9999995 + 1.0

@@ -4,7 +4,7 @@ from twin_protocol import main
 
 
 def run():
-    n = 1000000
+    n = 2000000
     x = 0.0
     for _ in range(n):
         x = x * 0.9999995 + 1.0

@@ -7,7 +7,7 @@ mod twin_protocol;
 use std::hint::black_box;
 
 fn run() -> i64 {
-    let n = black_box(1_000_000i64);
+    let n = black_box(2_000_000i64);
     let factor = black_box(0.9999995f64);
     let mut x = 0.0f64;
     for _ in 0..n {

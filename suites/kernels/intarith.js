@@ -4,7 +4,7 @@
 const { main } = require('./twin_protocol');
 
 function run() {
-    const n = 1000000;
+    const n = 2000000;
     let s = 0;
     for (let i = 0; i < n; i++) {
         const t = i * 3 + 7;

@@ -3,7 +3,7 @@ package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
 
 local function run()
-    local n = 1000000
+    local n = 2000000
     local s = 0
     for i = 0, n - 1 do
         local t = i * 3 + 7

@@ -4,7 +4,7 @@ from twin_protocol import main
 
 
 def run():
-    n = 1000000
+    n = 2000000
     s = 0
     for i in range(n):
         t = i * 3 + 7

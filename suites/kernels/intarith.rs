@@ -5,7 +5,7 @@ mod twin_protocol;
 use std::hint::black_box;
 
 fn run() -> i64 {
-    let n = black_box(1_000_000i64);
+    let n = black_box(2_000_000i64);
     let mut s = 0i64;
     for i in 0..n {
         // Without this LLVM replaces the loop by a closed-form sum (the body is affine in

@@ -3,7 +3,7 @@
 const { main } = require('./twin_protocol');
 
 function run() {
-    const n = 1000;
+    const n = 1500;
     let s = 0;
     for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {

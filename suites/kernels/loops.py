@@ -4,7 +4,7 @@ from twin_protocol import main
 
 
 def run():
-    n = 1000
+    n = 1500
     s = 0
     for i in range(n):
         for j in range(n):

@@ -5,7 +5,7 @@ mod twin_protocol;
 use std::hint::black_box;
 
 fn run() -> i64 {
-    let n = black_box(1000i64);
+    let n = black_box(1500i64);
     let mut s = 0i64;
     for i in 0..n {
         for j in 0..n {

@@ -3,7 +3,7 @@
 const { main } = require('./twin_protocol');
 
 function run() {
-    const n = 100000;
+    const n = 200000;
     let s = '';
     for (let i = 0; i < n; i++) {
         s = s + String(i);

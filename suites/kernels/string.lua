@@ -5,7 +5,7 @@ package.path = (arg[0]:match('^(.*[/\\])') or './') .. '?.lua;' .. package.path
 local twin = require('twin_protocol')
 
 local function run()
-    local n = 100000
+    local n = 200000
     local buf = {}
     for i = 0, n - 1 do
         buf[#buf + 1] = tostring(i)

@@ -5,7 +5,7 @@ from twin_protocol import main
 
 
 def run():
-    n = 100000
+    n = 200000
     s = ""
     for i in range(n):
         s = s + str(i)

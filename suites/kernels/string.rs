@@ -6,7 +6,7 @@ mod twin_protocol;
 use std::hint::black_box;
 
 fn run() -> i64 {
-    let n = black_box(100_000i64);
+    let n = black_box(200_000i64);
     let mut s = String::new();
     for i in 0..n {
         s += &i.to_string();

@@ -19,7 +19,8 @@ function once(run) {
 }
 
 function usage(message) {
-    fs.writeSync(2, `${process.argv[1]}: ${message}\nusage: ${process.argv[1]} [ITERATIONS [RECORDS]]\n`);
+    const me = process.argv[1];
+    fs.writeSync(2, `${me}: ${message}\nusage: ${me} [ITERATIONS [RECORDS]]\n`);
     process.exit(2);
 }
 

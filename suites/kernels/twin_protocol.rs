@@ -56,7 +56,8 @@ pub fn main(run: fn() -> i64) -> ExitCode {
         let bytes = once(run);
         let wall_ns = start.elapsed().as_nanos();
         let line = format!(
-            "{{\"iteration\":{i},\"wall_ns\":{wall_ns},\"stdout_bytes\":{bytes},\"clock\":\"monotonic\"}}\n"
+            "{{\"iteration\":{i},\"wall_ns\":{wall_ns},\"stdout_bytes\":{bytes},\
+             \"clock\":\"monotonic\"}}\n"
         );
         if records.write_all(line.as_bytes()).and_then(|()| records.flush()).is_err() {
             return usage("cannot write records");
