@@ -23,6 +23,7 @@ runs=${RUNS:-10}
 invocations=${INVOCATIONS:-10}
 max_diff=${MAX_DIFF:-3}
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 command -v hyperfine >/dev/null || { echo "external-timer: hyperfine is required" >&2; exit 2; }
 cargo build --release --quiet -p ruff-jit -p harness
 harness="$target/release/harness"
