@@ -61,15 +61,8 @@ pub fn probe(ruff: &Path, program: &Path, args: &[String], timeout: Duration) ->
     let mut executor =
         SubprocessExecutor::new(ruff.to_path_buf(), DEFAULT_ITERATION_SYMBOL.into())?;
     let benchmark = Benchmark {
-        name: "probe".into(),
-        path: program.to_path_buf(),
-        expected: Expected::Stdout(String::new()),
-        tags: Vec::new(),
         args: args.to_vec(),
-        invocations: None,
-        iterations: None,
-        timeout: None,
-        expectation: None,
+        ..Benchmark::new("probe", program, Expected::Stdout(String::new()))
     };
     let request = Request {
         suite: FILE_SUITE,
@@ -192,15 +185,8 @@ pub fn file_suite(programs: &[PathBuf], ruff: &Path, timeout: Option<Duration>) 
             }
         );
         benchmarks.push(Benchmark {
-            name,
-            path: program.clone(),
-            expected: probe.expected,
-            tags: Vec::new(),
-            args: Vec::new(),
-            invocations: None,
             iterations: (!probe.has_run).then_some(1),
-            timeout: None,
-            expectation: None,
+            ..Benchmark::new(name, program.clone(), probe.expected)
         });
     }
     Ok(Suite {

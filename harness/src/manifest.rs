@@ -93,6 +93,25 @@ pub struct Benchmark {
     pub expectation: Option<Expectation>,
 }
 
+impl Benchmark {
+    /// A benchmark with nothing but a name, a program and its expected output (no tags,
+    /// arguments, per-benchmark counts or planted steady state), as ad-hoc files and tests
+    /// build them.
+    pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, expected: Expected) -> Benchmark {
+        Benchmark {
+            name: name.into(),
+            path: path.into(),
+            expected,
+            tags: Vec::new(),
+            args: Vec::new(),
+            invocations: None,
+            iterations: None,
+            timeout: None,
+            expectation: None,
+        }
+    }
+}
+
 /// A validated suite.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suite {

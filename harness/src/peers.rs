@@ -263,17 +263,11 @@ mod tests {
     use crate::manifest::Expected;
 
     fn bench(dir: &Path, name: &str) -> Benchmark {
-        Benchmark {
-            name: name.into(),
-            path: dir.join(format!("{name}.ruff")),
-            expected: Expected::Result("1".into()),
-            tags: vec![],
-            args: vec![],
-            invocations: None,
-            iterations: None,
-            timeout: None,
-            expectation: None,
-        }
+        Benchmark::new(
+            name,
+            dir.join(format!("{name}.ruff")),
+            Expected::Result("1".into()),
+        )
     }
 
     #[test]

@@ -173,17 +173,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.ruff");
         std::fs::write(&path, "func run() { print(\"Result:\", 6 * 7) }\nrun()\n").unwrap();
-        let bench = Benchmark {
-            name: "b".into(),
-            path,
-            expected: Expected::Result("42".into()),
-            tags: vec![],
-            args: vec![],
-            invocations: None,
-            iterations: None,
-            timeout: None,
-            expectation: None,
-        };
+        let bench = Benchmark::new("b", path, Expected::Result("42".into()));
         let req = Request {
             suite: "s",
             benchmark: &bench,

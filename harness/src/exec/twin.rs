@@ -276,17 +276,7 @@ mod tests {
     }
 
     fn benchmark(path: &Path) -> Benchmark {
-        Benchmark {
-            name: "b".into(),
-            path: path.to_path_buf(),
-            expected: Expected::Result("42".into()),
-            tags: vec![],
-            args: vec![],
-            invocations: None,
-            iterations: None,
-            timeout: None,
-            expectation: None,
-        }
+        Benchmark::new("b", path, Expected::Result("42".into()))
     }
 
     #[test]

@@ -199,17 +199,7 @@ mod tests {
     use std::time::Duration;
 
     fn bench(expected: Expected) -> Benchmark {
-        Benchmark {
-            name: "b".into(),
-            path: "b.ruff".into(),
-            expected,
-            tags: vec![],
-            args: vec![],
-            invocations: None,
-            iterations: None,
-            timeout: None,
-            expectation: None,
-        }
+        Benchmark::new("b", "b.ruff", expected)
     }
 
     fn raw(exit: Exit, stdout: &str, sizes: &[Option<u64>]) -> RawOutcome {
