@@ -23,6 +23,32 @@ use crate::translate::plan::state::{State, Ty};
 use crate::translate::plan::{CallTarget, InlinePush};
 
 impl Emitter<'_, '_> {
+    /// After a direct call at `pc` (callee slot `base`) returned a `status` that is not ok:
+    /// branches to the error block unless it is `Deopt`, and continues in the deopt block,
+    /// where the callee's frame (written back by its side exit) is counted in the depth
+    /// again, since the interpreter finishes it. Returns the callee's register pointer, and
+    /// the error block with its argument (the pc) for the deopt path's own failure.
+    pub(super) fn callee_deopt_or_error(
+        &mut self,
+        status: Value,
+        pc: u32,
+        base: Reg,
+    ) -> (Value, Block, Value) {
+        let deopt_code = ruff_core::abi::Status::Deopt.code() as i64;
+        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, status, deopt_code);
+        let deopt = self.b.create_block();
+        let err = self.error_block();
+        let pcv = self.iconst(types::I32, pc as i64);
+        self.b
+            .ins()
+            .brif(is_deopt, deopt, &[], err, &[BlockArg::Value(pcv)]);
+        self.b.switch_to_block(deopt);
+        self.b.seal_block(deopt);
+        self.adjust_depth(1);
+        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        (callee_regs, err, pcv)
+    }
+
     /// A `Call` (`method` false) or `CallMethod` at `pc`: directly to compiled code first
     /// when `direct` (the planner's knowledge of the callee), else and on every other path
     /// through the VM; `push`: how a possible `push(array, v)` is done.
@@ -182,19 +208,7 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(unusual);
         self.b.seal_block(unusual);
         self.b.set_cold_block(unusual);
-        let deopt_code = ruff_core::abi::Status::Deopt.code() as i64;
-        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, status, deopt_code);
-        let deopt = self.b.create_block();
-        let err = self.error_block();
-        let pcv = self.iconst(types::I32, pc as i64);
-        self.b
-            .ins()
-            .brif(is_deopt, deopt, &[], err, &[BlockArg::Value(pcv)]);
-        self.b.switch_to_block(deopt);
-        self.b.seal_block(deopt);
-        // The interpreter finishes the callee's frame, which the depth still counts.
-        self.adjust_depth(1);
-        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let (callee_regs, err, pcv) = self.callee_deopt_or_error(status, pc, base);
         let table = self.opts.call_table.expect("direct calls have a table") as i64;
         let table = self.iconst(types::I64, table);
         let resumed = self

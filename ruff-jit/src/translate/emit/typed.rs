@@ -211,22 +211,7 @@ impl Emitter<'_, '_> {
         self.b.ins().brif(is_boxed, boxed, &[], other, &[]);
         self.b.switch_to_block(other);
         self.b.seal_block(other);
-        let is_deopt = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, status, Status::Deopt.code() as i64);
-        let deopt = self.b.create_block();
-        let err = self.error_block();
-        let pcv = self.iconst(types::I32, pc as i64);
-        self.b
-            .ins()
-            .brif(is_deopt, deopt, &[], err, &[BlockArg::Value(pcv)]);
-        self.b.switch_to_block(deopt);
-        self.b.seal_block(deopt);
-        // The interpreter finishes the callee's frame (written back by its side exit),
-        // which the depth still counts.
-        self.adjust_depth(1);
-        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let (callee_regs, err, pcv) = self.callee_deopt_or_error(status, pc, base);
         let t = self.iconst(types::I64, table);
         let idv = self.iconst(types::I32, id as i64);
         let me = self.b.ins().func_addr(types::I64, links.boxed);
