@@ -23,6 +23,21 @@ use crate::translate::plan::state::{State, Ty};
 use crate::translate::plan::{CallTarget, InlinePush};
 
 impl Emitter<'_, '_> {
+    /// Before a direct call of the callee in slot `base`: goes to `slow` unless the call
+    /// stays within the depth limit, counts the callee's frame, and returns its register
+    /// pointer.
+    pub(super) fn count_callee_frame(&mut self, base: Reg, slow: Block) -> Value {
+        let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
+        let room = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
+        self.next_check(room, slow);
+        let deeper = self.b.ins().iadd_imm_s(depth, 1);
+        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
+        self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64)
+    }
+
     /// After a direct call at `pc` (callee slot `base`) returned a `status` that is not ok:
     /// branches to the error block unless it is `Deopt`, and continues in the deopt block,
     /// where the callee's frame (written back by its side exit) is counted in the depth
@@ -182,16 +197,7 @@ impl Emitter<'_, '_> {
         let compiled = self.b.ins().icmp_imm_s(IntCC::NotEqual, entry, 0);
         self.next_check(compiled, slow);
         // ... and a call that stays within the depth limit?
-        let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
-        let room = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
-        self.next_check(room, slow);
-
-        let deeper = self.b.ins().iadd_imm_s(depth, 1);
-        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
-        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let callee_regs = self.count_callee_frame(base, slow);
         let how = self.iconst(types::I32, DIRECT_ENTRY as i64);
         let status = self.call_entry(entry, &[self.ctx, callee_regs, how]);
         // Values needed after the call are reloaded or recomputed rather than kept: each

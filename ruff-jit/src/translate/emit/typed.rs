@@ -18,8 +18,8 @@
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Value};
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
-use ruff_core::abi::layout::{CTX_DEPTH, CTX_RET, PAYLOAD};
-use ruff_core::abi::{tag, DeoptReason, Status, MAX_DEPTH};
+use ruff_core::abi::layout::{CTX_RET, PAYLOAD};
+use ruff_core::abi::{tag, DeoptReason, Status};
 
 use super::{flags, slot, Emitter};
 use crate::translate::plan::state::{State, Ty};
@@ -158,16 +158,7 @@ impl Emitter<'_, '_> {
         let me = self.b.ins().func_addr(types::I64, links.boxed);
         let same = self.b.ins().icmp(IntCC::Equal, current, me);
         self.next_check(same, slow);
-        let depth = self.b.ins().load(types::I32, flags(), self.ctx, CTX_DEPTH);
-        let room = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::UnsignedLessThan, depth, MAX_DEPTH as i64);
-        self.next_check(room, slow);
-        let deeper = self.b.ins().iadd_imm_s(depth, 1);
-        self.b.ins().store(flags(), deeper, self.ctx, CTX_DEPTH);
-
-        let callee_regs = self.b.ins().iadd_imm_s(self.regs, slot(base + 1) as i64);
+        let callee_regs = self.count_callee_frame(base, slow);
         let mut args = vec![self.ctx, callee_regs];
         for (i, &ty) in links.sig.params.iter().enumerate() {
             args.push(self.get(base + 1 + i as Reg, ty));
