@@ -164,27 +164,29 @@ fn fused_instructions_record_what_they_record_alone() {
         &[
             // for i in range(n): the header `IterNext`, fused into the `LoopBack`.
             ("IterNext", lhs_bit(INT)),
-            ("Mul", II),
+            // `i * 3`: a literal right operand is `BinaryK`, whose feedback records the
+            // constant's tag as the right operand's.
+            ("BinaryK", II),
             ("Add", II),
-            ("Lt", II),
+            ("BinaryK", II),
             ("JumpIfFalse", lhs_bit(BOOL)),
-            ("Sub", II),
+            ("BinaryK", II),
             // `x` was an Int in one call.
-            ("Mul", lhs_bit(INT) | lhs_bit(FLOAT) | rhs_bit(FLOAT)),
-            ("Eq", II),
+            ("BinaryK", lhs_bit(INT) | lhs_bit(FLOAT) | rhs_bit(FLOAT)),
+            ("BinaryK", II),
             ("JumpIfTrue", lhs_bit(BOOL)),
-            ("Gt", II),
+            ("BinaryK", II),
             ("JumpIfFalse", lhs_bit(BOOL)),
             ("AddImm", II),
-            ("Lt", both(FLOAT, FLOAT)),
+            ("BinaryK", both(FLOAT, FLOAT)),
             ("JumpIfFalse", lhs_bit(BOOL)),
             ("AddImm", II),
             // while j < n: the header comparison, fused into the `LoopBack`.
             ("Lt", II),
             ("JumpIfFalse", lhs_bit(BOOL)),
             ("AddImm", II),
-            // while m <= 3: header `LoadInt` + `Le`.
-            ("Le", II),
+            // while m <= 3: the header `BinaryK` (not fused), then its fused branch.
+            ("BinaryK", II),
             ("JumpIfFalse", lhs_bit(BOOL)),
             ("AddImm", II),
             ("IterNext", lhs_bit(INT)),
@@ -222,10 +224,10 @@ fn recursive_calls_are_counted_and_compile_at_the_threshold() {
     check_feedback(
         &s,
         &[
-            ("Lt", II),
+            ("BinaryK", II),
             ("JumpIfFalse", lhs_bit(BOOL)),
-            ("Sub", II),
-            ("Sub", II),
+            ("BinaryK", II),
+            ("BinaryK", II),
             ("Add", II),
         ],
     );

@@ -11,6 +11,7 @@ use super::ctx::{DeoptReason, JitCtx, JitEntry};
 use crate::bytecode::{BinOp, Reg};
 use crate::value::{tag, Value};
 use crate::vm::ops::{binary_scalar, get_index_fast, iter_next, push_fast, set_index_fast, Rhs};
+use crate::vm::regs::frame_closure;
 use crate::vm::Vm;
 
 /// A helper compiled code can call.
@@ -135,11 +136,17 @@ impl Operands {
         Operands(dst as u64 | (a as u64) << 16 | (b as u64) << 32 | (op as u64) << 48)
     }
 
-    /// `Helper::Binary` for `AddImm`: `R[dst] = R[a] + imm`.
-    pub fn add_imm(dst: Reg, a: Reg, imm: i16) -> Operands {
-        Operands(
-            dst as u64 | (a as u64) << 16 | (imm as u16 as u64) << 32 | (BinOp::Add as u64) << 48,
-        ) | Operands::IMMEDIATE
+    /// `Helper::Binary` with an immediate right operand: `R[dst] = R[a] op imm` (`AddImm`,
+    /// and `BinaryK` with a small Int constant).
+    pub fn binary_imm(op: BinOp, dst: Reg, a: Reg, imm: i16) -> Operands {
+        Operands(dst as u64 | (a as u64) << 16 | (imm as u16 as u64) << 32 | (op as u64) << 48)
+            | Operands::IMMEDIATE
+    }
+
+    /// `Helper::Binary` for `BinaryK`: `R[dst] = R[a] op K[k]`.
+    pub fn binary_k(op: BinOp, dst: Reg, a: Reg, k: u16) -> Operands {
+        Operands(dst as u64 | (a as u64) << 16 | (k as u64) << 32 | (op as u64) << 48)
+            | Operands::CONSTANT
     }
 
     /// `Helper::GetIndex` (`R[c] = R[a][R[b]]`) and `Helper::SetIndex` (`R[a][R[b]] = R[c]`).
@@ -149,6 +156,8 @@ impl Operands {
 
     /// Set in a binary operand word whose third field is an i16 immediate.
     const IMMEDIATE: Operands = Operands(1 << 56);
+    /// Set in a binary operand word whose third field indexes the function's constants.
+    const CONSTANT: Operands = Operands(1 << 57);
 
     fn field(self, i: u32) -> u16 {
         (self.0 >> (16 * i)) as u16
@@ -308,6 +317,11 @@ extern "C" fn rt_binary(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -
     let (dst, a) = (ops.field(0), ops.field(1));
     let rhs = if ops.0 & Operands::IMMEDIATE.0 != 0 {
         Rhs::Imm(ops.field(2) as i16)
+    } else if ops.0 & Operands::CONSTANT.0 != 0 {
+        // SAFETY: `regs` is the live frame of the function whose constant this is; its
+        // closure (in `R[-1]`) keeps the constants alive.
+        let consts = unsafe { &frame_closure(regs).proto.consts };
+        Rhs::Const(&consts[ops.field(2) as usize])
     } else {
         Rhs::Reg(ops.field(2))
     };

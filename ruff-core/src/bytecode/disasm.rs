@@ -100,6 +100,10 @@ fn describe(program: &Program, p: &FuncProto, instr: &Instr) -> (&'static str, S
         GetUpval { dst, idx, name: n } => ("GetUpval", format!("r{dst} = up{idx} {}", name(p, n))),
         SetUpval { idx, src } => ("SetUpval", format!("up{idx} = r{src}")),
         AddImm { dst, a, imm } => ("AddImm", format!("r{dst} = r{a} + {imm}")),
+        BinaryK { op, dst, a, k } => (
+            "BinaryK",
+            format!("r{dst} = r{a} {} {}", op.symbol(), konst(p, k as u32)),
+        ),
         Neg { dst, src } => ("Neg", format!("r{dst} = -r{src}")),
         Not { dst, src } => ("Not", format!("r{dst} = !r{src}")),
         BitNot { dst, src } => ("BitNot", format!("r{dst} = ~r{src}")),

@@ -65,7 +65,7 @@ impl Instr {
             CheckDef { reg, .. } | NewCell { reg } | CheckMethod { obj: reg, .. } => vec![reg],
             GetCell { cell, .. } => vec![cell],
             SetCell { cell, src } => vec![cell, src],
-            AddImm { a, .. } => vec![a],
+            AddImm { a, .. } | BinaryK { a, .. } => vec![a],
             JumpIfFalse { cond, .. } | JumpIfTrue { cond, .. } => vec![cond],
             IterPrep { iter } => vec![iter],
             RangePrep { iter, argc } => window(iter, argc as usize + 1).collect(),
@@ -123,6 +123,7 @@ impl Instr {
             | GetCell { dst, .. }
             | GetUpval { dst, .. }
             | AddImm { dst, .. }
+            | BinaryK { dst, .. }
             | MakeClosure { dst, .. }
             | NewArray { dst, .. }
             | NewDict { dst, .. }
@@ -198,6 +199,7 @@ impl Instr {
         use PoolRef as P;
         match *self {
             LoadConst { k, .. } => vec![P::Const(k)],
+            BinaryK { k, .. } => vec![P::Const(k as u32)],
             CheckDef { name, .. }
             | GetCell { name, .. }
             | CheckMethod { name, .. }
@@ -235,7 +237,7 @@ impl Instr {
             return (Some(a), Some(b));
         }
         match *self {
-            AddImm { a, .. } => (Some(a), None),
+            AddImm { a, .. } | BinaryK { a, .. } => (Some(a), None),
             // `Truthy` records nothing: its operand is whatever `&&`/`||` produced.
             Truthy { .. } => (None, None),
             Neg { src, .. } | Not { src, .. } | BitNot { src, .. } => (Some(src), None),

@@ -79,6 +79,10 @@ pub enum Instr {
     Mod { dst: Reg, a: Reg, b: Reg },
     /// R[dst] = R[a] + imm (same semantics as Add with an Int right operand) *(feedback)*
     AddImm { dst: Reg, a: Reg, imm: i16 },
+    /// R[dst] = R[a] op K[k], where K[k] is an Int or Float constant (a literal right
+    /// operand, `x * 0.5`, `n - 1`, `i < 100`): the semantics of `op` with that value in a
+    /// register, without loading it into one. *(feedback: both operand tags)*
+    BinaryK { op: BinOp, dst: Reg, a: Reg, k: u16 },
     /// R[dst] = R[a] op R[b] for every operator without an opcode of its own (today the
     /// bitwise family `& | ^ << >>`: shift counts outside 0..63 are an error, `<<` wraps,
     /// `>>` is arithmetic). The semantics are the operator's (`values::binary`); see
@@ -231,8 +235,8 @@ impl Instr {
         }
     }
 
-    /// `(op, dst, a, b)` of a binary operator instruction (`AddImm` is not one: its right
-    /// operand is an immediate).
+    /// `(op, dst, a, b)` of a binary operator instruction (`AddImm` and `BinaryK` are not
+    /// ones: their right operand is not a register).
     pub const fn as_binary(&self) -> Option<(BinOp, Reg, Reg, Reg)> {
         let (op, dst, a, b) = match *self {
             Instr::Add { dst, a, b } => (BinOp::Add, dst, a, b),

@@ -11,7 +11,6 @@ use crate::bytecode::{Instr, Reg};
 use crate::error::Error;
 use crate::span::Span;
 
-use super::expr::small_int;
 use super::{Compiler, Var};
 
 impl Compiler<'_> {
@@ -70,18 +69,8 @@ impl Compiler<'_> {
 
     /// `R[acc] = R[acc] op value`, with the error position `span` (the `op=` token).
     fn operate(&mut self, op: BinOp, acc: Reg, value: &Expr, span: Span) -> Result<(), Error> {
-        if op == BinOp::Add {
-            if let Some(imm) = small_int(value) {
-                self.f().emit(
-                    Instr::AddImm {
-                        dst: acc,
-                        a: acc,
-                        imm,
-                    },
-                    span,
-                );
-                return Ok(());
-            }
+        if self.operator_with_literal(op, acc, acc, value, span)? {
+            return Ok(());
         }
         let mark = self.f().top;
         let b = self.expr_any(value)?;

@@ -359,15 +359,40 @@ impl Compiler<'_> {
         dst: Reg,
         span: Span,
     ) -> Result<(), Error> {
-        if op == BinOp::Add {
-            if let Some(imm) = small_int(b) {
-                self.f().emit(Instr::AddImm { dst, a, imm }, span);
-                return Ok(());
-            }
+        if self.operator_with_literal(op, dst, a, b, span)? {
+            return Ok(());
         }
         let b = self.expr_any(b)?;
         self.f().emit(Instr::binary(op, dst, a, b), span);
         Ok(())
+    }
+
+    /// `R[dst] = R[a] op b` without a register for `b` when `b` is a number literal:
+    /// `AddImm` for `+` with a small Int, else `BinaryK` with the number in the constant
+    /// pool. False (nothing emitted) when `b` is anything else or the pool is past `BinaryK`'s
+    /// 16-bit index.
+    pub(super) fn operator_with_literal(
+        &mut self,
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        b: &Expr,
+        span: Span,
+    ) -> Result<bool, Error> {
+        if op == BinOp::Add {
+            if let Some(imm) = small_int(b) {
+                self.f().emit(Instr::AddImm { dst, a, imm }, span);
+                return Ok(true);
+            }
+        }
+        let Some(v) = number_literal(b) else {
+            return Ok(false);
+        };
+        let Ok(k) = u16::try_from(self.f().constant(v, span)?) else {
+            return Ok(false);
+        };
+        self.f().emit(Instr::BinaryK { op, dst, a, k }, span);
+        Ok(true)
     }
 
     /// `callee(args)` into `dst`.
@@ -469,7 +494,7 @@ impl Compiler<'_> {
 }
 
 /// `e` as an `AddImm` immediate, if it is a small Int literal (possibly negated).
-pub(crate) fn small_int(e: &Expr) -> Option<i16> {
+fn small_int(e: &Expr) -> Option<i16> {
     let v = match &e.kind {
         ExprKind::Int(v) => *v,
         ExprKind::Unary(UnOp::Neg, a) => match a.kind {
@@ -479,6 +504,21 @@ pub(crate) fn small_int(e: &Expr) -> Option<i16> {
         _ => return None,
     };
     i16::try_from(v).ok()
+}
+
+/// The value of `e` if it is an Int or Float literal, possibly negated (negation as the
+/// `-` operator does it: Ints wrap).
+fn number_literal(e: &Expr) -> Option<Value> {
+    match &e.kind {
+        ExprKind::Int(v) => Some(Value::Int(*v)),
+        ExprKind::Float(v) => Some(Value::Float(*v)),
+        ExprKind::Unary(UnOp::Neg, a) => match a.kind {
+            ExprKind::Int(v) => Some(Value::Int(v.wrapping_neg())),
+            ExprKind::Float(v) => Some(Value::Float(-v)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A link of a chain whose left operand is being evaluated, with the `dst`, position and

@@ -1,8 +1,9 @@
 //! Unit tests of the compiler on parsed source: scope resolution, static errors (message,
 //! position and order), and the shape of the generated code.
 
-use crate::bytecode::{FuncProto, Instr, Program};
+use crate::bytecode::{BinOp, FuncProto, Instr, Program};
 use crate::parser;
+use crate::value::Value;
 
 use super::compile;
 
@@ -357,4 +358,67 @@ fn struct_definitions_are_freed_with_their_program() {
     drop(p);
     assert!(def.upgrade().is_none(), "the struct definition leaked");
     assert!(method.upgrade().is_none(), "the method leaked");
+}
+
+#[test]
+fn number_literal_operands_take_no_register() {
+    let p = compiled("func f(x) {\n  y := x * 0.5 - -3\n  y -= 1\n  return y < 100000\n}\n");
+    let f = proto(&p, "f");
+    let ks: Vec<(BinOp, f64)> = f
+        .code
+        .iter()
+        .filter_map(|i| match *i {
+            Instr::BinaryK { op, k, .. } => Some((
+                op,
+                match f.consts[k as usize] {
+                    Value::Int(v) => v as f64,
+                    Value::Float(v) => v,
+                    ref other => panic!("constant {other:?}"),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ks,
+        vec![
+            (BinOp::Mul, 0.5),
+            (BinOp::Sub, -3.0),
+            (BinOp::Sub, 1.0),
+            (BinOp::Lt, 100000.0)
+        ]
+    );
+    assert!(
+        !f.code
+            .iter()
+            .any(|i| matches!(i, Instr::LoadInt { .. } | Instr::LoadConst { .. })),
+        "{:?}",
+        f.code
+    );
+}
+
+#[test]
+fn literal_operands_past_the_16_bit_pool_index_use_a_register() {
+    // 70,000 distinct constants before the operator: its literal's index does not fit.
+    let mut src = String::from("func f(x) {\n  a := 0.0\n");
+    for i in 0..70_000 {
+        src.push_str(&format!("  a = {i}.5\n"));
+    }
+    src.push_str("  return x * 1234567.25\n}\n");
+    let handle = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let p = compiled(&src);
+            let f = proto(&p, "f");
+            let mul = f
+                .code
+                .iter()
+                .find(|i| matches!(i, Instr::Mul { .. } | Instr::BinaryK { .. }))
+                .copied();
+            (matches!(mul, Some(Instr::Mul { .. })), f.consts.len())
+        })
+        .unwrap();
+    let (register_operand, consts) = handle.join().unwrap();
+    assert!(consts > 65_536, "{consts}");
+    assert!(register_operand);
 }

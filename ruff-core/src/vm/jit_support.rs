@@ -104,6 +104,10 @@ impl Vm {
                 Instr::AddImm { dst, a, imm } => {
                     self.binary_generic(regs, BinOp::Add, dst, a, Rhs::Imm(imm))?
                 }
+                Instr::BinaryK { op, dst, a, k } => {
+                    let y = Rhs::Const(&proto.consts[k as usize]);
+                    self.binary_generic(regs, op, dst, a, y)?
+                }
                 Instr::IterPrep { iter } => Vm::iter_prep(regs, iter)?,
                 Instr::MakeClosure { dst, proto: child } => {
                     *reg(regs, dst) = self.make_closure(regs, proto, child)

@@ -21,7 +21,7 @@ mod jit_support;
 mod observe;
 pub(crate) mod ops;
 mod profiling;
-mod regs;
+pub(crate) mod regs;
 mod tiering;
 
 use std::io::Write;

@@ -11,11 +11,14 @@ use crate::vm::glue;
 use crate::vm::regs::{put, put_scalar, reg};
 use crate::vm::Vm;
 
-/// The right operand of a binary operator: a register, or `AddImm`'s immediate.
+/// The right operand of a binary operator: a register, `AddImm`'s immediate, or
+/// `BinaryK`'s constant (a pointer into the running function's constant pool, which lives
+/// as long as the function's code).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Rhs {
     Reg(Reg),
     Imm(i16),
+    Const(*const Value),
 }
 
 /// `R[a] op rhs` when both operands are Ints or both Floats (an immediate counts as an Int,
@@ -34,7 +37,6 @@ pub(crate) unsafe fn scalar_binary(
     rhs: Rhs,
 ) -> Option<(Scalar, u32)> {
     const INT_INT: u32 = lhs_bit(tag::INT) | rhs_bit(tag::INT);
-    const FLOAT_FLOAT: u32 = lhs_bit(tag::FLOAT) | rhs_bit(tag::FLOAT);
     const FLOAT_INT: u32 = lhs_bit(tag::FLOAT) | rhs_bit(tag::INT);
     // SAFETY: registers of the live frame (the caller's contract).
     let x = unsafe { &*reg(regs, a) };
@@ -45,13 +47,21 @@ pub(crate) unsafe fn scalar_binary(
             _ => None,
         },
         // SAFETY: as above.
-        Rhs::Reg(b) => match (x, unsafe { &*reg(regs, b) }) {
-            (Value::Int(x), Value::Int(y)) => int_op(op, *x, *y).ok().map(|s| (s, INT_INT)),
-            (Value::Float(x), Value::Float(y)) => {
-                float_op(op, *x, *y).ok().map(|s| (s, FLOAT_FLOAT))
-            }
-            _ => None,
-        },
+        Rhs::Reg(b) => same_kind(op, x, unsafe { &*reg(regs, b) }),
+        // SAFETY: a constant of the running function (the caller's contract).
+        Rhs::Const(k) => same_kind(op, x, unsafe { &*k }),
+    }
+}
+
+/// `x op y` for two Ints or two Floats (see `scalar_binary`).
+#[inline(always)]
+fn same_kind(op: BinOp, x: &Value, y: &Value) -> Option<(Scalar, u32)> {
+    const INT_INT: u32 = lhs_bit(tag::INT) | rhs_bit(tag::INT);
+    const FLOAT_FLOAT: u32 = lhs_bit(tag::FLOAT) | rhs_bit(tag::FLOAT);
+    match (x, y) {
+        (Value::Int(x), Value::Int(y)) => int_op(op, *x, *y).ok().map(|s| (s, INT_INT)),
+        (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y).ok().map(|s| (s, FLOAT_FLOAT)),
+        _ => None,
     }
 }
 
@@ -89,6 +99,8 @@ pub(crate) unsafe fn operand_bits(regs: *mut Value, a: Reg, rhs: Rhs) -> u32 {
         // SAFETY: as above.
         Rhs::Reg(b) => unsafe { &*reg(regs, b) }.tag(),
         Rhs::Imm(_) => tag::INT,
+        // SAFETY: as above.
+        Rhs::Const(k) => unsafe { &*k }.tag(),
     };
     lhs_bit(x) | rhs_bit(y)
 }
@@ -111,27 +123,29 @@ impl Vm {
         unsafe {
             match rhs {
                 Rhs::Reg(b) => self.binary_slow(regs, op, dst, a, b),
-                Rhs::Imm(i) => binary_imm_slow(regs, op, dst, a, i),
+                Rhs::Imm(i) => binary_value_slow(regs, op, dst, a, &Value::Int(i as i64)),
+                Rhs::Const(k) => binary_value_slow(regs, op, dst, a, &*k),
             }
         }
     }
 }
 
-/// `R[dst] = R[a] op imm` for a left operand that is not a number.
+/// `R[dst] = R[a] op y` for a right operand that is not a register (an immediate or a
+/// constant), the generic way.
 ///
 /// # Safety
 /// As `scalar_binary`.
 #[inline(never)]
-unsafe fn binary_imm_slow(
+unsafe fn binary_value_slow(
     regs: *mut Value,
     op: BinOp,
     dst: Reg,
     a: Reg,
-    imm: i16,
+    y: &Value,
 ) -> Result<(), String> {
     // SAFETY: the caller's contract.
     unsafe {
-        let v = glue::binary(op, reg(regs, a), &Value::Int(imm as i64))?;
+        let v = glue::binary(op, reg(regs, a), y)?;
         put(regs.add(dst as usize), v);
     }
     Ok(())

@@ -41,14 +41,16 @@ impl Emitter<'_, '_> {
         res: Ty,
     ) -> Value {
         let x = self.get(a, lt);
-        let y = match b {
-            Operand::Reg(r) => self.get(r, rt),
-            Operand::Imm(i) if res == Ty::Float => return self.float_op(op, x, lt, i),
-            Operand::Imm(i) => self.iconst(types::I64, i),
-        };
         if res == Ty::Float {
+            // An Int constant next to a Float is its Float value, folded here.
+            let y = match b {
+                Operand::Imm(i) => self.b.ins().f64const(i as f64),
+                b => {
+                    let y = self.operand_value(b, rt);
+                    self.as_float(y, rt)
+                }
+            };
             let x = self.as_float(x, lt);
-            let y = self.as_float(y, rt);
             return match op {
                 BinOp::Add => self.b.ins().fadd(x, y),
                 BinOp::Sub => self.b.ins().fsub(x, y),
@@ -57,6 +59,7 @@ impl Emitter<'_, '_> {
                 other => unreachable!("Float {other:?} is not planned unboxed"),
             };
         }
+        let y = self.operand_value(b, rt);
         match op {
             BinOp::Add => self.b.ins().iadd(x, y),
             BinOp::Sub => self.b.ins().isub(x, y),
@@ -100,15 +103,12 @@ impl Emitter<'_, '_> {
         }
     }
 
-    fn float_op(&mut self, op: BinOp, x: Value, lt: Ty, imm: i64) -> Value {
-        let x = self.as_float(x, lt);
-        let y = self.b.ins().f64const(imm as f64);
-        match op {
-            BinOp::Add => self.b.ins().fadd(x, y),
-            BinOp::Sub => self.b.ins().fsub(x, y),
-            BinOp::Mul => self.b.ins().fmul(x, y),
-            BinOp::Div => self.b.ins().fdiv(x, y),
-            other => unreachable!("Float {other:?} is not planned unboxed"),
+    /// The unboxed value of a right operand of type `ty`: a register, or a constant.
+    pub(super) fn operand_value(&mut self, b: Operand, ty: Ty) -> Value {
+        match b {
+            Operand::Reg(r) => self.get(r, ty),
+            Operand::Imm(i) => self.iconst(types::I64, i),
+            Operand::Float(f) => self.b.ins().f64const(f),
         }
     }
 

@@ -5,7 +5,7 @@
 use cranelift_codegen::ir::{
     condcodes::IntCC, types, AtomicRmwOp, Block, BlockArg, InstBuilder, Value,
 };
-use ruff_core::abi::bytecode::{Instr, Reg};
+use ruff_core::abi::bytecode::{BinOp, FuncProto, Instr, Reg, Scalar};
 use ruff_core::abi::helpers::{sample_ticks_addr, Helper, Operands, NO_LINE};
 use ruff_core::abi::layout::{
     BOOL_BYTE, CTX_RET, CTX_SAMPLE_PC, CTX_SAMPLE_PROTO, CTX_SAMPLE_REGS, CTX_SAMPLE_WEIGHT,
@@ -100,7 +100,7 @@ impl Emitter<'_, '_> {
                 let mut s = guarded;
                 self.write_back_where(&mut s, |r| reads.contains(&(r as Reg)));
                 let instr = self.planner.proto.code[pc as usize];
-                if let Some((helper, operands)) = fast_helper(&instr) {
+                if let Some((helper, operands)) = fast_helper(self.planner.proto, &instr) {
                     // Int/Float (or Array[Int]) fast paths in the helper, which checks the
                     // types itself (no speculation) and falls back to the generic path.
                     self.call_operand_helper(helper, pc, operands);
@@ -171,7 +171,7 @@ impl Emitter<'_, '_> {
             }
             Action::Cmp { op, dst, a, b, ty } => {
                 let x = self.get(*a, *ty);
-                let y = self.get(*b, *ty);
+                let y = self.operand_value(*b, *ty);
                 let v = self.emit_cmp(*op, *ty, x, y);
                 self.set(*dst, Ty::Bool, v);
             }
@@ -374,12 +374,25 @@ impl Emitter<'_, '_> {
 }
 
 /// The fast-path helper for a generic instruction and its operand word.
-fn fast_helper(instr: &Instr) -> Option<(Helper, Operands)> {
+fn fast_helper(proto: &FuncProto, instr: &Instr) -> Option<(Helper, Operands)> {
     if let Some((op, dst, a, b)) = instr.as_binary() {
         return Some((Helper::Binary, Operands::binary(op, dst, a, b)));
     }
     match *instr {
-        Instr::AddImm { dst, a, imm } => Some((Helper::Binary, Operands::add_imm(dst, a, imm))),
+        Instr::AddImm { dst, a, imm } => Some((
+            Helper::Binary,
+            Operands::binary_imm(BinOp::Add, dst, a, imm),
+        )),
+        // A small Int constant travels in the operand word; others are read by the helper.
+        Instr::BinaryK { op, dst, a, k } => Some((
+            Helper::Binary,
+            match proto.scalar_const(k as u32) {
+                Some(Scalar::Int(i)) if i16::try_from(i).is_ok() => {
+                    Operands::binary_imm(op, dst, a, i as i16)
+                }
+                _ => Operands::binary_k(op, dst, a, k),
+            },
+        )),
         Instr::GetIndex { dst, obj, idx } => {
             Some((Helper::GetIndex, Operands::index(obj, idx, dst)))
         }

@@ -2,7 +2,7 @@
 //! guards, and what type they produce. The rules come from each operator's family
 //! (`BinOp::family`), so they hold for any operator of a family.
 
-use ruff_core::abi::bytecode::{BinOp, Family, Instr, Reg, UnOp};
+use ruff_core::abi::bytecode::{BinOp, Family, Instr, Reg, Scalar, UnOp};
 use ruff_core::abi::feedback::{seen_lhs, seen_rhs};
 
 use super::state::{State, Ty};
@@ -12,8 +12,21 @@ use super::{Action, Plan, Planner};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Operand {
     Reg(Reg),
-    /// `AddImm`'s immediate (an Int).
+    /// `AddImm`'s immediate or `BinaryK`'s Int constant.
     Imm(i64),
+    /// `BinaryK`'s Float constant.
+    Float(f64),
+}
+
+impl Operand {
+    /// The type of a constant operand (`None` for a register).
+    fn constant_type(self) -> Option<Ty> {
+        match self {
+            Operand::Reg(_) => None,
+            Operand::Imm(_) => Some(Ty::Int),
+            Operand::Float(_) => Some(Ty::Float),
+        }
+    }
 }
 
 /// The type `a op b` has for operands of types `lt` and `rt`, if it is a scalar the
@@ -51,15 +64,26 @@ impl Planner<'_> {
         allow: bool,
         instr: &Instr,
     ) -> Option<Plan> {
-        if let Some((op, dst, a, b)) = instr.as_binary() {
+        let binary = match *instr {
+            Instr::AddImm { dst, a, imm } => Some((BinOp::Add, dst, a, Operand::Imm(imm as i64))),
+            Instr::BinaryK { op, dst, a, k } => {
+                let b = match self.proto.scalar_const(k as u32)? {
+                    Scalar::Int(i) => Operand::Imm(i),
+                    Scalar::Float(f) => Operand::Float(f),
+                    Scalar::Bool(_) => return None,
+                };
+                Some((op, dst, a, b))
+            }
+            _ => instr
+                .as_binary()
+                .map(|(op, dst, a, b)| (op, dst, a, Operand::Reg(b))),
+        };
+        if let Some((op, dst, a, b)) = binary {
             return if op.compares() {
                 self.compare(st, fb, allow, op, dst, a, b)
             } else {
-                self.arith(st, fb, allow, op, dst, a, Operand::Reg(b))
+                self.arith(st, fb, allow, op, dst, a, b)
             };
-        }
-        if let Instr::AddImm { dst, a, imm } = *instr {
-            return self.arith(st, fb, allow, BinOp::Add, dst, a, Operand::Imm(imm as i64));
         }
         let (op, dst, src) = instr.as_unary()?;
         // `Truthy` has no feedback: it only uses what the state knows.
@@ -83,17 +107,14 @@ impl Planner<'_> {
         b: Operand,
     ) -> Option<Plan> {
         let (lt, ga) = self.operand(st, a, seen_lhs(fb), allow)?;
-        let (rt, gb) = match b {
-            Operand::Imm(_) => (Ty::Int, false),
-            Operand::Reg(r) => self.operand(st, r, seen_rhs(fb), allow)?,
-        };
+        let (rt, gb) = self.right_operand(st, fb, allow, b)?;
         let res = result_type(op, lt, rt)?;
         if res == Ty::Float && !float_lowered(op) {
             return None;
         }
         let rhs = match b {
             Operand::Reg(r) => Some((r, rt, gb)),
-            Operand::Imm(_) => None,
+            _ => None,
         };
         Some(Plan {
             guards: operand_guards((a, lt, ga), rhs),
@@ -118,15 +139,19 @@ impl Planner<'_> {
         op: BinOp,
         dst: Reg,
         a: Reg,
-        b: Reg,
+        b: Operand,
     ) -> Option<Plan> {
         let (lt, ga) = self.operand(st, a, seen_lhs(fb), allow)?;
-        let (rt, gb) = self.operand(st, b, seen_rhs(fb), allow)?;
+        let (rt, gb) = self.right_operand(st, fb, allow, b)?;
         if lt != rt || !compare_lowered(op, lt) {
             return None;
         }
+        let rhs = match b {
+            Operand::Reg(r) => Some((r, rt, gb)),
+            _ => None,
+        };
         Some(Plan {
-            guards: operand_guards((a, lt, ga), Some((b, rt, gb))),
+            guards: operand_guards((a, lt, ga), rhs),
             action: Action::Cmp {
                 op,
                 dst,
@@ -135,6 +160,15 @@ impl Planner<'_> {
                 ty: lt,
             },
         })
+    }
+
+    /// The type of a binary operation's right operand and whether it needs a guard: a
+    /// constant's own type, or what the state or feedback says of a register.
+    fn right_operand(&self, st: &State, fb: u32, allow: bool, b: Operand) -> Option<(Ty, bool)> {
+        match b {
+            Operand::Reg(r) => self.operand(st, r, seen_rhs(fb), allow),
+            c => c.constant_type().map(|t| (t, false)),
+        }
     }
 
     fn unary(

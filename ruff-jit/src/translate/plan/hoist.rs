@@ -143,6 +143,18 @@ fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
         }),
         Instr::IterNext { .. } if seen_lhs(fb) == Seen::Mono(tag::INT) => Some(Ty::Int),
         Instr::AddImm { .. } => mono(seen_lhs(fb)),
+        Instr::BinaryK { op, k, .. } => {
+            let lt = mono(seen_lhs(fb))?;
+            if op.compares() {
+                return Some(Ty::Bool);
+            }
+            let rt = match planner.proto.scalar_const(k as u32)? {
+                Scalar::Int(_) => Ty::Int,
+                Scalar::Float(_) => Ty::Float,
+                Scalar::Bool(_) => return None,
+            };
+            result_type(op, lt, rt)
+        }
         _ => None,
     }
 }

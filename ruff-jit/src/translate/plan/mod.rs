@@ -101,7 +101,7 @@ pub enum Action {
         op: BinOp,
         dst: Reg,
         a: Reg,
-        b: Reg,
+        b: Operand,
         ty: Ty,
     },
     Unary {

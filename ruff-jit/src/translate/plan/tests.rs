@@ -117,7 +117,8 @@ fn plan_at(f: &Fixture, feedback: &[u32], facts: &Facts<'_>, pc: u32, st: &State
 
 const ARITH: &str = "func f(a, b) {
     x := a + b
-    y := a * 2.5
+    c := 2.5
+    y := a * c
     if a < b { x = x - 1 }
     z := a % b
     w := a & b
@@ -858,4 +859,57 @@ fn no_typed_entry_without_a_direct_self_call() {
     let hoisted = hoist::hoisted_types(&p, false);
     let entry = entry_state(&f.proto, &p.cfg);
     assert_eq!(p.self_call_params(&analyse(&p, &hoisted, &entry)), None);
+}
+
+#[test]
+fn literal_operands_fold_into_unboxed_arithmetic_and_comparisons() {
+    let f = fixture(
+        "func g(a) {\n    y := a * 0.5\n    if a < 10 { y = y - 1 }\n    return y\n}\n",
+        "g",
+    );
+    let muls: Vec<u32> = (0..f.proto.code.len() as u32)
+        .filter(|&pc| matches!(f.proto.code[pc as usize], Instr::BinaryK { .. }))
+        .collect();
+    assert_eq!(muls.len(), 3, "{:?}", f.proto.code);
+    let (mul, lt, sub) = (muls[0], muls[1], muls[2]);
+    let fb = f.feedback(&[
+        (mul, lhs_bit(tag::FLOAT) | rhs_bit(tag::FLOAT)),
+        (lt, II),
+        (sub, FF),
+    ]);
+    // `a * 0.5` with a Float: one guard on `a`, the constant folded in.
+    let p = plan_at(&f, &fb, &spec(), mul, &f.boxed());
+    assert_eq!(p.guards.len(), 1, "{p:?}");
+    assert!(
+        matches!(
+            p.action,
+            Action::Arith {
+                op: BinOp::Mul,
+                b: Operand::Float(k),
+                lt: Ty::Float,
+                rt: Ty::Float,
+                res: Ty::Float,
+                ..
+            } if k == 0.5
+        ),
+        "{p:?}"
+    );
+    // `a < 10` with an Int: an Int comparison against the immediate.
+    let p = plan_at(&f, &fb, &spec(), lt, &f.boxed());
+    assert!(
+        matches!(
+            p.action,
+            Action::Cmp {
+                op: BinOp::Lt,
+                b: Operand::Imm(10),
+                ty: Ty::Int,
+                ..
+            }
+        ),
+        "{p:?}"
+    );
+    // A Float compared with an Int constant is not lowered (mixed comparison): generic.
+    let fb = f.feedback(&[(lt, lhs_bit(tag::FLOAT) | rhs_bit(tag::INT))]);
+    let p = plan_at(&f, &fb, &spec(), lt, &f.boxed());
+    assert!(matches!(p.action, Action::Generic { .. }), "{p:?}");
 }
