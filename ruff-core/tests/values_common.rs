@@ -57,6 +57,7 @@ pub fn proto(name: &str) -> Rc<FuncProto> {
         children: Vec::new(),
         struct_lits: Vec::new(),
         inline_caches: ruff_core::bytecode::inline_cache::InlineCaches::new(0),
+        unbound_at_entry: Vec::new(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Compiled code: instructions, function prototypes and the whole compiled program.
 
 pub mod disasm;
+pub mod entry;
 pub mod inline_cache;
 mod operands;
 pub mod operator;
@@ -67,6 +68,9 @@ pub struct FuncProto {
     pub struct_lits: Vec<StructLit>,
     /// Member-access caches, one entry per instruction of `code` (see `inline_cache`).
     pub inline_caches: inline_cache::InlineCaches,
+    /// The registers at or above `arity` that a call unbinds before the function runs: those
+    /// some path reads before writing (`entry::unbound_at_entry`, checked by the verifier).
+    pub unbound_at_entry: Vec<Reg>,
 }
 
 /// A compiled file, ready to run.

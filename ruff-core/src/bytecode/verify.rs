@@ -22,7 +22,11 @@
 //!   struct method are the program's own (the same `Rc`), so per-prototype tables indexed
 //!   by id (profiles, compiled code) cover every function that can run;
 //! - **upvalues**: a child's upvalue descriptors name registers of the creating function
-//!   (below its `num_regs`) or upvalues it has.
+//!   (below its `num_regs`) or upvalues it has;
+//! - **entry**: `unbound_at_entry` lists registers of the function (below `num_regs`),
+//!   among them every register at or above the arity that some path from the entry reads
+//!   before writing (`entry::unbound_at_entry`), so a call that
+//!   unbinds only those leaves no register a read could find stale.
 
 use std::fmt;
 use std::rc::Rc;
@@ -186,6 +190,15 @@ pub fn verify_proto(program: &Program, p: &FuncProto) -> Result<(), VerifyError>
         if instr.successors(pc as u32).0.is_some() && pc + 1 >= len {
             return err("falls off the end of the function".into());
         }
+    }
+    // entry
+    if let Some(r) = p.unbound_at_entry.iter().find(|&&r| r >= p.num_regs) {
+        return Err(at(None, format!("unbound at entry: r{r} past the frame")));
+    }
+    let needed = super::entry::unbound_at_entry(p);
+    if let Some(r) = needed.iter().find(|r| !p.unbound_at_entry.contains(r)) {
+        let message = format!("r{r} is read before written but not unbound at entry");
+        return Err(at(None, message));
     }
     Ok(())
 }

@@ -194,7 +194,7 @@ impl FuncState {
 
     /// Finishes the prototype; `id` is its index in `Program::protos`.
     pub fn finish(self, id: u32) -> FuncProto {
-        FuncProto {
+        let mut proto = FuncProto {
             id,
             trace_name: self.meta.trace_name,
             display_name: self.meta.display_name,
@@ -211,7 +211,10 @@ impl FuncState {
             upvals: self.upvals,
             children: self.children,
             struct_lits: self.struct_lits,
-        }
+            unbound_at_entry: Vec::new(),
+        };
+        proto.unbound_at_entry = crate::bytecode::entry::unbound_at_entry(&proto);
+        proto
     }
 }
 

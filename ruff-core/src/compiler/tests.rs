@@ -422,3 +422,26 @@ fn literal_operands_past_the_16_bit_pool_index_use_a_register() {
     assert!(consts > 65_536, "{consts}");
     assert!(register_operand);
 }
+
+#[test]
+fn calls_unbind_only_locals_read_before_written() {
+    // fib writes every register before reading it: nothing to unbind.
+    let p = compiled("func fib(n) {\n if n < 2 { return n }\n return fib(n - 1) + fib(n - 2)\n}\n");
+    assert!(proto(&p, "fib").unbound_at_entry.is_empty());
+    // z is bound on one branch only, so its `CheckDef` can see it unbound.
+    let p = compiled("func f(c) {\n if c { z := 1 }\n print(z)\n}\n");
+    let f = proto(&p, "f");
+    let z = f
+        .code
+        .iter()
+        .find_map(|i| match i {
+            Instr::CheckDef { reg, .. } => Some(*reg),
+            _ => None,
+        })
+        .expect("a CheckDef of z");
+    assert_eq!(f.unbound_at_entry, vec![z]);
+    // A read inside a loop before the write that a later iteration makes.
+    let p = compiled("func g() {\n for i in range(3) {\n if i == 2 { print(w) }\n w := i\n }\n}\n");
+    let g = proto(&p, "g");
+    assert_eq!(g.unbound_at_entry.len(), 1, "{:?}", g.code);
+}

@@ -12,7 +12,7 @@ use crate::value::Value;
 
 /// A `<main>` with `code` in `num_regs` registers, one constant and one name.
 fn proto(code: Vec<Instr>, num_regs: u16) -> FuncProto {
-    FuncProto {
+    let mut p = FuncProto {
         id: 0,
         trace_name: "<main>".into(),
         display_name: "<main>".into(),
@@ -28,7 +28,10 @@ fn proto(code: Vec<Instr>, num_regs: u16) -> FuncProto {
         upvals: vec![],
         children: vec![],
         struct_lits: vec![],
-    }
+        unbound_at_entry: vec![],
+    };
+    p.unbound_at_entry = crate::bytecode::entry::unbound_at_entry(&p);
+    p
 }
 
 fn program_of(protos: Vec<Rc<FuncProto>>) -> Program {
