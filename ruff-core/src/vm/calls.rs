@@ -63,8 +63,10 @@ impl Vm {
 
     /// What every closure call does before its callee runs, interpreted or compiled (and
     /// the dispatch loop's inline call path too): checks the arity, the depth and the room
-    /// on the stack, raising the error if one fails, and unbinds the callee's locals.
-    /// Returns the callee frame's base (`callee + 1`).
+    /// on the stack, raising the error if one fails, and unbinds the callee's locals that
+    /// can be read before they are written (`FuncProto::unbound_at_entry`; the others keep
+    /// what an earlier frame left, released when overwritten). Returns the callee frame's
+    /// base (`callee + 1`).
     #[inline(always)]
     pub(crate) fn prepare_closure_frame(
         &mut self,
@@ -80,19 +82,57 @@ impl Vm {
         }
         let base = callee + 1;
         let top = base + p.num_regs as usize;
-        if top > self.stack_len() {
-            return Err(self.stack_overflow());
-        }
+        // `high_water <= stack_len` always, so a window below it fits: one comparison on
+        // the usual path.
         if top > self.high_water {
+            if top > self.stack_len() {
+                return Err(self.stack_overflow());
+            }
             self.high_water = top;
         }
-        let stack = self.stack_ptr();
-        // Locals start unbound; this also releases stale values left by earlier frames.
-        for i in base + argc..top {
-            // SAFETY: `i < top <= stack_len`, checked above; (UNDEF, 0) is `Value::Undef`.
-            unsafe { super::regs::put_words(stack.add(i), crate::value::tag::UNDEF as u64, 0) };
-        }
+        // SAFETY: the window `base..top` fits the stack, checked above.
+        unsafe { self.unbind_locals(base, p) };
         Ok(base)
+    }
+
+    /// `prepare_closure_frame` for the dispatch loop's inline call path, which saves the
+    /// caller's pc only after the checks: `None` if a check fails or the high-water mark
+    /// must move (nothing done; `prepare_closure_frame` then raises, or does the rare case).
+    #[inline(always)]
+    pub(crate) fn try_prepare_closure_frame(
+        &mut self,
+        callee: usize,
+        argc: usize,
+        p: &FuncProto,
+    ) -> Option<usize> {
+        let base = callee + 1;
+        let top = base + p.num_regs as usize;
+        if p.arity as usize != argc || self.ctx.depth >= MAX_DEPTH || top > self.high_water {
+            return None;
+        }
+        // SAFETY: `top <= high_water <= stack_len`.
+        unsafe { self.unbind_locals(base, p) };
+        Some(base)
+    }
+
+    /// Unbinds the locals of `p`'s frame at `base` that can be read before being written.
+    ///
+    /// # Safety
+    /// `base..base + p.num_regs` lies in the stack.
+    #[inline(always)]
+    unsafe fn unbind_locals(&mut self, base: usize, p: &FuncProto) {
+        let stack = self.stack_ptr();
+        for &r in &p.unbound_at_entry {
+            // SAFETY: `r < num_regs` (verified: entry), so the slot is in the window, which
+            // lies in the stack (the caller's contract); (UNDEF, 0) is `Value::Undef`.
+            unsafe {
+                super::regs::put_words(
+                    stack.add(base + r as usize),
+                    crate::value::tag::UNDEF as u64,
+                    0,
+                )
+            };
+        }
     }
 
     /// Pushes the interpreted frame of a closure call that `prepare_closure_frame` set up;
@@ -107,6 +147,43 @@ impl Vm {
             counted: true,
             traced: false,
         });
+    }
+
+    /// `push_closure_frame` for the dispatch loop, saving the caller's `pc` in the same
+    /// step (one look at the frame vector instead of two).
+    #[inline(always)]
+    pub(crate) fn push_call_frame(
+        &mut self,
+        caller_pc: usize,
+        base: usize,
+        proto: *const FuncProto,
+    ) {
+        self.ctx.depth += 1;
+        let n = self.frames.len();
+        if n == self.frames.capacity() {
+            self.grow_frames();
+        }
+        let frame = Frame {
+            base,
+            pc: 0,
+            proto,
+            counted: true,
+            traced: false,
+        };
+        // SAFETY: `n >= 1` (the caller's frame is the top one) and `n < capacity` (grown
+        // above); `Frame` is `Copy`, so writing past the length and extending it is sound.
+        unsafe {
+            let f = self.frames.as_mut_ptr();
+            (*f.add(n - 1)).pc = caller_pc;
+            f.add(n).write(frame);
+            self.frames.set_len(n + 1);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_frames(&mut self) {
+        self.frames.reserve(1);
     }
 
     /// Builtins, bound methods and values that cannot be called.

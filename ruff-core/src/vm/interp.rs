@@ -16,7 +16,7 @@ use super::calls::Invoked;
 use super::glue;
 use super::ops::{self, Rhs};
 use super::profiling::CallTier;
-use super::regs::{put, put_scalar, reg};
+use super::regs::{move_over_closure, put, put_over_closure, put_scalar, reg};
 use super::{Raised, Vm};
 use crate::bytecode::{BinOp, FuncProto, Instr, UnOp};
 use crate::profile::{lhs_bit, rhs_bit};
@@ -74,10 +74,28 @@ impl Vm {
         let policy = self.policy;
         let osr_at = policy.osr_at;
 
+        // The running frame, the top of `frames`: the loop runs only while a frame above
+        // `entry` exists (every return compares with `entry`, every error returns), so the
+        // index is in bounds and no emptiness check is needed on the call path.
+        macro_rules! top {
+            () => {{
+                debug_assert!(self.frames.len() > entry);
+                let n = self.frames.len() - 1;
+                // SAFETY: `n < len` (see above).
+                unsafe { self.frames.get_unchecked_mut(n) }
+            }};
+        }
         // Reloads the locals from the top frame after a call or return changed it.
         macro_rules! reload {
             () => {{
-                let f = *self.frames.last().expect("a frame to run");
+                let f = *top!();
+                switch_to!(f);
+            }};
+        }
+        // Makes the loop's locals run frame `f` (the top frame).
+        macro_rules! switch_to {
+            ($f:expr) => {{
+                let f: super::Frame = $f;
                 base = f.base;
                 // SAFETY: as at entry.
                 regs = unsafe { stack.add(base) };
@@ -230,19 +248,32 @@ impl Vm {
                 }
             }};
         }
+        // Pops the running frame. If it is the frame at `entry`, returns `$last` from `run`;
+        // else evaluates to the popped frame and its caller (the new top frame), the caller
+        // read before the result is stored (a store the compiler would assume aliases it).
+        macro_rules! leave_frame {
+            ($last:expr) => {{
+                let f = *top!();
+                let n = self.frames.len() - 1;
+                // SAFETY: `Frame` is `Copy` (nothing to drop); this pops the frame just read.
+                unsafe { self.frames.set_len(n) };
+                // Branch-free: most frames count.
+                self.ctx.depth -= f.counted as u32;
+                if n == entry {
+                    return Ok($last);
+                }
+                // SAFETY: `n > entry >= 0` frames remain, so `n - 1` is one of them.
+                (f, unsafe { *self.frames.get_unchecked(n - 1) })
+            }};
+        }
         macro_rules! do_return {
             ($v:expr) => {{
                 let v = $v;
-                let f = self.frames.pop().expect("a frame to return from");
-                if f.counted {
-                    self.ctx.depth -= 1;
-                }
-                if self.frames.len() == entry {
-                    return Ok(v);
-                }
-                // SAFETY: `base >= 1`, and `R[-1]` is the caller's callee slot.
-                unsafe { put(stack.add(f.base - 1), v) };
-                reload!();
+                let (f, caller) = leave_frame!(v);
+                // SAFETY: `base >= 1`, and `R[-1]` is the caller's callee slot, which holds
+                // the returning frame's closure.
+                unsafe { put_over_closure(stack.add(f.base - 1), v) };
+                switch_to!(caller);
             }};
         }
         macro_rules! after_call {
@@ -462,11 +493,6 @@ impl Vm {
                         save_pc!();
                         self.sample_interp();
                     }
-                    // `push(a, x)` / `append(a, x)` on an array, the usual way to build
-                    // arrays: done here without the builtin call machinery.
-                    if argc == 2 && frame!(ops::push_fast(regs, b)) {
-                        continue;
-                    }
                     // A closure: push its frame and switch the loop's locals to it directly
                     // (what `invoke` + `reload!` do, minus re-reading the frame). The
                     // profiling loop counts the call and may run compiled code instead,
@@ -477,11 +503,25 @@ impl Vm {
                         // the new frame's `R[-1]`, which the frame never overwrites.
                         let callee: &FuncProto = unsafe { &*p };
                         let slot = base + b as usize;
-                        save_pc!();
-                        let Ok(new_base) = self.prepare_closure_frame(slot, argc as usize, callee)
-                        else {
-                            return Err(self.unwind(entry));
-                        };
+                        if PROFILE {
+                            // Counting may compile and run the callee (see below).
+                            save_pc!();
+                        }
+                        // The checks, and the pc saved only if one fails (the common case
+                        // saves it with the push below); the shared path then raises.
+                        let new_base =
+                            match self.try_prepare_closure_frame(slot, argc as usize, callee) {
+                                Some(b) => b,
+                                None => {
+                                    save_pc!();
+                                    let Ok(b) =
+                                        self.prepare_closure_frame(slot, argc as usize, callee)
+                                    else {
+                                        return Err(self.unwind(entry));
+                                    };
+                                    b
+                                }
+                            };
                         if PROFILE {
                             // SAFETY: this loop profiles; `callee` is a prototype of the
                             // program.
@@ -494,7 +534,7 @@ impl Vm {
                                 }
                             }
                         }
-                        self.push_closure_frame(new_base, p);
+                        self.push_call_frame(pc, new_base, p);
                         base = new_base;
                         // SAFETY: the frame window fits the stack (checked by
                         // `prepare_closure_frame`).
@@ -502,6 +542,11 @@ impl Vm {
                         proto = callee;
                         code = callee.code.as_ptr();
                         pc = 0;
+                        continue;
+                    }
+                    // `push(a, x)` / `append(a, x)` on an array, the usual way to build
+                    // arrays: done here without the builtin call machinery.
+                    if argc == 2 && frame!(ops::push_fast(regs, b)) {
                         continue;
                     }
                     save_pc!();
@@ -522,7 +567,11 @@ impl Vm {
                     check!(frame!(ops::check_method(regs, obj, proto, name, pc - 1)))
                 }
                 Instr::Return { src } => {
-                    do_return!(std::mem::take(r!(src)));
+                    let (f, caller) = leave_frame!(std::mem::take(r!(src)));
+                    // SAFETY: as in `do_return!`; `R[src]` is a register of the frame just
+                    // popped (its window is still in the stack), not the callee slot below it.
+                    unsafe { move_over_closure(stack.add(f.base - 1), regs.add(src as usize)) };
+                    switch_to!(caller);
                 }
                 Instr::ReturnNull => {
                     do_return!(Value::Null);

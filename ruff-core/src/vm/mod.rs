@@ -69,7 +69,9 @@ pub(crate) struct Frame {
 pub struct Vm {
     stack: Box<[Value]>,
     /// Slots at or above this index were never written (still the zeroed Null): dropping the
-    /// VM releases only the slots below it instead of walking all of the 64 MiB.
+    /// VM releases only the slots below it instead of walking all of the 64 MiB. Never above
+    /// the stack's length (each raise is checked against it first), so a frame window ending
+    /// at or below it fits the stack: the call path's one comparison.
     pub(crate) high_water: usize,
     pub(crate) frames: Vec<Frame>,
     pub(crate) globals: Vec<Value>,

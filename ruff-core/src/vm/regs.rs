@@ -37,6 +37,71 @@ pub(crate) unsafe fn put(p: *mut Value, v: Value) {
     }
 }
 
+/// Stores `v` into a slot that holds a closure (a frame's `R[-1]`, where a call's result
+/// goes): the closure's count is dropped inline instead of through the generic drop glue.
+///
+/// # Safety
+/// `p` points at a live slot.
+#[inline(always)]
+pub(crate) unsafe fn put_over_closure(p: *mut Value, v: Value) {
+    // SAFETY: `p` is a live slot (the caller's contract); the closure is moved out before
+    // the slot is overwritten, and released once.
+    unsafe {
+        if let Value::Func(c) = &*p {
+            let c = std::ptr::read(c);
+            std::ptr::write(p, v);
+            drop(c);
+        } else {
+            put(p, v);
+        }
+    }
+}
+
+/// Moves the value at `src` into a slot that holds a closure (see `put_over_closure`),
+/// leaving Null at `src`, without building a `Value` temporary.
+///
+/// # Safety
+/// `dst` and `src` point at distinct live slots.
+#[inline(always)]
+pub(crate) unsafe fn move_over_closure(dst: *mut Value, src: *mut Value) {
+    // SAFETY: the caller's contract; the value at `src` is moved (bitwise copy, then its
+    // slot becomes Null, which owns nothing) and the closure released once.
+    unsafe {
+        if let Value::Func(c) = &*dst {
+            let c = std::ptr::read(c);
+            std::ptr::copy_nonoverlapping(src, dst, 1);
+            std::ptr::write(src, Value::Null);
+            drop(c);
+        } else {
+            put(dst, std::mem::take(&mut *src));
+        }
+    }
+}
+
+/// Stores a copy of a global's value `g` into the slot at `p`. A closure (what a call site
+/// loads) is copied whole after its count is taken inline, with the slot's old value
+/// released first, so no `Value` temporary is built; the rest as `put(p, dup(g))`.
+///
+/// # Safety
+/// `p` points at a live slot that is not `g`.
+#[inline(always)]
+pub(crate) unsafe fn put_global(p: *mut Value, g: &Value) {
+    // SAFETY: the caller's contract. Releasing the old value cannot free `g`'s closure:
+    // the global holds its own count. After the increment a bitwise copy of `g` is an owned
+    // clone.
+    unsafe {
+        if let Value::Func(c) = g {
+            if tag::is_heap((*p).tag()) {
+                std::ptr::drop_in_place(p);
+            }
+            Rc::increment_strong_count(Rc::as_ptr(c));
+            std::ptr::copy_nonoverlapping(g, p, 1);
+        } else {
+            put(p, dup(g));
+        }
+    }
+}
+
 /// Stores a scalar given as its two words (tag word, payload) without building a `Value`
 /// temporary: byte-wise enum copies of such temporaries defeat store forwarding.
 ///

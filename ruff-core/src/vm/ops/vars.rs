@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::bytecode::{FuncProto, Reg};
 use crate::value::{tag, Value};
-use crate::vm::regs::{dup, frame_closure, put, put_words, reg};
+use crate::vm::regs::{dup, frame_closure, put, put_global, put_words, reg};
 use crate::vm::Vm;
 
 /// `undefined variable 'x'`.
@@ -198,7 +198,7 @@ impl Vm {
             return Err(undefined(&self.program.global_names[g as usize]));
         }
         // SAFETY: the caller's contract.
-        unsafe { put(regs.add(dst as usize), dup(gv)) };
+        unsafe { put_global(regs.add(dst as usize), gv) };
         Ok(())
     }
 
