@@ -78,27 +78,22 @@ pub(crate) unsafe fn move_over_closure(dst: *mut Value, src: *mut Value) {
     }
 }
 
-/// Stores a copy of a global's value `g` into the slot at `p`. A closure (what a call site
-/// loads) is copied whole after its count is taken inline, with the slot's old value
-/// released first, so no `Value` temporary is built; the rest as `put(p, dup(g))`.
+/// Stores a copy of `v`, the closure `c`, into the slot at `p` (what `GetGlobal` of a
+/// function does): the slot's old value is released first and the count taken inline, so
+/// the 16 bytes are copied whole without a `Value` temporary.
 ///
 /// # Safety
-/// `p` points at a live slot that is not `g`.
+/// `p` points at a live slot that is not `v`, and `v` is `Value::Func(c)`.
 #[inline(always)]
-pub(crate) unsafe fn put_global(p: *mut Value, g: &Value) {
-    // SAFETY: the caller's contract. Releasing the old value cannot free `g`'s closure:
-    // the global holds its own count. After the increment a bitwise copy of `g` is an owned
-    // clone.
+pub(crate) unsafe fn put_closure(p: *mut Value, v: &Value, c: &Rc<Closure>) {
+    // SAFETY: the caller's contract. Releasing the old value cannot free `c`: `v` holds its
+    // own count. After the increment a bitwise copy of `v` is an owned clone.
     unsafe {
-        if let Value::Func(c) = g {
-            if tag::is_heap((*p).tag()) {
-                std::ptr::drop_in_place(p);
-            }
-            Rc::increment_strong_count(Rc::as_ptr(c));
-            std::ptr::copy_nonoverlapping(g, p, 1);
-        } else {
-            put(p, dup(g));
+        if tag::is_heap((*p).tag()) {
+            std::ptr::drop_in_place(p);
         }
+        Rc::increment_strong_count(Rc::as_ptr(c));
+        std::ptr::copy_nonoverlapping(v, p, 1);
     }
 }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::bytecode::{FuncProto, Reg};
 use crate::value::{tag, Value};
-use crate::vm::regs::{dup, frame_closure, put, put_global, put_words, reg};
+use crate::vm::regs::{dup, frame_closure, put, put_closure, put_words, reg};
 use crate::vm::Vm;
 
 /// `undefined variable 'x'`.
@@ -194,11 +194,19 @@ impl Vm {
     ) -> Result<(), String> {
         // SAFETY: the caller's contract.
         let gv = unsafe { self.globals.get_unchecked(g as usize) };
+        // SAFETY: the caller's contract.
+        let p = unsafe { regs.add(dst as usize) };
+        // A function (a call site's callee, the usual global) is tested first: it is bound.
+        if let Value::Func(c) = gv {
+            // SAFETY: `p` is a register (the caller's contract), not a global slot.
+            unsafe { put_closure(p, gv, c) };
+            return Ok(());
+        }
         if gv.tag() == tag::UNDEF {
             return Err(undefined(&self.program.global_names[g as usize]));
         }
-        // SAFETY: the caller's contract.
-        unsafe { put_global(regs.add(dst as usize), gv) };
+        // SAFETY: as above.
+        unsafe { put(p, dup(gv)) };
         Ok(())
     }
 
