@@ -133,7 +133,7 @@ pub const DEFAULT_MAX_RECOMPILES: u64 = 4;
 pub const UNLIMITED_MEMORY: u64 = u64::MAX;
 
 /// Every knob, in the order `Display` writes them.
-pub const KNOBS: [Knob; 7] = [
+pub const KNOBS: [Knob; 8] = [
     Knob {
         name: "threshold",
         min: 1,
@@ -193,6 +193,15 @@ pub const KNOBS: [Knob; 7] = [
         get: |c| c.max_memory,
         set: |c, v| c.max_memory = v,
     },
+    Knob {
+        name: "fail-guards",
+        min: 0,
+        max: 1,
+        about: "1: every guard of specialized code fails, so compiled code deoptimizes at its \
+                first one (a test of the deopt paths: the output must not change)",
+        get: |c| c.fail_guards as u64,
+        set: |c, v| c.fail_guards = v == 1,
+    },
 ];
 
 /// A resolved engine configuration.
@@ -215,6 +224,8 @@ pub struct Config {
     /// Live heap bytes (`mem::live_bytes`) past which growing a string, array or dict is
     /// `out of memory`; `UNLIMITED_MEMORY` for none.
     pub max_memory: u64,
+    /// Every guard of specialized code fails (`fail-guards=1`): a test of deoptimization.
+    pub fail_guards: bool,
 }
 
 impl Default for Config {
@@ -261,6 +272,7 @@ impl Config {
             max_compile_instructions: DEFAULT_MAX_COMPILE_INSTRUCTIONS as u32,
             max_compile_registers: DEFAULT_MAX_COMPILE_REGISTERS as u32,
             max_memory: UNLIMITED_MEMORY,
+            fail_guards: false,
         }
     }
 
@@ -342,6 +354,11 @@ mod tests {
         assert_eq!(mem.max_memory, 64 << 20);
         assert_eq!(mem.to_string(), "interp:max-memory=67108864");
         assert_eq!(Config::parse("jit").unwrap().max_memory, UNLIMITED_MEMORY);
+        let f = Config::parse("jit-spec:fail-guards=1").unwrap();
+        assert!(f.fail_guards);
+        assert_eq!(f.to_string(), "jit-spec:fail-guards=1");
+        assert!(!Config::parse("jit-spec:fail-guards=0").unwrap().fail_guards);
+        assert!(Config::parse("jit-spec:fail-guards=2").is_err());
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct CraneliftTier {
     /// far (a second compile is a recompile in the symbol's name).
     perf_map: Option<crate::perf_map::PerfMap>,
     compiled: std::collections::BTreeSet<u32>,
+    /// `fail-guards=1`: compiled guards always fail.
+    fail_guards: bool,
 }
 
 impl CraneliftTier {
@@ -98,6 +100,7 @@ impl CraneliftTier {
             traps: BTreeMap::new(),
             perf_map,
             compiled: Default::default(),
+            fail_guards: config.fail_guards,
         })
     }
 
@@ -137,6 +140,7 @@ impl CraneliftTier {
             trace: self.options.trace,
             deopt_reasons: self.options.deopt_reasons,
             sample_checks: self.options.sample_checks,
+            fail_guards: self.fail_guards,
             call_table: self.direct_calls.then_some(self.table.as_ptr()),
         };
         // A pc that deopted only because it had never run (a trap) and has feedback now is

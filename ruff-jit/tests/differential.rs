@@ -2,7 +2,8 @@
 //!
 //! LANGUAGE.md makes it a contract that `interp`, `interp-prof`, `jit`, `jit-spec` and
 //! `jit-spec-hoist` (also with `threshold=1:osr-threshold=1`, which compiles everything at
-//! once) print the same bytes, exit with the same code and report the same error. Two tests
+//! once, and with `fail-guards=1`, which makes every guard fail so compiled code deopts)
+//! print the same bytes, exit with the same code and report the same error. Two tests
 //! check it:
 //!
 //! - `programs_agree_across_configs` runs the conformance programs (the repository's copy in
@@ -34,7 +35,8 @@ use std::sync::Mutex;
 use gen::{RISKY_MARK, TOO_MANY_LOCALS_MARK};
 use ruff_core::{Config, Engine, Stats};
 
-/// The reference, then every other preset, then the JIT presets compiling at once.
+/// The reference, then every other preset, then the JIT presets compiling at once, then
+/// one with every guard failing.
 const CONFIGS: &[&str] = &[
     "interp",
     "interp-prof",
@@ -44,6 +46,8 @@ const CONFIGS: &[&str] = &[
     "jit:threshold=1:osr-threshold=1",
     "jit-spec:threshold=1:osr-threshold=1",
     "jit-spec-hoist:threshold=1:osr-threshold=1",
+    // Every guard fails: the deopt paths of everything specialized code does.
+    "jit-spec-hoist:fail-guards=1:threshold=1:osr-threshold=1",
 ];
 
 /// The native stack for in-process runs, as the `ruff` binary uses: compiled code calling
@@ -488,6 +492,13 @@ fn generated_programs_agree_across_configs() {
             assert!(
                 t.functions_compiled + t.loops_compiled > 0,
                 "{config} compiled nothing in {count} programs: the comparison is vacuous"
+            );
+        }
+        // Likewise the config that fails every guard must have deoptimized.
+        if config.fail_guards {
+            assert!(
+                t.deopts > 0,
+                "{config} never deoptimized in {count} programs: its guards did not fail"
             );
         }
     }

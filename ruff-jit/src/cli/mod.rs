@@ -40,7 +40,8 @@ enum Command {
 struct EngineArgs {
     /// Engine configuration: PRESET[:knob=value...] (presets: interp, interp-prof, jit,
     /// jit-spec, jit-spec-hoist; knobs: threshold, osr-threshold, max-deopts, max-recompiles,
-    /// max-compile-instructions, max-compile-registers; see docs/LIMITS.md).
+    /// max-compile-instructions, max-compile-registers, max-memory, fail-guards; see
+    /// docs/LIMITS.md).
     #[arg(long, default_value = "jit-spec")]
     config: String,
     /// Print the JIT's Cranelift IR of each compiled function to stderr.

@@ -45,6 +45,8 @@ pub struct Options {
     pub deopt_reasons: bool,
     /// Test the sampling profiler's ticks at every loop back-edge (`--profile`).
     pub sample_checks: bool,
+    /// Make every guard fail (`fail-guards=1`).
+    pub fail_guards: bool,
     /// The target's frontend config (`FunctionBuilder::finalize` needs it).
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// The tier's direct-call table (one entry per prototype, `None` = not compiled), or

@@ -79,6 +79,12 @@ impl Emitter<'_, '_> {
     /// Leaves for a side exit (state `st`, resume at `pc`) unless `ok`; continues in a new
     /// block.
     pub fn deopt_unless(&mut self, ok: Value, st: &State, pc: u32, why: DeoptReason) {
+        // `fail-guards=1`: the condition is computed but the exit is always taken.
+        let ok = if self.opts.fail_guards {
+            self.iconst(types::I8, 0)
+        } else {
+            ok
+        };
         let exit = self.side_exit(st, why);
         let cont = self.b.create_block();
         let pcv = self.iconst(types::I32, pc as i64);
