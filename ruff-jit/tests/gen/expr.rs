@@ -70,11 +70,21 @@ impl Gen {
             Class::Pt => {
                 let x = self.num_expr(1);
                 let y = self.num_expr(1);
-                if self.rng.chance(20) {
-                    let k = self.int_literal();
-                    format!("Pt {{ x: {x}, y: {y} }}.scale({k})")
-                } else {
-                    format!("Pt {{ x: {x}, y: {y} }}")
+                let lit = match self.rng.below(6) {
+                    0 => format!("Pq {{ tag: 0, y: {y}, w: \"w\", x: {x}, z: null }}"),
+                    1 => format!("Pq {{ x: {x}, y: {y}, tag: 1, w: \"v\" }}"),
+                    _ => format!("Pt {{ x: {x}, y: {y} }}"),
+                };
+                match self.rng.below(10) {
+                    0 | 1 => {
+                        let k = self.int_literal();
+                        format!("{lit}.scale({k})")
+                    }
+                    2 => {
+                        let d = self.num_expr(1);
+                        format!("{lit}.moved({d})")
+                    }
+                    _ => lit,
                 }
             }
             Class::Fn => {
@@ -264,13 +274,11 @@ impl Gen {
                 None => self.int_literal(),
             },
             8 => match self.pick_var(&[Class::Pt], false) {
-                Some(p) => {
-                    if self.rng.chance(50) {
-                        format!("{p}.sum()")
-                    } else {
-                        format!("{p}.{}", self.rng.pick(&["x", "y"]))
-                    }
-                }
+                Some(p) => match self.rng.below(6) {
+                    0..=2 => format!("{p}.sum()"),
+                    3 => format!("{p}.moved(1).{}", self.rng.pick(&["x", "y"])),
+                    _ => format!("{p}.{}", self.rng.pick(&["x", "y"])),
+                },
                 None => self.float_literal(),
             },
             9 => match self.pick_var(&[Class::Fn], false) {

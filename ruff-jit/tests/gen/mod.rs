@@ -84,7 +84,8 @@ enum Class {
     Arr,
     /// A dict with Str, Int or Bool keys and number values.
     Dict,
-    /// An instance of the struct `Pt` (fields `x`, `y` are numbers).
+    /// An instance of the struct `Pt` or `Pq` (fields `x`, `y` are numbers; both have the
+    /// methods `sum`, `scale` and `moved`).
     Pt,
     /// A closure taking one number and returning a number.
     Fn,
@@ -239,6 +240,21 @@ impl Gen {
         self.line("    func scale(self, k) {");
         self.line("        self.x = self.x * k");
         self.line("        return self");
+        self.line("    }");
+        self.line("    func moved(self, d) { return Pt { x: self.x, y: self.y + d } }");
+        self.line("}");
+        // A second definition with the same members, its `x` and `y` at other slots and five
+        // fields (stored out of line), so member-access sites see two shapes; a string field
+        // is copied through `moved`, which returns a fresh instance.
+        self.line("struct Pq {");
+        self.line("    tag, y, w, x, z");
+        self.line("    func sum(self) { return self.x + self.y }");
+        self.line("    func scale(self, k) {");
+        self.line("        self.x = self.x * k");
+        self.line("        return self");
+        self.line("    }");
+        self.line("    func moved(self, d) {");
+        self.line("        return Pq { tag: self.tag + 1, y: self.y + d, w: self.w, x: self.x, z: self.z }");
         self.line("    }");
         self.line("}");
         self.line("struct Cell { v }");

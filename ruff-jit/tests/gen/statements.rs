@@ -91,8 +91,13 @@ impl Gen {
             }
             Class::Pt => {
                 let value = self.expr(Class::Num, 2);
-                let field = self.rng.pick(&["x", "y"]);
-                self.line(&format!("{name}.{field} = {value}"));
+                if self.rng.chance(25) {
+                    // A method returning a fresh instance, replacing the one held.
+                    self.line(&format!("{name} = {name}.moved({value})"));
+                } else {
+                    let field = self.rng.pick(&["x", "y"]);
+                    self.line(&format!("{name}.{field} = {value}"));
+                }
             }
             _ => {
                 let value = self.expr(class, 2);
