@@ -493,6 +493,13 @@ impl Vm {
                         save_pc!();
                         self.sample_interp();
                     }
+                    // `push(a, x)` / `append(a, x)` on an array, the usual way to build
+                    // arrays: done here without the builtin call machinery. Tested before
+                    // the closure path: the other order cost array building 0.6% and, through
+                    // the loop's register allocation, fib 0.7% (callgrind).
+                    if argc == 2 && frame!(ops::push_fast(regs, b)) {
+                        continue;
+                    }
                     // A closure: push its frame and switch the loop's locals to it directly
                     // (what `invoke` + `reload!` do, minus re-reading the frame). The
                     // profiling loop counts the call and may run compiled code instead,
@@ -542,11 +549,6 @@ impl Vm {
                         proto = callee;
                         code = callee.code.as_ptr();
                         pc = 0;
-                        continue;
-                    }
-                    // `push(a, x)` / `append(a, x)` on an array, the usual way to build
-                    // arrays: done here without the builtin call machinery.
-                    if argc == 2 && frame!(ops::push_fast(regs, b)) {
                         continue;
                     }
                     save_pc!();
