@@ -4,6 +4,8 @@
 //! - `layout`: byte offsets of `Value`, `JitCtx`, closures, prototypes and arrays that
 //!   machine code reads and writes, each checked against the real types (static assertions,
 //!   or a run-time probe where Rust does not fix the layout);
+//! - `shape`: where a struct instance keeps its definition and fields, found by a run-time
+//!   probe, and the field a `GetField`/`SetField` site's inline cache resolved;
 //! - `ctx`: the calling convention of compiled code (`JitCtx`, `JitEntry`, `Status`), deopt
 //!   reasons, and the frame and stack limits it may rely on;
 //! - `helpers`: the `extern "C"` runtime helpers compiled code calls, with their signatures;
@@ -21,6 +23,7 @@ mod ctx;
 mod globals;
 pub mod helpers;
 pub mod layout;
+pub mod shape;
 
 pub use crate::tier::{CodeKind, CompileReason, CompileRequest, CompileTier, CompiledCode};
 pub use crate::value::{tag, Value};

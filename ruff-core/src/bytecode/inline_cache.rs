@@ -79,6 +79,23 @@ impl InlineCaches {
 }
 
 impl InlineCaches {
+    /// The field the site at `pc` last resolved: the address of its definition (as
+    /// `lookup` compares it) and its slot. `None` for a site that never ran, or last
+    /// resolved a method.
+    pub fn cached_field(&self, pc: usize) -> Option<(usize, usize)> {
+        let e = self.0.get(pc)?;
+        let (def, slot) = (e.def.get(), e.slot.get());
+        (def != 0 && slot & METHOD_BIT == 0).then_some((def, slot as usize))
+    }
+
+    /// The method the `CallMethod`/`CheckMethod` site at `pc` last resolved: the address of
+    /// its definition (as `lookup` compares it) and the method's index there.
+    pub fn cached_method(&self, pc: usize) -> Option<(usize, usize)> {
+        let e = self.0.get(pc)?;
+        let (def, slot) = (e.def.get(), e.slot.get());
+        (def != 0 && slot & METHOD_BIT != 0).then_some((def, (slot & !METHOD_BIT) as usize))
+    }
+
     /// The method `name` of `def` as the site at `pc` calls it: by the cached index on a
     /// hit, else by a search that refills the cache. `None` if `def` has no such method.
     #[inline]
@@ -127,6 +144,26 @@ mod tests {
         ic.fill(2, &q, Member::Method, 0);
         assert_eq!(ic.lookup(2, &q, Member::Method), Some(0));
         assert_eq!(ic.lookup(2, &p, Member::Field), None);
+    }
+
+    #[test]
+    fn cached_entries_report_their_kind() {
+        let p = def("P", &["x", "y"]);
+        let ic = InlineCaches::new(3);
+        assert_eq!(ic.cached_field(0), None);
+        ic.fill(0, &p, Member::Field, 1);
+        assert_eq!(
+            ic.cached_field(0),
+            Some((&p as *const StructDef as usize, 1))
+        );
+        ic.fill(1, &p, Member::Method, 0);
+        assert_eq!(ic.cached_field(1), None);
+        assert_eq!(
+            ic.cached_method(1),
+            Some((&p as *const StructDef as usize, 0))
+        );
+        assert_eq!(ic.cached_method(0), None);
+        assert_eq!(ic.cached_field(9), None);
     }
 
     #[test]
