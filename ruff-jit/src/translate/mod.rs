@@ -23,6 +23,7 @@ use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use ruff_core::abi::bytecode::Instr;
 use ruff_core::abi::layout::array_layout;
+use ruff_core::abi::shape::instance_layout;
 use ruff_core::abi::{CompileReason, CompileRequest, GlobalHint, JitEntry};
 
 use emit::Emitter;
@@ -128,6 +129,7 @@ fn planner<'a>(
         no_spec,
         globals,
         inline_arrays: array_layout().is_some(),
+        inline_fields: instance_layout().is_some(),
         direct_calls: opts.call_table.is_some(),
     })
 }

@@ -115,6 +115,24 @@ impl Emitter<'_, '_> {
                 self.next_check(found, slow);
                 (entry, self.callee_proto_id(base))
             }
+            CallTarget::KnownMethod { closure_rc, id } => {
+                // R[base] = the method, as the VM's method call stores it (a new reference).
+                if !s[base as usize].scalar {
+                    self.clear_if_heap(base);
+                }
+                let clo = self.iconst(types::I64, closure_rc as i64);
+                let strong = self.b.ins().load(types::I64, flags(), clo, 0);
+                let more = self.b.ins().iadd_imm_s(strong, 1);
+                self.b.ins().store(flags(), more, clo, 0);
+                let t = self.iconst(types::I8, tag::FUNC as i64);
+                self.b.ins().store(flags(), t, self.regs, slot(base));
+                self.b
+                    .ins()
+                    .store(flags(), clo, self.regs, slot(base) + PAYLOAD);
+                let at = self.iconst(types::I64, table + 8 * id as i64);
+                let entry = self.b.ins().load(types::I64, flags(), at, 0);
+                (entry, self.iconst(types::I32, id as i64))
+            }
             CallTarget::Known { id } => {
                 // The `GetGlobal` that filled R[base] checked the closure's prototype already.
                 let at = self.iconst(types::I64, table + 8 * id as i64);

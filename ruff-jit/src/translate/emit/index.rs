@@ -182,7 +182,7 @@ impl Emitter<'_, '_> {
 
     /// 1 unless the tag `t` is Null, Bool, Int or Float (values that own nothing and are
     /// copied bitwise).
-    fn not_plain_scalar(&mut self, t: Value) -> Value {
+    pub(super) fn not_plain_scalar(&mut self, t: Value) -> Value {
         const _: () = assert!(tag::NULL < tag::FLOAT && tag::BOOL < tag::FLOAT);
         const _: () = assert!(tag::INT < tag::FLOAT && tag::FLOAT < tag::FIRST_HEAP);
         self.b
@@ -191,7 +191,7 @@ impl Emitter<'_, '_> {
     }
 
     /// Goes to `fail` (sealed by the caller) if `bad`, else continues in a new block.
-    fn fail_if(&mut self, bad: Value, fail: Block) {
+    pub(super) fn fail_if(&mut self, bad: Value, fail: Block) {
         let next = self.b.create_block();
         self.b.ins().brif(bad, fail, &[], next, &[]);
         self.b.switch_to_block(next);
@@ -199,7 +199,7 @@ impl Emitter<'_, '_> {
     }
 
     /// Increments the strong count of the `Rc` at `payload` if the tag `t` owns one.
-    fn bump_if_heap(&mut self, t: Value, payload: Value) {
+    pub(super) fn bump_if_heap(&mut self, t: Value, payload: Value) {
         let heap = self.is_heap_tag(t);
         let bump = self.b.create_block();
         let cont = self.b.create_block();

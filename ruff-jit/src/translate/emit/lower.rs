@@ -220,6 +220,7 @@ impl Emitter<'_, '_> {
             }
             Action::Nop => {}
             Action::Index(op) => self.emit_index(pc, op, &guarded, &fall),
+            Action::Field(op) => self.emit_field(pc, op, &guarded, &fall),
             Action::Trap => {
                 self.traps.push(pc);
                 let exit = self.side_exit(st, DeoptReason::NoFeedback);

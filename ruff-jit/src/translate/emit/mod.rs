@@ -3,13 +3,14 @@
 //! unboxed registers, heap-slot clearing, helper calls, the shared error exit); `exits.rs`
 //! the guards and side exits; `entry.rs` the entry blocks; `lower.rs` the lowering of each
 //! planned instruction, with the families in `arith.rs`, `control.rs`, `calls.rs`,
-//! `globals.rs`, `index.rs` and `intrinsics.rs`.
+//! `fields.rs`, `globals.rs`, `index.rs` and `intrinsics.rs`.
 
 mod arith;
 mod calls;
 mod control;
 mod entry;
 mod exits;
+mod fields;
 mod globals;
 mod index;
 mod intrinsics;
@@ -285,7 +286,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
 
     /// 1 (i64) if the tag `t` owns a reference count, else 0: a bit test that a branch can
     /// use as is (two instructions fewer than `is_heap_tag`, for code that only branches).
-    fn heap_bit(&mut self, t: Value) -> Value {
+    pub(super) fn heap_bit(&mut self, t: Value) -> Value {
         let mask: i64 = (0..tag::COUNT)
             .filter(|&x| tag::is_heap(x))
             .map(|x| 1i64 << x)

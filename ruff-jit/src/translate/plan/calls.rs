@@ -5,6 +5,7 @@
 
 use ruff_core::abi::builtin as id;
 use ruff_core::abi::bytecode::{Instr, Reg};
+use ruff_core::abi::shape::method_callee;
 use ruff_core::abi::ProtoRef;
 
 pub use ruff_core::abi::GlobalHint;
@@ -40,6 +41,10 @@ pub enum GlobalRead {
 pub enum CallTarget {
     /// A `CallMethod`: the VM looks the method up and returns its compiled code.
     Method,
+    /// A `CallMethod` whose receiver is known to be an instance of the definition the
+    /// site's inline cache holds (`RegState::shape`): the method is this closure (the
+    /// definition owns it), stored into the callee slot without a lookup.
+    KnownMethod { closure_rc: usize, id: u32 },
     /// Checked already by the `GetGlobal` of this block that filled the callee register.
     Known { id: u32 },
     /// Probably this prototype (what the global it was read from held at compile time):
@@ -123,11 +128,32 @@ impl Planner<'_> {
                 base,
                 argc,
                 method: true,
-                direct: self.direct_calls.then_some(CallTarget::Method),
+                direct: self
+                    .direct_calls
+                    .then(|| self.method_target(pc, st, base, argc)),
                 push: None,
                 typed_result: None,
             }),
             _ => unreachable!("plan_call plans calls"),
+        }
+    }
+
+    /// What the `CallMethod` at `pc` knows of its method: the closure the site's cache
+    /// names when the receiver `R[base + 1]` has that definition's shape and the method
+    /// takes the receiver plus the arguments (else the VM looks it up and checks).
+    fn method_target(&self, pc: u32, st: &State, base: Reg, argc: u8) -> CallTarget {
+        match method_callee(self.proto, pc) {
+            Some(m)
+                if self.inline_fields
+                    && st[base as usize + 1].shape == Some(m.def_rc)
+                    && m.arity as usize == argc as usize + 1 =>
+            {
+                CallTarget::KnownMethod {
+                    closure_rc: m.closure_rc,
+                    id: m.id,
+                }
+            }
+            _ => CallTarget::Method,
         }
     }
 

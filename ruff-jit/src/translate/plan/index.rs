@@ -82,7 +82,7 @@ impl Planner<'_> {
 
     /// The scalar type the next instruction reading `dst` (within a few instructions of
     /// straight code after `pc`) has always seen there, if any.
-    fn consumer_type(&self, pc: u32, dst: Reg) -> Option<Ty> {
+    pub(super) fn consumer_type(&self, pc: u32, dst: Reg) -> Option<Ty> {
         let code = &self.proto.code;
         let end = (pc + 1 + CONSUMER_WINDOW).min(code.len() as u32);
         for q in pc + 1..end {

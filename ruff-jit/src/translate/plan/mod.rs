@@ -13,12 +13,14 @@
 //! what is statically known and never guards.
 //!
 //! Families: constants and moves (here), arithmetic (`arith.rs`), array access
-//! (`index.rs`), globals and calls (`calls.rs`), loops and branches (here).
+//! (`index.rs`), struct fields (`fields.rs`), globals and calls (`calls.rs`), loops and
+//! branches (here).
 
 mod analysis;
 mod arith;
 mod calls;
 pub mod cfg;
+mod fields;
 pub mod hoist;
 mod index;
 pub mod state;
@@ -36,6 +38,7 @@ pub use analysis::{analyse, entry_state};
 pub use arith::Operand;
 pub use calls::{CallTarget, Callee, GlobalHint, GlobalRead, InlinePush};
 pub use cfg::Cfg;
+pub use fields::{Check, FieldOp};
 pub use index::IndexOp;
 use state::{State, Ty};
 
@@ -179,6 +182,8 @@ pub enum Action {
     Nop,
     /// `GetIndex`/`SetIndex` on an Array with an Int index, inline (see `index.rs`).
     Index(IndexOp),
+    /// `GetField`/`SetField` by slot on an instance of the cached definition (`fields.rs`).
+    Field(FieldOp),
     /// Never executed when the profile was taken (no feedback): leave for the interpreter,
     /// which records feedback; the recompiled code then specializes it.
     Trap,
@@ -213,6 +218,8 @@ pub struct Inputs<'a> {
     pub globals: &'a dyn Fn(u32) -> GlobalHint,
     /// Compiled code may index and push arrays inline (their layout is known).
     pub inline_arrays: bool,
+    /// Compiled code may access struct fields inline (the instance layout is known).
+    pub inline_fields: bool,
     /// Compiled code may call compiled callees directly (the tier's call table exists).
     pub direct_calls: bool,
 }
@@ -224,6 +231,7 @@ pub struct Planner<'a> {
     pub no_spec: &'a [u32],
     globals: &'a dyn Fn(u32) -> GlobalHint,
     inline_arrays: bool,
+    inline_fields: bool,
     direct_calls: bool,
     /// The function's typed entry, once decided (`typed.rs`): its self-calls with matching
     /// arguments keep their result unboxed.
@@ -242,6 +250,7 @@ impl<'a> Planner<'a> {
             no_spec: inputs.no_spec,
             globals: inputs.globals,
             inline_arrays: inputs.inline_arrays,
+            inline_fields: inputs.inline_fields,
             direct_calls: inputs.direct_calls,
             typed_self: None,
         }
@@ -286,6 +295,9 @@ impl<'a> Planner<'a> {
             Instr::Call { .. } | Instr::CallMethod { .. } => Some(self.plan_call(pc, st, &instr)),
             Instr::GetIndex { .. } | Instr::SetIndex { .. } => {
                 self.plan_index(pc, st, &instr, allow)
+            }
+            Instr::GetField { .. } | Instr::SetField { .. } | Instr::CheckMethod { .. } => {
+                self.plan_field(pc, st, &instr, allow)
             }
             Instr::Jump { target } | Instr::LoopBack { target } => {
                 Some(Plan::simple(Action::Jump { target }))

@@ -8,6 +8,13 @@
 //! `scalar` records that the frame slot holds no heap value, so compiled code may overwrite
 //! it with plain stores without leaking a reference count. Invariant: every unboxed register
 //! is `scalar` (its slot holds either its value or an older scalar).
+//!
+//! `shape` records that a boxed register holds an instance of a known struct definition
+//! (the address of its `Rc`) whose fields are stored as that definition's are and are not
+//! borrowed, as a field guard checked (`plan/fields.rs`). It holds until the register is
+//! written: every write makes a new `RegState`, which knows no shape. The borrow part holds
+//! because a `RefCell` borrow lives only inside the runtime call that took it, so none
+//! starts or ends while compiled code runs.
 
 use ruff_core::abi::tag;
 
@@ -55,6 +62,8 @@ pub struct RegState {
     pub kind: Kind,
     pub dirty: bool,
     pub scalar: bool,
+    /// The struct definition the (boxed) register's instance is known to have.
+    pub shape: Option<usize>,
 }
 
 impl RegState {
@@ -62,6 +71,7 @@ impl RegState {
         kind: Kind::Boxed,
         dirty: false,
         scalar: false,
+        shape: None,
     };
 
     pub fn dead(scalar: bool) -> RegState {
@@ -69,6 +79,7 @@ impl RegState {
             kind: Kind::Dead,
             dirty: false,
             scalar,
+            shape: None,
         }
     }
 
@@ -78,6 +89,7 @@ impl RegState {
             kind: Kind::Unboxed(ty),
             dirty,
             scalar: true,
+            shape: None,
         }
     }
 
@@ -87,6 +99,7 @@ impl RegState {
             kind: Kind::Unboxed(ty),
             dirty: true,
             scalar,
+            shape: None,
         }
     }
 
@@ -147,11 +160,13 @@ fn join(a: RegState, b: RegState) -> RegState {
             kind: Kind::Unboxed(x),
             dirty: a.dirty || b.dirty,
             scalar: a.scalar && b.scalar,
+            shape: None,
         },
         _ => RegState {
             kind: Kind::Boxed,
             dirty: false,
             scalar: a.scalar && b.scalar,
+            shape: if a.shape == b.shape { a.shape } else { None },
         },
     }
 }

@@ -107,6 +107,7 @@ fn planner<'a>(f: &'a Fixture, feedback: &'a [u32], facts: &Facts<'a>) -> Planne
         no_spec: facts.no_spec,
         globals: facts.globals,
         inline_arrays: facts.inline_arrays,
+        inline_fields: true,
         direct_calls: facts.direct_calls,
     })
 }

@@ -106,8 +106,16 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
             (s, Some(exit))
         }
         Action::Return { .. } | Action::ReturnNull | Action::Trap => (s, None),
-        Action::GetGlobal { dst, .. } | Action::MoveBoxed { dst, .. } => {
+        Action::GetGlobal { dst, .. } => {
             s[*dst as usize] = RegState::BOXED;
+            (s, None)
+        }
+        Action::MoveBoxed { dst, src } => {
+            // The copy is the same instance: it keeps a known shape.
+            s[*dst as usize] = RegState {
+                shape: s[*src as usize].shape,
+                ..RegState::BOXED
+            };
             (s, None)
         }
         Action::StoreConst { dst, .. } => {
@@ -132,6 +140,10 @@ pub fn apply(plan: &Plan, st: &State) -> (State, Option<State>) {
         }
         Action::Index(op) => {
             super::index::transfer(op, &mut s);
+            (s, None)
+        }
+        Action::Field(op) => {
+            super::fields::transfer(op, &mut s);
             (s, None)
         }
     }
