@@ -230,3 +230,32 @@ print(v.x, v.y, v.q)
     assert!(stats.functions_compiled + stats.loops_compiled > 0);
     assert_eq!(stats.deopts, 0, "{stats:?}");
 }
+
+/// A loop entered by OSR after the guard before it was skipped: the loop header's state
+/// knows the instance's definition from that guard, so the OSR entry checks it again
+/// (here the instance is of another definition, with `x` in another slot, and the call
+/// that compiled `f` deoptimized at the guard before the loop got hot).
+#[test]
+fn osr_entry_checks_a_known_shape() {
+    let src = r#"
+struct A { x, y }
+struct B { y, x }
+func f(p, n) {
+  t := p.x
+  for i in range(n) { t = t + p.x }
+  return t
+}
+a := A { x: 1, y: 100 }
+b := B { y: 100, x: 2 }
+s := 0
+for k in range(300) { s = s + f(a, 3) }
+print(s)
+print(f(b, 5000))
+print(f(a, 5000))
+"#;
+    let (expected, _) = run(src, "interp");
+    for config in ["jit-spec", "jit-spec-hoist"] {
+        assert_eq!(run(src, config).0, expected, "{config}");
+    }
+    assert_same_as_interp(src);
+}

@@ -4,8 +4,10 @@
 use cranelift_codegen::ir::{condcodes::IntCC, Block, InstBuilder};
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
+use ruff_core::abi::shape::instance_layout;
 use ruff_core::abi::{DeoptReason, DIRECT_ENTRY};
 
+use super::fields::OnFail;
 use super::Emitter;
 use crate::translate::plan::state::{Kind, RegState, State};
 
@@ -122,7 +124,10 @@ impl Emitter<'_, '_> {
             .expect("only reachable headers are asked");
         state
             .iter()
-            .filter(|s| matches!(s.kind, Kind::Unboxed(_)) || (s.kind == Kind::Boxed && s.scalar))
+            .filter(|s| {
+                matches!(s.kind, Kind::Unboxed(_))
+                    || (s.kind == Kind::Boxed && (s.scalar || s.shape.is_some()))
+            })
             .count()
     }
 
@@ -180,7 +185,15 @@ impl Emitter<'_, '_> {
                     let ok = self.b.ins().bxor_imm_s(heap, 1);
                     self.deopt_unless(ok, &boxed, h, DeoptReason::OsrEntry);
                 }
-                Kind::Boxed => {}
+                // A known shape (`plan/fields.rs`) was checked on the paths from the
+                // function entry; entering here skipped them.
+                Kind::Boxed => {
+                    if let Some(shape) = s.shape {
+                        let l = instance_layout().expect("shapes are known only with a layout");
+                        let on = OnFail::Deopt(&boxed, h, DeoptReason::OsrEntry);
+                        self.check_instance(&l, r, shape, true, &on);
+                    }
+                }
             }
         }
         self.b.ins().jump(blk, &[]);

@@ -21,8 +21,16 @@ use ruff_core::abi::shape::{instance_layout, InstanceLayout, INLINE_FIELDS};
 use ruff_core::abi::{tag, DeoptReason};
 
 use super::{flags, slot, Emitter};
-use crate::translate::plan::state::{Kind, RegState, State, Ty};
-use crate::translate::plan::{Check, FieldOp};
+use crate::translate::plan::state::{Kind, RegState, Shape, State, Ty};
+use crate::translate::plan::{shape_of, Check, FieldOp};
+
+/// Where a failed instance check goes.
+pub(super) enum OnFail<'s> {
+    /// A side exit for this state, resuming at this pc.
+    Deopt(&'s State, u32, DeoptReason),
+    /// A branch to this (slow path) block.
+    Slow(Block),
+}
 
 impl Emitter<'_, '_> {
     /// Emits an inline field access; `st` is the state before it, `fall` the state after it.
@@ -118,55 +126,31 @@ impl Emitter<'_, '_> {
         slow: Option<Block>,
     ) -> (Value, Value) {
         let (obj, site, check) = (op.obj(), op.site(), op.check());
-        let write = matches!(op, FieldOp::Set { .. });
-        if check != Check::Known {
-            let t = self.load_tag(obj);
-            let not_struct = self
+        let rc = match check {
+            Check::Known => self
                 .b
                 .ins()
-                .icmp_imm_s(IntCC::NotEqual, t, tag::STRUCT as i64);
-            self.fail_check(not_struct, check, st, pc, slow);
-        }
-        let rc = self
-            .b
-            .ins()
-            .load(types::I64, flags(), self.regs, slot(obj) + PAYLOAD);
-        let inline = site.count as usize <= INLINE_FIELDS;
-        if check != Check::Known {
-            // One branch for the definition, the borrow flag and the storage (fewer blocks
-            // compile faster; the three words are in the instance whatever it holds).
-            let def = self.b.ins().load(types::I64, flags(), rc, l.def);
-            let flag = self.b.ins().load(types::I64, flags(), rc, l.flag);
-            let cap = self.b.ins().load(types::I64, flags(), rc, l.cap);
-            let other = self
-                .b
-                .ins()
-                .icmp_imm_s(IntCC::NotEqual, def, site.def_rc as i64);
+                .load(types::I64, flags(), self.regs, slot(obj) + PAYLOAD),
             // A guard makes the instance known for later reads and writes: it must be
-            // unborrowed; a read alone only needs no mutable borrow.
-            let cc = if write || check == Check::Guard {
-                IntCC::NotEqual
-            } else {
-                IntCC::SignedLessThan
-            };
-            let borrowed = self.b.ins().icmp_imm_s(cc, flag, 0);
-            // Inline, the capacity word is the length, which is the field count; with more
-            // fields than fit inline, the fields are spilled (the heap length is the count).
-            let odd = if inline {
-                self.b
-                    .ins()
-                    .icmp_imm_s(IntCC::NotEqual, cap, site.count as i64)
-            } else {
-                self.b
-                    .ins()
-                    .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, cap, INLINE_FIELDS as i64)
-            };
-            let bad = self.b.ins().bor(other, borrowed);
-            let bad = self.b.ins().bor(bad, odd);
-            self.fail_check(bad, check, st, pc, slow);
-        }
+            // unborrowed.
+            Check::Guard => self.check_instance(
+                l,
+                obj,
+                shape_of(site),
+                true,
+                &OnFail::Deopt(st, pc, DeoptReason::Guard),
+            ),
+            // A read alone only needs no mutable borrow.
+            Check::Slow => self.check_instance(
+                l,
+                obj,
+                shape_of(site),
+                !matches!(op, FieldOp::Get { .. }),
+                &OnFail::Slow(slow.expect("a checked access has a slow path")),
+            ),
+        };
         let off = site.slot as i64 * VALUE_SIZE as i64;
-        let ea = if inline {
+        let ea = if site.count as usize <= INLINE_FIELDS {
             self.b.ins().iadd_imm_s(rc, l.inline as i64 + off)
         } else {
             let data = self.b.ins().load(types::I64, flags(), rc, l.heap_ptr);
@@ -175,12 +159,65 @@ impl Emitter<'_, '_> {
         (rc, ea)
     }
 
-    /// Leaves if `bad`: a deopt at `pc` for a guard, else to `slow`.
-    fn fail_check(&mut self, bad: Value, check: Check, st: &State, pc: u32, slow: Option<Block>) {
-        match check {
-            Check::Guard => {
+    /// Checks that `R[obj]` is an instance of `shape`'s definition, not borrowed
+    /// (`unborrowed`; else not mutably borrowed), with its fields stored as that
+    /// definition's are, and leaves as `on` says otherwise; returns its `Rc` pointer.
+    pub(super) fn check_instance(
+        &mut self,
+        l: &InstanceLayout,
+        obj: Reg,
+        shape: Shape,
+        unborrowed: bool,
+        on: &OnFail<'_>,
+    ) -> Value {
+        let t = self.load_tag(obj);
+        let not_struct = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, t, tag::STRUCT as i64);
+        self.fail_on(not_struct, on);
+        let rc = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.regs, slot(obj) + PAYLOAD);
+        // One branch for the definition, the borrow flag and the storage (fewer blocks
+        // compile faster; the three words are in the instance whatever it holds).
+        let def = self.b.ins().load(types::I64, flags(), rc, l.def);
+        let flag = self.b.ins().load(types::I64, flags(), rc, l.flag);
+        let cap = self.b.ins().load(types::I64, flags(), rc, l.cap);
+        let other = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::NotEqual, def, shape.def_rc as i64);
+        let cc = if unborrowed {
+            IntCC::NotEqual
+        } else {
+            IntCC::SignedLessThan
+        };
+        let borrowed = self.b.ins().icmp_imm_s(cc, flag, 0);
+        // Inline, the capacity word is the length, which is the field count; with more
+        // fields than fit inline, the fields are spilled (the heap length is the count).
+        let odd = if shape.count as usize <= INLINE_FIELDS {
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::NotEqual, cap, shape.count as i64)
+        } else {
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, cap, INLINE_FIELDS as i64)
+        };
+        let bad = self.b.ins().bor(other, borrowed);
+        let bad = self.b.ins().bor(bad, odd);
+        self.fail_on(bad, on);
+        rc
+    }
+
+    /// Leaves if `bad`, as `on` says.
+    fn fail_on(&mut self, bad: Value, on: &OnFail<'_>) {
+        match *on {
+            OnFail::Deopt(st, pc, why) => {
                 self.guards += 1;
-                let exit = self.side_exit(st, DeoptReason::Guard);
+                let exit = self.side_exit(st, why);
                 let cont = self.b.create_block();
                 let pcv = self.iconst(types::I32, pc as i64);
                 self.b
@@ -189,7 +226,7 @@ impl Emitter<'_, '_> {
                 self.b.switch_to_block(cont);
                 self.b.seal_block(cont);
             }
-            _ => self.fail_if(bad, slow.expect("a checked access has a slow path")),
+            OnFail::Slow(slow) => self.fail_if(bad, slow),
         }
     }
 

@@ -145,7 +145,7 @@ impl Planner<'_> {
         match method_callee(self.proto, pc) {
             Some(m)
                 if self.inline_fields
-                    && st[base as usize + 1].shape == Some(m.def_rc)
+                    && st[base as usize + 1].shape.map(|s| s.def_rc) == Some(m.def_rc)
                     && m.arity as usize == argc as usize + 1 =>
             {
                 CallTarget::KnownMethod {

@@ -17,7 +17,7 @@
 use ruff_core::abi::bytecode::{Instr, Reg};
 use ruff_core::abi::shape::{field_site, method_site, FieldSite};
 
-use super::state::{RegState, State, Ty};
+use super::state::{RegState, Shape, State, Ty};
 use super::{Action, Plan, Planner};
 
 /// An inline field access (`Action::Field`).
@@ -105,7 +105,7 @@ impl Planner<'_> {
         if st[obj as usize].ty().is_some() {
             return None;
         }
-        let check = if st[obj as usize].shape == Some(site.def_rc) {
+        let check = if st[obj as usize].shape == Some(shape_of(site)) {
             Check::Known
         } else if allow {
             Check::Guard
@@ -148,7 +148,7 @@ impl Planner<'_> {
         if st[obj as usize].ty().is_some() {
             return None;
         }
-        let action = if st[obj as usize].shape == Some(site.def_rc) {
+        let action = if st[obj as usize].shape == Some(shape_of(site)) {
             Action::Nop
         } else if allow {
             Action::Field(FieldOp::Receiver { obj, site })
@@ -162,11 +162,19 @@ impl Planner<'_> {
     }
 }
 
+/// The shape a guard for `site` checks.
+pub fn shape_of(site: FieldSite) -> Shape {
+    Shape {
+        def_rc: site.def_rc,
+        count: site.count,
+    }
+}
+
 /// The state transfer of an inline field access (the same on its fast and slow paths): a
 /// checked object has the site's shape (unless the read overwrote it).
 pub fn transfer(op: &FieldOp, s: &mut State) {
     if op.check() != Check::Slow {
-        s[op.obj() as usize].shape = Some(op.site().def_rc);
+        s[op.obj() as usize].shape = Some(shape_of(op.site()));
     }
     if let FieldOp::Get { dst, elem, .. } = *op {
         s[dst as usize] = match elem {

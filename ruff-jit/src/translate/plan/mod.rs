@@ -38,7 +38,7 @@ pub use analysis::{analyse, entry_state};
 pub use arith::Operand;
 pub use calls::{CallTarget, Callee, GlobalHint, GlobalRead, InlinePush};
 pub use cfg::Cfg;
-pub use fields::{Check, FieldOp};
+pub use fields::{shape_of, Check, FieldOp};
 pub use index::IndexOp;
 use state::{State, Ty};
 

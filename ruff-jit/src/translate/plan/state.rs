@@ -50,6 +50,14 @@ impl Ty {
     }
 }
 
+/// A struct definition as a field guard checks it: the address of its `Rc` allocation and
+/// its field count (which decides where an instance keeps its fields).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub def_rc: usize,
+    pub count: u32,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Dead,
@@ -63,7 +71,7 @@ pub struct RegState {
     pub dirty: bool,
     pub scalar: bool,
     /// The struct definition the (boxed) register's instance is known to have.
-    pub shape: Option<usize>,
+    pub shape: Option<Shape>,
 }
 
 impl RegState {
