@@ -13,7 +13,7 @@
 //! interpreter's semantics and error messages. Both paths leave the same abstract state
 //! (`plan::fields::transfer`).
 
-use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, Value};
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
 use ruff_core::abi::layout::{PAYLOAD, VALUE_SIZE};
@@ -216,15 +216,10 @@ impl Emitter<'_, '_> {
     fn fail_on(&mut self, bad: Value, on: &OnFail<'_>) {
         match *on {
             OnFail::Deopt(st, pc, why) => {
+                // Through `deopt_unless`, which `fail-guards=1` makes always leave.
                 self.guards += 1;
-                let exit = self.side_exit(st, why);
-                let cont = self.b.create_block();
-                let pcv = self.iconst(types::I32, pc as i64);
-                self.b
-                    .ins()
-                    .brif(bad, exit, &[BlockArg::Value(pcv)], cont, &[]);
-                self.b.switch_to_block(cont);
-                self.b.seal_block(cont);
+                let ok = self.b.ins().icmp_imm_s(IntCC::Equal, bad, 0);
+                self.deopt_unless(ok, st, pc, why);
             }
             OnFail::Slow(slow) => self.fail_if(bad, slow),
         }
