@@ -12,7 +12,7 @@ use ruff_core::abi::layout::{CTX_DEOPT_REASON, CTX_RESUME_PC};
 use ruff_core::abi::{DeoptReason, Status};
 
 use super::{flags, Emitter};
-use crate::translate::plan::state::{Kind, State, Ty};
+use crate::translate::plan::state::{Kind, RegState, State, Ty};
 
 impl Emitter<'_, '_> {
     /// The cold side exit for the state `st` (resume pc passed as the block's argument:
@@ -93,6 +93,15 @@ impl Emitter<'_, '_> {
             .brif(ok, cont, &[], exit, &[BlockArg::Value(pcv)]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+    }
+
+    /// After a slow-path helper stored a boxed `R[dst]` that the plan has unboxed as `ty`:
+    /// unbox it like a post guard (the instruction at `pc` is done, so a mismatch resumes
+    /// after it, in the state `fall` with `dst` boxed).
+    pub(super) fn unbox_helper_result(&mut self, dst: Reg, ty: Ty, fall: &State, pc: u32) {
+        let mut after = fall.clone();
+        after[dst as usize] = RegState::BOXED;
+        self.guard_load(dst, ty, &after, pc + 1, DeoptReason::Guard);
     }
 
     /// Checks that register `r`'s slot holds `ty` (deopt otherwise) and unboxes it.

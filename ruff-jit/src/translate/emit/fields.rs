@@ -21,7 +21,7 @@ use ruff_core::abi::shape::{instance_layout, InstanceLayout, INLINE_FIELDS};
 use ruff_core::abi::{tag, DeoptReason};
 
 use super::{flags, slot, Emitter};
-use crate::translate::plan::state::{Kind, RegState, Shape, State, Ty};
+use crate::translate::plan::state::{Kind, Shape, State, Ty};
 use crate::translate::plan::{shape_of, Check, FieldOp};
 
 /// Where a failed instance check goes.
@@ -102,11 +102,7 @@ impl Emitter<'_, '_> {
             ..
         } = *op
         {
-            // The helper stored a boxed value: unbox it like a post guard (the instruction is
-            // done, so a mismatch resumes after it).
-            let mut after = fall.clone();
-            after[dst as usize] = RegState::BOXED;
-            self.guard_load(dst, ty, &after, pc + 1, DeoptReason::Guard);
+            self.unbox_helper_result(dst, ty, fall, pc);
         }
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);

@@ -17,7 +17,7 @@ use ruff_core::abi::layout::{array_layout, ArrayLayout, PAYLOAD, VALUE_SIZE};
 use ruff_core::abi::{tag, DeoptReason};
 
 use super::{flags, slot, Emitter};
-use crate::translate::plan::state::{Kind, RegState, State, Ty};
+use crate::translate::plan::state::{Kind, State, Ty};
 use crate::translate::plan::IndexOp;
 
 impl Emitter<'_, '_> {
@@ -116,11 +116,7 @@ impl Emitter<'_, '_> {
             ..
         } = *op
         {
-            // The helper stored a boxed value: unbox it like a post guard (the instruction is
-            // done, so a mismatch resumes after it).
-            let mut after = fall.clone();
-            after[dst as usize] = RegState::BOXED;
-            self.guard_load(dst, ty, &after, pc + 1, DeoptReason::Guard);
+            self.unbox_helper_result(dst, ty, fall, pc);
         }
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
