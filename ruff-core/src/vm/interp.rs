@@ -205,14 +205,6 @@ impl Vm {
                 binary!($op, $dst, $a, Rhs::Reg($b))
             }};
         }
-        // The address of constant `$k` of the running function.
-        macro_rules! konst {
-            ($k:expr) => {
-                // SAFETY: `$k` indexes the running function's constants (verified: pools),
-                // which live as long as its code.
-                unsafe { proto.consts.as_ptr().add($k as usize) }
-            };
-        }
         // Superinstructions without new opcodes: after a constant load, if the next
         // instruction is an arithmetic or comparison op whose right operand is the constant
         // just loaded, run it here and skip its dispatch. Number literals as right operands
@@ -344,7 +336,9 @@ impl Vm {
                 Instr::AddImm { dst, a, imm } => binary!(BinOp::Add, dst, a, Rhs::Imm(imm)),
                 // The operators loops run most get a copy with the operator a constant.
                 Instr::BinaryK { op, dst, a, k } => {
-                    let y = Rhs::Const(konst!(k));
+                    // SAFETY: `k` indexes the running function's constants (verified:
+                    // pools), which live as long as its code.
+                    let y = Rhs::Const(unsafe { proto.consts.as_ptr().add(k as usize) });
                     match op {
                         BinOp::Add => binary!(BinOp::Add, dst, a, y),
                         BinOp::Sub => binary!(BinOp::Sub, dst, a, y),

@@ -15,7 +15,7 @@
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value};
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
-use ruff_core::abi::layout::{CLOSURE_PROTO, CTX_DEPTH, CTX_RET, PAYLOAD, PROTO_ARITY, PROTO_ID};
+use ruff_core::abi::layout::{CLOSURE_PROTO, CTX_DEPTH, PAYLOAD, PROTO_ARITY, PROTO_ID};
 use ruff_core::abi::{tag, DIRECT_ENTRY, MAX_DEPTH};
 
 use super::{flags, slot, Emitter};
@@ -251,20 +251,8 @@ impl Emitter<'_, '_> {
         // Release the closure reference in R[base] (inline unless it is the last one),
         // then move the result in.
         // R[base] still holds the closure (a callee never writes its `R[-1]`).
-        let clo = self
-            .b
-            .ins()
-            .load(types::I64, flags(), self.regs, slot(base) + PAYLOAD);
-        self.release_slot_ref(base, clo);
-        let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
-        let hi = self
-            .b
-            .ins()
-            .load(types::I64, flags(), self.ctx, CTX_RET + 8);
-        self.b.ins().store(flags(), lo, self.regs, slot(base));
-        self.b.ins().store(flags(), hi, self.regs, slot(base) + 8);
-        let null = self.iconst(types::I8, tag::NULL as i64);
-        self.b.ins().store(flags(), null, self.ctx, CTX_RET);
+        self.release_callee(base);
+        self.take_ctx_ret(base);
         self.b.ins().jump(done, &[]);
 
         self.b.switch_to_block(slow);

@@ -250,7 +250,7 @@ impl Emitter<'_, '_> {
 
     /// Releases the closure reference `R[base]` holds after a call (a callee never writes
     /// its `R[-1]`).
-    fn release_callee(&mut self, base: Reg) {
+    pub(super) fn release_callee(&mut self, base: Reg) {
         let clo: Value = self
             .b
             .ins()
@@ -260,7 +260,7 @@ impl Emitter<'_, '_> {
 
     /// Moves the value in `ctx.ret` into `R[base]` (whose closure was released), leaving
     /// `ctx.ret` Null.
-    fn take_ctx_ret(&mut self, base: Reg) {
+    pub(super) fn take_ctx_ret(&mut self, base: Reg) {
         let lo = self.b.ins().load(types::I64, flags(), self.ctx, CTX_RET);
         let hi = self
             .b

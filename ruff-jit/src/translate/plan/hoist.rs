@@ -7,7 +7,7 @@
 //! `no_speculation_at` the header is no longer hoisted. Parameters get the same treatment at
 //! the function entry (pc 0), over the whole function.
 
-use ruff_core::abi::bytecode::{FuncProto, Instr, Reg, Scalar};
+use ruff_core::abi::bytecode::{FuncProto, Instr, Reg};
 use ruff_core::abi::feedback::{seen_lhs, seen_rhs, Seen};
 use ruff_core::abi::tag;
 
@@ -116,13 +116,20 @@ fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
         Seen::Mono(t) => Ty::from_tag(t),
         _ => None,
     };
-    if let Some((op, ..)) = instr.as_binary() {
+    // A binary operator's right operand: a register's feedback, or `BinaryK`'s constant.
+    let binary = match instr {
+        Instr::BinaryK { op, k, .. } => {
+            Some((op, planner.proto.scalar_const(k as u32).map(Ty::of_scalar)))
+        }
+        _ => instr.as_binary().map(|(op, ..)| (op, mono(seen_rhs(fb)))),
+    };
+    if let Some((op, rt)) = binary {
         // A comparison yields a Bool once its first operand's type is settled.
         let lt = mono(seen_lhs(fb))?;
         if op.compares() {
             return Some(Ty::Bool);
         }
-        return result_type(op, lt, mono(seen_rhs(fb))?);
+        return result_type(op, lt, rt?);
     }
     if let Some((op, ..)) = instr.as_unary() {
         return mono(seen_lhs(fb)).map(|t| unary_result(op, t));
@@ -136,25 +143,9 @@ fn produced_type(planner: &Planner<'_>, pc: u32) -> Option<Ty> {
         {
             produced_type(planner, pc - 1)
         }
-        Instr::LoadConst { k, .. } => planner.proto.scalar_const(k).map(|c| match c {
-            Scalar::Int(_) => Ty::Int,
-            Scalar::Float(_) => Ty::Float,
-            Scalar::Bool(_) => Ty::Bool,
-        }),
+        Instr::LoadConst { k, .. } => planner.proto.scalar_const(k).map(Ty::of_scalar),
         Instr::IterNext { .. } if seen_lhs(fb) == Seen::Mono(tag::INT) => Some(Ty::Int),
         Instr::AddImm { .. } => mono(seen_lhs(fb)),
-        Instr::BinaryK { op, k, .. } => {
-            let lt = mono(seen_lhs(fb))?;
-            if op.compares() {
-                return Some(Ty::Bool);
-            }
-            let rt = match planner.proto.scalar_const(k as u32)? {
-                Scalar::Int(_) => Ty::Int,
-                Scalar::Float(_) => Ty::Float,
-                Scalar::Bool(_) => return None,
-            };
-            result_type(op, lt, rt)
-        }
         _ => None,
     }
 }

@@ -16,6 +16,7 @@
 //! because a `RefCell` borrow lives only inside the runtime call that took it, so none
 //! starts or ends while compiled code runs.
 
+use ruff_core::abi::bytecode::Scalar;
 use ruff_core::abi::tag;
 
 /// A scalar type that compiled code keeps unboxed.
@@ -32,6 +33,15 @@ impl Ty {
             Ty::Int => tag::INT,
             Ty::Float => tag::FLOAT,
             Ty::Bool => tag::BOOL,
+        }
+    }
+
+    /// The type of a scalar constant.
+    pub fn of_scalar(c: Scalar) -> Ty {
+        match c {
+            Scalar::Int(_) => Ty::Int,
+            Scalar::Float(_) => Ty::Float,
+            Scalar::Bool(_) => Ty::Bool,
         }
     }
 
