@@ -11,35 +11,14 @@
 --                                                 `ruff bench NAME.ruff --iterations N`
 --
 -- After each run it writes one JSON line to RECORDS (default: stderr), as `ruff bench`
--- does: {"iteration":I,"wall_ns":W,"stdout_bytes":B,"clock":"..."}. Neither Lua has a
--- monotonic wall clock in its standard library: under LuaJIT, W comes from
--- clock_gettime(CLOCK_MONOTONIC) through the FFI ("clock":"monotonic", ns resolution);
--- under Lua 5.4 from os.clock(), the process's CPU time ("clock":"process-cpu", 1 us
--- resolution on Linux/glibc), which equals wall time for these single-threaded,
--- CPU-bound programs except when the process waits for a core.
+-- does; W times run() (see suites/twins/twin_iterations.lua for the clocks).
 
 local twin = {}
 
-local now_ns, clock_name
-do
-    local ok, ffi = pcall(require, 'ffi')
-    if ok then
-        ffi.cdef[[
-            typedef struct { long tv_sec; long tv_nsec; } awfy_timespec;
-            int clock_gettime(int clock_id, awfy_timespec *tp);
-        ]]
-        local CLOCK_MONOTONIC = 1
-        local ts = ffi.new('awfy_timespec')
-        now_ns = function ()
-            ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
-            return tonumber(ts.tv_sec) * 1e9 + tonumber(ts.tv_nsec)
-        end
-        clock_name = 'monotonic'
-    else
-        now_ns = function () return os.clock() * 1e9 end
-        clock_name = 'process-cpu'
-    end
-end
+-- The iteration loop (argument handling, clock, records) is the one every suite's twins
+-- share, in suites/twins/.
+package.path = (arg[0]:match('^(.*[/\\])') or './') .. '../twins/?.lua;' .. package.path
+local iterations = require('twin_iterations')
 
 -- Bitwise operations on non-negative integers below 2^31: the `bit` library under
 -- LuaJIT, Lua 5.3+ operators (compiled from a string, so LuaJIT's parser never sees them)
@@ -103,44 +82,12 @@ function twin.inner_benchmark_loop(inner_iterations, benchmark, verify_result)
     twin.result(result)
 end
 
-local function usage(message)
-    io.stderr:write(arg[0] .. ': ' .. message .. '\nusage: ' .. arg[0] ..
-        ' [ITERATIONS [RECORDS]]\n')
-    os.exit(2)
-end
-
 function twin.main(run)
-    if arg[1] == nil then
-        run()
-        io.stdout:flush()
-        return
-    end
-    if arg[3] ~= nil then
-        usage('too many arguments')
-    end
-    local iterations = tonumber(arg[1])
-    if iterations == nil or iterations < 1 or iterations ~= math.floor(iterations) then
-        usage('ITERATIONS must be a positive integer, got ' .. arg[1])
-    end
-    local records = io.stderr
-    if arg[2] ~= nil then
-        local file, err = io.open(arg[2], 'w')
-        if not file then
-            usage('cannot write records: ' .. err)
-        end
-        records = file
-    end
-    for i = 0, iterations - 1 do
+    iterations.iterate(function ()
         local before = written
-        local start = now_ns()
         run()
-        local wall_ns = now_ns() - start
-        io.stdout:flush()
-        records:write(string.format(
-            '{"iteration":%d,"wall_ns":%.0f,"stdout_bytes":%d,"clock":"%s"}\n',
-            i, wall_ns, written - before, clock_name))
-        records:flush()
-    end
+        return written - before
+    end, function () io.stdout:flush() end)
 end
 
 return twin

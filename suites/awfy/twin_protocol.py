@@ -8,9 +8,8 @@ with `main(run)`. Invocation:
     python3 NAME.py ITERATIONS [RECORDS]    ITERATIONS runs in this process, like
                                             `ruff bench NAME.ruff --iterations ITERATIONS`
 
-After each run it writes one JSON line to RECORDS (default: stderr), as `ruff bench` does:
-{"iteration":I,"wall_ns":W,"stdout_bytes":B,"clock":"perf_counter_ns"}. The time is
-time.perf_counter_ns() (a monotonic clock, nanosecond resolution) around the run() call.
+After each run it writes one JSON line to RECORDS (default: stderr), as `ruff bench` does
+(see suites/twins/twin_iterations.py); the time is taken around the run() call.
 
 The twins' folder is first on sys.path, so its json.py shadows the standard library's json
 module: neither this module nor awfy_som may import it.
@@ -18,8 +17,13 @@ module: neither this module nor awfy_som may import it.
 
 import math
 import sys
-import time
 from decimal import Decimal
+from pathlib import Path
+
+# The iteration loop (argument handling, clock, records) is the one every suite's twins
+# share, in suites/twins/.
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "twins"))
+from twin_iterations import iterate  # noqa: E402
 
 
 class _CountingStdout:
@@ -74,37 +78,10 @@ def inner_benchmark_loop(inner_iterations, benchmark, verify_result):
     result(value)
 
 
-def _usage(message):
-    sys.stderr.write(f"{sys.argv[0]}: {message}\nusage: {sys.argv[0]} [ITERATIONS [RECORDS]]\n")
-    sys.exit(2)
-
-
 def main(run):
-    args = sys.argv[1:]
-    if not args:
-        run()
-        _stdout.flush()
-        return
-    if len(args) > 2:
-        _usage("too many arguments")
-    try:
-        iterations = int(args[0])
-    except ValueError:
-        iterations = 0
-    if iterations < 1:
-        _usage(f"ITERATIONS must be a positive integer, got {args[0]!r}")
-    try:
-        records = open(args[1], "w", encoding="utf-8") if len(args) == 2 else sys.stderr
-    except OSError as e:
-        _usage(f"cannot write records: {e}")
-    for i in range(iterations):
+    def once():
         before = _stdout.count
-        start = time.perf_counter_ns()
         run()
-        wall_ns = time.perf_counter_ns() - start
-        _stdout.flush()
-        records.write(
-            f'{{"iteration":{i},"wall_ns":{wall_ns},"stdout_bytes":{_stdout.count - before},'
-            f'"clock":"perf_counter_ns"}}\n'
-        )
-        records.flush()
+        return _stdout.count - before
+
+    iterate(once, _stdout.flush)

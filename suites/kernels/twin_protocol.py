@@ -12,7 +12,12 @@ time.perf_counter_ns() (monotonic, nanosecond resolution).
 """
 
 import sys
-import time
+from pathlib import Path
+
+# The iteration loop (argument handling, clock, records) is the one every suite's twins
+# share, in suites/twins/.
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "twins"))
+from twin_iterations import iterate  # noqa: E402
 
 
 def _once(run):
@@ -22,34 +27,5 @@ def _once(run):
     return len(line)
 
 
-def _usage(message):
-    sys.stderr.write(f"{sys.argv[0]}: {message}\nusage: {sys.argv[0]} [ITERATIONS [RECORDS]]\n")
-    sys.exit(2)
-
-
 def main(run):
-    args = sys.argv[1:]
-    if not args:
-        _once(run)
-        return
-    if len(args) > 2:
-        _usage("too many arguments")
-    try:
-        iterations = int(args[0])
-    except ValueError:
-        iterations = 0
-    if iterations < 1:
-        _usage(f"ITERATIONS must be a positive integer, got {args[0]!r}")
-    try:
-        records = open(args[1], "w", encoding="utf-8") if len(args) == 2 else sys.stderr
-    except OSError as e:
-        _usage(f"cannot write records: {e}")
-    for i in range(iterations):
-        start = time.perf_counter_ns()
-        size = _once(run)
-        wall_ns = time.perf_counter_ns() - start
-        records.write(
-            f'{{"iteration":{i},"wall_ns":{wall_ns},"stdout_bytes":{size},'
-            f'"clock":"perf_counter_ns"}}\n'
-        )
-        records.flush()
+    iterate(lambda: _once(run))
