@@ -101,7 +101,7 @@ pub fn bootstrap_ci(
             statistic.of_resample(&mut buf)
         })
         .collect();
-    interval(point, &mut stats, confidence)
+    percentile(point, &mut stats, confidence)
 }
 
 /// Percentile-bootstrap CI of `statistic(numer) / statistic(denom)`, each group resampled
@@ -125,7 +125,7 @@ pub fn ratio_ci(
             statistic.of_resample(&mut a) / statistic.of_resample(&mut b)
         })
         .collect();
-    interval(point, &mut stats, confidence)
+    percentile(point, &mut stats, confidence)
 }
 
 fn resample_into(sample: &[f64], out: &mut [f64], rng: &mut impl Rng) {
@@ -134,7 +134,8 @@ fn resample_into(sample: &[f64], out: &mut [f64], rng: &mut impl Rng) {
     }
 }
 
-fn interval(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
+/// The percentile interval of bootstrap replicates around `point` (sorts `stats`).
+pub fn percentile(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
     if stats.is_empty() || !point.is_finite() {
         return Estimate::point_only(point, confidence);
     }

@@ -22,6 +22,7 @@
 
 use rand::Rng;
 
+pub use super::bootstrap::percentile;
 use super::bootstrap::{Estimate, Statistic};
 use super::describe::{mean_of_nonempty, quantile_sorted};
 use super::sample::Sample;
@@ -132,21 +133,6 @@ pub fn nested_ratio_replicates(
     (0..resamples)
         .map(|_| numer.replicate(statistic, &mut a, rng) / denom.replicate(statistic, &mut b, rng))
         .collect()
-}
-
-/// The percentile interval of replicates around `point`.
-pub fn percentile(point: f64, stats: &mut [f64], confidence: f64) -> Estimate {
-    if stats.is_empty() || !point.is_finite() {
-        return Estimate::point_only(point, confidence);
-    }
-    stats.sort_by(f64::total_cmp);
-    let alpha = (1.0 - confidence) / 2.0;
-    Estimate {
-        point,
-        lower: quantile_sorted(stats, alpha),
-        upper: quantile_sorted(stats, 1.0 - alpha),
-        confidence,
-    }
 }
 
 #[cfg(test)]
