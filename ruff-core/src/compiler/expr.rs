@@ -125,7 +125,11 @@ impl Compiler<'_> {
             let span = e.span;
             let (link, next, next_dst) = match &e.kind {
                 ExprKind::Binary(op, a, b) if is_link(a) => {
-                    let a_reg = self.link_operand(dst, a.span)?;
+                    let a_reg = if self.accumulates_into(e, dst) {
+                        dst
+                    } else {
+                        self.link_operand(dst, a.span)?
+                    };
                     (
                         Link::Binary {
                             op: *op,

@@ -11,6 +11,7 @@
 //! every function in between), else a global slot (builtins first, in `builtins::NAMES`
 //! order). `<main>` has no locals, so everything it binds is a global.
 
+mod accumulate;
 mod assign;
 mod check;
 mod cond;

@@ -445,3 +445,59 @@ fn calls_unbind_only_locals_read_before_written() {
     let g = proto(&p, "g");
     assert_eq!(g.unbound_at_entry.len(), 1, "{:?}", g.code);
 }
+
+/// The `Add`s of `f`'s code as `(dst, a)` pairs, in order.
+fn adds(p: &Program, name: &str) -> Vec<(u16, u16)> {
+    proto(p, name)
+        .code
+        .iter()
+        .filter_map(|i| match *i {
+            Instr::Add { dst, a, .. } => Some((dst, a)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn accumulating_sums_stay_in_the_local() {
+    // `s` is r0: every `+` of the chain writes and extends it in place.
+    let p = compiled("func f(s, t) {\n  s := s + t + \",\" + t\n  return s\n}\n");
+    assert_eq!(adds(&p, "f"), vec![(0, 0), (0, 0), (0, 0)]);
+    // The same with `=`.
+    let p = compiled("func f(s, t) {\n  s = s + t + t\n  return s\n}\n");
+    assert_eq!(adds(&p, "f"), vec![(0, 0), (0, 0)]);
+}
+
+#[test]
+fn sums_that_could_observe_the_local_use_a_temporary() {
+    let temp_first = |src: &str| {
+        let p = compiled(src);
+        let ops: Vec<_> = proto(&p, "f")
+            .code
+            .iter()
+            .filter_map(Instr::as_binary)
+            .collect();
+        assert!(ops.len() >= 2, "{src}: {ops:?}");
+        assert_ne!(ops[0].1, 0, "{src}: the first partial result must not go to s: {ops:?}");
+    };
+    // A right operand reads `s`.
+    temp_first("func f(s, t) {\n  s := s + t + s\n  return s\n}\n");
+    temp_first("func f(s, t) {\n  s := s + t + len([s])\n  return s\n}\n");
+    // A right operand defines a function (conservatively a mention).
+    temp_first("func f(s, t) {\n  s := s + t + (func() { return 1 })()\n  return s\n}\n");
+    // The chain is not all `+`.
+    temp_first("func f(s, t) {\n  s := s * t + t\n  return s\n}\n");
+    // The leftmost operand is another variable.
+    temp_first("func f(s, t) {\n  s := t + t + t\n  return s\n}\n");
+    // `s` is captured: a closure could read it mid-sum, and it lives in a cell anyway.
+    let p = compiled(
+        "func f(s, t) {\n  g := func() { return s }\n  s := s + t + t\n  return g\n}\n",
+    );
+    assert!(
+        proto(&p, "f")
+            .code
+            .iter()
+            .any(|i| matches!(i, Instr::SetCell { .. })),
+        "a captured s is stored through its cell"
+    );
+}
