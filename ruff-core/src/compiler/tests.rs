@@ -478,7 +478,10 @@ fn sums_that_could_observe_the_local_use_a_temporary() {
             .filter_map(Instr::as_binary)
             .collect();
         assert!(ops.len() >= 2, "{src}: {ops:?}");
-        assert_ne!(ops[0].1, 0, "{src}: the first partial result must not go to s: {ops:?}");
+        assert_ne!(
+            ops[0].1, 0,
+            "{src}: the first partial result must not go to s: {ops:?}"
+        );
     };
     // A right operand reads `s`.
     temp_first("func f(s, t) {\n  s := s + t + s\n  return s\n}\n");
@@ -490,9 +493,8 @@ fn sums_that_could_observe_the_local_use_a_temporary() {
     // The leftmost operand is another variable.
     temp_first("func f(s, t) {\n  s := t + t + t\n  return s\n}\n");
     // `s` is captured: a closure could read it mid-sum, and it lives in a cell anyway.
-    let p = compiled(
-        "func f(s, t) {\n  g := func() { return s }\n  s := s + t + t\n  return g\n}\n",
-    );
+    let p =
+        compiled("func f(s, t) {\n  g := func() { return s }\n  s := s + t + t\n  return g\n}\n");
     assert!(
         proto(&p, "f")
             .code

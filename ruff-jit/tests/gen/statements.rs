@@ -76,6 +76,12 @@ impl Gen {
                 let value = self.expr(class, 2);
                 self.line(&format!("{name} {op} {value}"));
             }
+            Class::Int | Class::Num if self.rng.chance(10) => {
+                // An accumulating chain; the operands may read the variable.
+                let a = self.expr(class, 1);
+                let b = self.expr(class, 1);
+                self.line(&format!("{name} = {name} + {a} + {b}"));
+            }
             Class::Str => {
                 // Strings only grow by short pieces, so loops keep them small.
                 let piece = self.short_str(1);
@@ -83,6 +89,23 @@ impl Gen {
                     self.line(&format!("{name} = {piece}"));
                 } else if self.rng.chance(50) {
                     self.line(&format!("{name} = {name} + {piece}"));
+                } else if self.rng.chance(40) {
+                    // An accumulating chain (compiler/accumulate.rs); the last piece
+                    // sometimes reads the variable, which keeps the sum in a temporary.
+                    let last = if self.rng.chance(30) {
+                        format!("to_string(len({name}) % 10)")
+                    } else {
+                        self.short_str(1)
+                    };
+                    // `:=` in a function would declare a local shadowing a global.
+                    let global = self.scope.iter().any(|v| v.name == name && v.global);
+                    let local = !global || self.body == Body::TopLevel;
+                    let op = if local && self.rng.chance(50) {
+                        ":="
+                    } else {
+                        "="
+                    };
+                    self.line(&format!("{name} {op} {name} + {piece} + {last}"));
                 } else if self.rng.chance(50) {
                     self.line(&format!("{name} += {piece}"));
                 } else {
