@@ -8,7 +8,7 @@ use std::rc::Rc;
 use common::*;
 use ruff_core::ast::{BinOp, UnOp};
 use ruff_core::heap::BoundMethod;
-use ruff_core::values::{binary, compare, equals, unary};
+use ruff_core::values::{binary, compare, equals, equals_shallow, unary};
 use ruff_core::Value;
 
 fn eq(a: &Value, b: &Value) -> bool {
@@ -96,6 +96,61 @@ fn structs_functions_and_bound_methods_by_identity() {
     let b = mk();
     assert!(eq(&b, &b.clone()));
     assert!(!eq(&mk(), &mk()));
+}
+
+#[test]
+fn shallow_equality_agrees_with_equals_or_defers() {
+    let def = struct_def("P", &["x"], &["m"]);
+    let p = instance(&def, vec![Int(1)]);
+    let f = Value::Func(closure("f"));
+    let values = vec![
+        Int(1),
+        Int(-3),
+        Float(1.0),
+        Float(f64::NAN),
+        Float(-0.0),
+        Float(0.0),
+        Bool(true),
+        Bool(false),
+        Null,
+        s(""),
+        s("ab"),
+        s("ab"),
+        s("é"),
+        ints(&[1, 2]),
+        arr(vec![Int(1), Float(2.0)]),
+        ints(&[]),
+        dict(vec![(s("a"), Int(1))]),
+        dict(vec![(s("a"), Float(1.0))]),
+        dict(vec![]),
+        p.clone(),
+        instance(&def, vec![Int(1)]),
+        f.clone(),
+        Value::Func(closure("f")),
+        Value::Builtin(3),
+        Value::Builtin(4),
+    ];
+    let mut deferred = 0;
+    for a in &values {
+        for b in values.iter().chain([p.clone(), f.clone()].iter()) {
+            match equals_shallow(a, b) {
+                Some(r) => assert_eq!(r, eq(a, b), "{a:?} == {b:?}"),
+                None => {
+                    deferred += 1;
+                    assert!(
+                        matches!(
+                            (a, b),
+                            (Value::Array(_), Value::Array(_)) | (Value::Dict(_), Value::Dict(_))
+                        ),
+                        "only containers are left to equals: {a:?} == {b:?}"
+                    );
+                }
+            }
+        }
+    }
+    // Containers of one size are deferred (two arrays of 2, two dicts of 1, and each with
+    // itself).
+    assert!(deferred >= 8, "{deferred}");
 }
 
 #[test]

@@ -10,8 +10,10 @@
 use super::ctx::{DeoptReason, JitCtx, JitEntry};
 use crate::bytecode::{BinOp, Reg};
 use crate::value::{tag, Value};
-use crate::vm::ops::{binary_scalar, get_index_fast, iter_next, push_fast, set_index_fast, Rhs};
-use crate::vm::regs::frame_closure;
+use crate::vm::ops::{
+    binary_scalar, equality_shallow, get_index_fast, iter_next, push_fast, set_index_fast, Rhs,
+};
+use crate::vm::regs::{frame_closure, reg};
 use crate::vm::Vm;
 
 /// A helper compiled code can call.
@@ -328,6 +330,13 @@ extern "C" fn rt_binary(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -
     // SAFETY: the registers are the instruction's own operands in the live frame at `regs`.
     if unsafe { binary_scalar(regs, op, dst, a, rhs) } {
         return 1;
+    }
+    // String tests (`op == "add"`) without the VM's generic path.
+    if let Rhs::Reg(b) = rhs {
+        // SAFETY: as above.
+        if unsafe { equality_shallow(regs, op, dst, a, &*reg(regs, b)) } {
+            return 1;
+        }
     }
     // SAFETY: as above.
     slow(ctx, regs, pc, |vm| unsafe {

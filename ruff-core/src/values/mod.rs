@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 pub use arith::{binary, float_op, int_op, unary, unary_scalar};
 pub use display::{to_display, write_display};
-pub use equality::{cmp_int_float, compare, compare_numbers, equals};
+pub use equality::{cmp_int_float, compare, compare_numbers, equals, equals_shallow};
 pub use fields::{get_field, set_field};
 pub use index::{char_value, dict_key, get_index, resolve_index, set_index, string_chars};
 

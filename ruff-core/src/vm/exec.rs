@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::glue;
+use super::ops::equality_shallow;
 use super::regs::{dup, frame_closure, reg};
 use super::Vm;
 use crate::ast::BinOp;
@@ -34,6 +35,9 @@ impl Vm {
     ) -> Result<(), String> {
         // SAFETY: registers of a live frame (the caller's contract).
         unsafe {
+            if equality_shallow(regs, op, dst, a, &*reg(regs, b)) {
+                return Ok(());
+            }
             if op == BinOp::Add && dst == a {
                 if let (Value::Str(_), Value::Str(_)) = (&*reg(regs, a), &*reg(regs, b)) {
                     // Take the string out of its register so the register's reference does not

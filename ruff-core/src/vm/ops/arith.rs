@@ -6,7 +6,7 @@
 use crate::bytecode::{BinOp, Reg, UnOp};
 use crate::profile::{lhs_bit, rhs_bit};
 use crate::value::{tag, Scalar, Value};
-use crate::values::{float_op, int_op, unary_scalar};
+use crate::values::{equals_shallow, float_op, int_op, unary_scalar};
 use crate::vm::glue;
 use crate::vm::regs::{put, put_scalar, reg};
 use crate::vm::Vm;
@@ -87,6 +87,46 @@ pub(crate) unsafe fn binary_scalar(
     true
 }
 
+/// `R[dst] = R[a] == y` (or `!=`) when no container has to be walked to decide it (Strs,
+/// `null`, struct and function identity, mixed types): true if it did, false (nothing
+/// written) otherwise. The generic paths try it before `values::binary`, whose layers cost
+/// several times the comparison on the string tests of dispatch loops (`op == "add"`) and
+/// the `x == null` tests of linked structures; the answer is `values::equals`' own
+/// (`values::equals_shallow`).
+///
+/// # Safety
+/// As `scalar_binary`.
+#[inline(always)]
+pub(crate) unsafe fn equality_shallow(
+    regs: *mut Value,
+    op: BinOp,
+    dst: Reg,
+    a: Reg,
+    y: &Value,
+) -> bool {
+    if !matches!(op, BinOp::Eq | BinOp::Ne) {
+        return false;
+    }
+    // SAFETY: registers of the live frame (the caller's contract).
+    let x = unsafe { &*reg(regs, a) };
+    // Two Strs (the dispatch loops' case) before the general match.
+    let same = if let (Value::Str(p), Value::Str(q)) = (x, y) {
+        std::rc::Rc::ptr_eq(p, q) || p.text == q.text
+    } else if let Some(same) = equals_shallow(x, y) {
+        same
+    } else {
+        return false;
+    };
+    // SAFETY: as above; the operands were read already.
+    unsafe {
+        put_scalar(
+            regs.add(dst as usize),
+            Scalar::Bool(same == (op == BinOp::Eq)),
+        )
+    };
+    true
+}
+
 /// The feedback word of a binary operator's operands, whatever their types.
 ///
 /// # Safety
@@ -145,6 +185,9 @@ unsafe fn binary_value_slow(
 ) -> Result<(), String> {
     // SAFETY: the caller's contract.
     unsafe {
+        if equality_shallow(regs, op, dst, a, y) {
+            return Ok(());
+        }
         let v = glue::binary(op, reg(regs, a), y)?;
         put(regs.add(dst as usize), v);
     }
