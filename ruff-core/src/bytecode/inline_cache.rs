@@ -112,6 +112,58 @@ impl InlineCaches {
     }
 }
 
+/// What a method-call site `obj.name(...)` calls on an instance (`InlineCaches::callee`).
+#[derive(Debug)]
+pub enum Callee<'d> {
+    /// The definition's method.
+    Method(&'d Rc<Closure>),
+    /// The function held in the field at this slot (called without the receiver).
+    Field(usize),
+}
+
+impl InlineCaches {
+    /// What `obj.name(...)` at `pc` calls on an instance of `def`: its method `name`, else
+    /// its field `name` (the order of LANGUAGE-DETAILS' member lookup), by the cached slot
+    /// on a hit and by a search that refills the cache on a miss. `None` if `def` has
+    /// neither. A site calling a function held in a field (a callback stored in a struct)
+    /// hits too, instead of searching the methods and then the fields on every call.
+    #[inline(always)]
+    pub fn callee<'d>(&self, pc: usize, def: &'d StructDef, name: &str) -> Option<Callee<'d>> {
+        // One read of the entry for both kinds (a site only ever caches one of them).
+        if let Some(e) = self.0.get(pc) {
+            if e.def.get() == def as *const StructDef as usize {
+                let slot = e.slot.get();
+                let i = (slot & !METHOD_BIT) as usize;
+                if slot & METHOD_BIT == 0 {
+                    // Filled only once the methods were set and none had this name.
+                    return Some(Callee::Field(i));
+                }
+                if let Some((_, m)) = def.methods.get().and_then(|ms| ms.get(i)) {
+                    return Some(Callee::Method(m));
+                }
+            }
+        }
+        self.callee_miss(pc, def, name)
+    }
+
+    /// `callee` when the site has not cached this definition: search and refill.
+    #[cold]
+    #[inline(never)]
+    fn callee_miss<'d>(&self, pc: usize, def: &'d StructDef, name: &str) -> Option<Callee<'d>> {
+        let methods = def.methods.get();
+        if let Some(i) = methods.and_then(|ms| ms.iter().position(|(n, _)| &**n == name)) {
+            self.fill(pc, def, Member::Method, i);
+            return Some(Callee::Method(&methods?[i].1));
+        }
+        let i = def.field_index(name)?;
+        // Only once the methods are set: a method of that name could not appear later.
+        if methods.is_some() {
+            self.fill(pc, def, Member::Field, i);
+        }
+        Some(Callee::Field(i))
+    }
+}
+
 impl fmt::Debug for InlineCaches {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "InlineCaches({} sites)", self.0.len())
@@ -172,5 +224,32 @@ mod tests {
         let ic = InlineCaches::new(1);
         ic.fill(7, &p, Member::Field, 0);
         assert_eq!(ic.lookup(7, &p, Member::Field), None);
+    }
+
+    #[test]
+    fn a_called_field_is_cached_once_the_methods_are_set() {
+        let d = def("T", &["name", "fn"]);
+        let ic = InlineCaches::new(2);
+        // Methods not set yet (the definition is being built): found, not cached.
+        assert!(matches!(ic.callee(1, &d, "fn"), Some(Callee::Field(1))));
+        assert_eq!(ic.cached_field(1), None);
+        d.methods.set(Vec::new()).expect("unset");
+        assert!(matches!(ic.callee(1, &d, "fn"), Some(Callee::Field(1))));
+        let addr = &d as *const StructDef as usize;
+        assert_eq!(ic.cached_field(1), Some((addr, 1)));
+        assert_eq!(ic.cached_method(1), None);
+        // A hit answers from the cache; another definition at the same site refills it.
+        assert!(matches!(ic.callee(1, &d, "fn"), Some(Callee::Field(1))));
+        let e = def("U", &["fn"]);
+        e.methods.set(Vec::new()).expect("unset");
+        assert!(matches!(ic.callee(1, &e, "fn"), Some(Callee::Field(0))));
+        assert_eq!(
+            ic.cached_field(1),
+            Some((&e as *const StructDef as usize, 0))
+        );
+        // Neither a method nor a field (a site names one member, so another site): nothing,
+        // and its cache stays empty.
+        assert!(ic.callee(0, &e, "nope").is_none());
+        assert_eq!(ic.cached_field(0), None);
     }
 }

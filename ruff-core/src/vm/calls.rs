@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use super::glue;
 use super::{Frame, Raised, Vm, MAX_DEPTH};
+use crate::bytecode::inline_cache::Callee;
 use crate::bytecode::FuncProto;
 use crate::value::Value;
 
@@ -265,10 +266,10 @@ impl Vm {
                 return Err(self.raise(msg));
             }
         };
-        // The site's inline cache names the method's index in the definition when it last
-        // saw this definition; otherwise search by name and refill it.
-        let method = proto.inline_caches.method(site, &inst.def, name);
-        if let Some(m) = method {
+        // The site's inline cache names the method's (or the called field's) index in the
+        // definition when it last saw this definition; otherwise search by name and refill it.
+        let found = proto.inline_caches.callee(site, &inst.def, name);
+        if let Some(Callee::Method(m)) = found {
             let callee = Value::Func(m.clone());
             let p = Rc::as_ptr(&m.proto);
             // SAFETY: `base` is a register of the calling frame (the receiver, at `base + 1`,
@@ -277,7 +278,7 @@ impl Vm {
             return self.enter_closure::<PROFILE>(base, argc + 1, p);
         }
         let inst = inst.clone();
-        if let Some(i) = inst.def.field_index(name) {
+        if let Some(Callee::Field(i)) = found {
             let callee = inst.fields.borrow()[i].clone();
             // SAFETY: `base..base+2+argc` are registers of the calling frame.
             unsafe {

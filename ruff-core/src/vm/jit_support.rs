@@ -16,6 +16,7 @@ use super::calls::Invoked;
 use super::ops::{self, Rhs};
 use super::regs::{frame_closure, reg};
 use super::{Frame, Raised, Vm};
+use crate::bytecode::inline_cache::Callee;
 use crate::bytecode::{any_operator, BinOp, FuncProto, Instr};
 use crate::value::Value;
 
@@ -215,10 +216,14 @@ impl Vm {
         let Value::Struct(inst) = (unsafe { &*reg(regs, base + 1) }) else {
             return None;
         };
-        let method =
+        // A field holding a function is called through `exec_call`.
+        let Callee::Method(method) =
             proto
                 .inline_caches
-                .method(pc as usize, &inst.def, &proto.names[name as usize])?;
+                .callee(pc as usize, &inst.def, &proto.names[name as usize])?
+        else {
+            return None;
+        };
         if method.proto.arity as usize != argc as usize + 1 {
             return None;
         }

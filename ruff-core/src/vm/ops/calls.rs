@@ -56,7 +56,7 @@ pub(crate) unsafe fn check_method(
     let recv = unsafe { &*reg(regs, obj) };
     if let Value::Struct(inst) = recv {
         let name = &proto.names[name as usize];
-        if proto.inline_caches.method(pc, &inst.def, name).is_some() {
+        if proto.inline_caches.callee(pc, &inst.def, name).is_some() {
             return Ok(());
         }
     }
