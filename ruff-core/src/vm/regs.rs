@@ -136,6 +136,76 @@ pub(crate) fn dup(v: &Value) -> Value {
     v.clone()
 }
 
+/// A clone of `v` as its 16 raw bytes (its count bumped if it is a heap value), for
+/// `put_raw`. Out-of-line readers that copy a value across a borrow's release (a field, an
+/// element) otherwise move the `Value` enum through the stack a field at a time.
+#[inline(always)]
+pub(crate) fn dup_raw(v: &Value) -> std::mem::MaybeUninit<[u64; 2]> {
+    if tag::is_heap(v.tag()) {
+        // The count the copy below owns.
+        std::mem::forget(v.clone());
+    }
+    // SAFETY: a `Value` is 16 bytes (`abi::layout`); copying them as `MaybeUninit` is
+    // defined whatever its padding holds.
+    unsafe { std::ptr::read(v as *const Value as *const std::mem::MaybeUninit<[u64; 2]>) }
+}
+
+/// Stores a value made by `dup_raw` into the slot at `p`, releasing the old value only if
+/// it owns a count.
+///
+/// # Safety
+/// `p` points at a live slot, and `raw` came from `dup_raw` (it owns its count).
+#[inline(always)]
+pub(crate) unsafe fn put_raw(p: *mut Value, raw: std::mem::MaybeUninit<[u64; 2]>) {
+    // SAFETY: `p` is a live slot (the caller's contract); `raw` is a whole `Value`.
+    unsafe {
+        if tag::is_heap((*p).tag()) {
+            std::ptr::drop_in_place(p);
+        }
+        std::ptr::write(p as *mut std::mem::MaybeUninit<[u64; 2]>, raw);
+    }
+}
+
+/// The value `dup_raw` copied, as a `Value` again (for the paths that need one).
+///
+/// # Safety
+/// `raw` came from `dup_raw` and was not stored or turned back before.
+#[inline(always)]
+pub(crate) unsafe fn from_raw(raw: std::mem::MaybeUninit<[u64; 2]>) -> Value {
+    // SAFETY: `raw` holds the bytes of a valid `Value` that owns its count.
+    unsafe { std::ptr::read(raw.as_ptr() as *const Value) }
+}
+
+/// Replaces the value at `slot` with one made by `dup_raw`, returning the old one as raw
+/// bytes for `drop_raw` (to be released after any borrow of the slot's container ends).
+///
+/// # Safety
+/// `slot` is a valid `Value`, `raw` came from `dup_raw`.
+#[inline(always)]
+pub(crate) unsafe fn replace_raw(
+    slot: &mut Value,
+    raw: std::mem::MaybeUninit<[u64; 2]>,
+) -> std::mem::MaybeUninit<[u64; 2]> {
+    let p = slot as *mut Value as *mut std::mem::MaybeUninit<[u64; 2]>;
+    // SAFETY: `p` is a valid, aligned 16-byte slot; the old bytes move out whole.
+    unsafe { std::ptr::replace(p, raw) }
+}
+
+/// Releases a value `replace_raw` took out, if it owns a count.
+///
+/// # Safety
+/// `raw` came from `replace_raw` and is released once.
+#[inline(always)]
+pub(crate) unsafe fn drop_raw(raw: std::mem::MaybeUninit<[u64; 2]>) {
+    // SAFETY: `raw` holds a whole `Value`; its tag is its first byte (`abi::layout`).
+    unsafe {
+        let v = raw.as_ptr() as *const Value;
+        if tag::is_heap((*v).tag()) {
+            drop(std::ptr::read(v));
+        }
+    }
+}
+
 /// The closure running in the frame at `regs` (`R[-1]`).
 ///
 /// # Safety

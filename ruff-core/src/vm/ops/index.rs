@@ -9,7 +9,7 @@ use crate::heap::StructDef;
 use crate::value::Value;
 use crate::values::resolve_index;
 use crate::vm::glue;
-use crate::vm::regs::{dup, put, reg};
+use crate::vm::regs::{drop_raw, dup_raw, from_raw, put, put_raw, reg, replace_raw};
 
 /// `R[dst] = R[obj][R[idx]]` when `R[obj]` is an Array and `R[idx]` an Int in range
 /// (negative counts from the end); false, with nothing written, otherwise.
@@ -24,12 +24,12 @@ pub(crate) unsafe fn get_index_fast(regs: *mut Value, dst: Reg, obj: Reg, idx: R
         let items = arr.items.borrow();
         if let Some(j) = resolve_index(*i, items.len()) {
             // SAFETY: `resolve_index` returns only positions below the length.
-            let v = dup(unsafe { items.get_unchecked(j) });
+            let v = dup_raw(unsafe { items.get_unchecked(j) });
             // The element is copied and the borrow released before `dst` (which may be
             // `obj`, whose release may free the array) is overwritten.
             drop(items);
-            // SAFETY: `dst` is a register of the live frame.
-            unsafe { put(regs.add(dst as usize), v) };
+            // SAFETY: `dst` is a register of the live frame; `v` is a `dup_raw` copy.
+            unsafe { put_raw(regs.add(dst as usize), v) };
             return true;
         }
     }
@@ -47,16 +47,22 @@ pub(crate) unsafe fn set_index_fast(regs: *mut Value, obj: Reg, idx: Reg, src: R
     let (o, i) = unsafe { (&*reg(regs, obj), &*reg(regs, idx)) };
     if let (Value::Array(arr), Value::Int(i)) = (o, i) {
         // SAFETY: as above.
-        let v = dup(unsafe { &*reg(regs, src) });
+        let v = dup_raw(unsafe { &*reg(regs, src) });
         let mut items = arr.items.borrow_mut();
         if let Some(j) = resolve_index(*i, items.len()) {
             // The old element is dropped after the borrow ends, so its drop cannot observe
             // the array mid-update.
-            let old = std::mem::replace(&mut items[j], v);
+            // SAFETY: `v` is a `dup_raw` copy; `j` is below the length.
+            let old = unsafe { replace_raw(items.get_unchecked_mut(j), v) };
             drop(items);
-            drop(old);
+            // SAFETY: taken out just above.
+            unsafe { drop_raw(old) };
             return true;
         }
+        // Not stored: give the copy's count back.
+        drop(items);
+        // SAFETY: `v` was not stored.
+        drop(unsafe { from_raw(v) });
     }
     false
 }
@@ -88,11 +94,11 @@ pub(crate) unsafe fn get_field(
         if let Some(slot) = slot {
             let fields = inst.fields.borrow();
             if let Some(v) = fields.get(slot) {
-                let v = dup(v);
+                let v = dup_raw(v);
                 // The borrow ends before `dst` (which may be `obj`) is overwritten.
                 drop(fields);
-                // SAFETY: `dst` is a register of the live frame.
-                unsafe { put(regs.add(dst as usize), v) };
+                // SAFETY: `dst` is a register of the live frame; `v` is a `dup_raw` copy.
+                unsafe { put_raw(regs.add(dst as usize), v) };
                 return Ok(());
             }
         }
@@ -119,7 +125,7 @@ pub(crate) unsafe fn set_field(
     pc: usize,
 ) -> Result<(), String> {
     // SAFETY: registers of the live frame (the caller's contract).
-    let (o, v) = unsafe { (&*reg(regs, obj), dup(&*reg(regs, src))) };
+    let (o, v) = unsafe { (&*reg(regs, obj), dup_raw(&*reg(regs, src))) };
     if let Value::Struct(inst) = o {
         let slot = match proto.inline_caches.lookup(pc, &inst.def, Member::Field) {
             Some(slot) => Some(slot),
@@ -128,15 +134,18 @@ pub(crate) unsafe fn set_field(
         if let Some(slot) = slot {
             let mut fields = inst.fields.borrow_mut();
             if let Some(f) = fields.get_mut(slot) {
-                let old = std::mem::replace(f, v);
+                // SAFETY: `v` is a `dup_raw` copy; `f` a field's value.
+                let old = unsafe { replace_raw(f, v) };
                 // The old value may free other containers: drop it after the borrow.
                 drop(fields);
-                drop(old);
+                // SAFETY: taken out just above.
+                unsafe { drop_raw(old) };
                 return Ok(());
             }
         }
     }
-    glue::set_field(o, &proto.names[name as usize], v)
+    // SAFETY: `v` was not stored.
+    glue::set_field(o, &proto.names[name as usize], unsafe { from_raw(v) })
 }
 
 /// The slot of field `N[name]` in `def`, recorded in the site's cache; `None` if `def` has
