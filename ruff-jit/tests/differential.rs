@@ -451,17 +451,18 @@ fn generated_programs_agree_across_configs() {
         first + count,
         progress.display()
     );
-    let in_flight = Mutex::new(std::collections::BTreeSet::new());
+    let in_flight = std::sync::Arc::new(Mutex::new(std::collections::BTreeMap::new()));
+    watch_for_runaways(in_flight.clone());
     let totals = Mutex::new(vec![Stats::default(); configs.len()]);
     let seeds: Vec<u64> = (first..first + count).collect();
     let failures = run_parallel(&seeds, |&seed| {
-        let note = |set: &std::collections::BTreeSet<u64>| {
-            let text: Vec<String> = set.iter().map(u64::to_string).collect();
+        let note = |set: &std::collections::BTreeMap<u64, std::time::Instant>| {
+            let text: Vec<String> = set.keys().map(u64::to_string).collect();
             let _ = std::fs::write(&progress, text.join("\n") + "\n");
         };
         {
             let mut set = in_flight.lock().unwrap();
-            set.insert(seed);
+            set.insert(seed, std::time::Instant::now());
             note(&set);
         }
         let found = check_generated(seed, &configs, &totals);
@@ -502,6 +503,38 @@ fn generated_programs_agree_across_configs() {
             );
         }
     }
+}
+
+/// How long one generated program may take under all configs together before the run is
+/// failed as a runaway (the programs take milliseconds; a busy machine, seconds).
+const RUNAWAY_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Fails the whole run, naming the seed and its replay command, when one program has been
+/// running longer than `RUNAWAY_AFTER`: a generated program with unbounded work, or an
+/// engine that never finishes one. Programs run in this process, so they cannot be killed;
+/// without this a CI run would hang until its own time limit with no seed to replay.
+fn watch_for_runaways(
+    in_flight: std::sync::Arc<Mutex<std::collections::BTreeMap<u64, std::time::Instant>>>,
+) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        let stuck = in_flight
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(_, started)| started.elapsed() > RUNAWAY_AFTER)
+            .map(|(seed, _)| *seed);
+        if let Some(seed) = stuck {
+            let _ = writeln!(
+                std::io::stderr(),
+                "fuzz: seed {seed} has run for over {} s (unbounded work or a hang); replay: \
+                 RUFF_FUZZ_SEED={seed} RUFF_FUZZ_COUNT=1 cargo test --release -p ruff-jit \
+                 --test differential generated",
+                RUNAWAY_AFTER.as_secs()
+            );
+            std::process::exit(1);
+        }
+    });
 }
 
 /// The generator itself: deterministic, and its programs are valid Ruff that mostly run to

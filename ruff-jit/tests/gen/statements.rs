@@ -188,7 +188,13 @@ impl Gen {
                     return self.assignment();
                 };
                 self.frozen.push(arr.clone());
+                // The array may have grown past `trips` elements (appends in earlier loops):
+                // a hidden count keeps the work within the bound `mult` assumes.
+                let seen = self.fresh("n");
+                self.line(&format!("{seen} := 0"));
                 self.open(&format!("for {counter} in {arr} {{"));
+                self.line(&format!("{seen} += 1"));
+                self.line(&format!("if {seen} > {} {{ break }}", trips.max(1)));
                 self.enter_loop(&counter, Class::Num, trips);
                 self.frozen.truncate(frozen_mark);
                 return;
