@@ -22,9 +22,12 @@ use crate::bytecode::Reg;
 use super::{Compiler, Var};
 
 impl Compiler<'_> {
-    /// Whether `e` (a `+` whose left operand is itself a link), compiled into `dst`, may keep
-    /// its partial sums in `dst` (see the module header).
+    /// Whether `e`, compiled into `dst`, may keep its partial sums in `dst` (see the module
+    /// header). One walk of the value: the caller asks once per value, not per link.
     pub(super) fn accumulates_into(&mut self, e: &Expr, dst: Reg) -> bool {
+        if self.f().is_temp(dst) {
+            return false;
+        }
         let mut rights = Vec::new();
         let mut cur = e;
         let name = loop {
@@ -43,33 +46,39 @@ impl Compiler<'_> {
 }
 
 /// Whether `e` reads the variable `name` anywhere, or defines a function (conservatively
-/// treated as a mention).
+/// treated as a mention). Iterative: operands may nest as deep as the parser allows.
 fn mentions(e: &Expr, name: &str) -> bool {
-    let any = |es: &[Expr]| es.iter().any(|e| mentions(e, name));
-    match &e.kind {
-        ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Str(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null => false,
-        ExprKind::Name(n) => n == name,
-        ExprKind::Func(_) => true,
-        ExprKind::Interp(parts) => parts.iter().any(|p| match p {
-            InterpPart::Text(_) => false,
-            InterpPart::Expr(e) => mentions(e, name),
-        }),
-        ExprKind::Unary(_, a) | ExprKind::Field(a, _) => mentions(a, name),
-        ExprKind::Binary(_, a, b)
-        | ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Index(a, b) => mentions(a, name) || mentions(b, name),
-        ExprKind::Call(f, args) | ExprKind::MethodCall(f, _, args) => {
-            mentions(f, name) || any(args)
+    let mut todo = vec![e];
+    while let Some(e) = todo.pop() {
+        match &e.kind {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null => {}
+            ExprKind::Name(n) => {
+                if n == name {
+                    return true;
+                }
+            }
+            ExprKind::Func(_) => return true,
+            ExprKind::Interp(parts) => todo.extend(parts.iter().filter_map(|p| match p {
+                InterpPart::Text(_) => None,
+                InterpPart::Expr(e) => Some(e),
+            })),
+            ExprKind::Unary(_, a) | ExprKind::Field(a, _) => todo.push(a),
+            ExprKind::Binary(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Index(a, b) => todo.extend([&**a, &**b]),
+            ExprKind::Call(f, args) | ExprKind::MethodCall(f, _, args) => {
+                todo.push(f);
+                todo.extend(args);
+            }
+            ExprKind::Array(items) => todo.extend(items),
+            ExprKind::Dict(pairs) => todo.extend(pairs.iter().flat_map(|(k, v)| [k, v])),
+            ExprKind::StructLit(_, fields) => todo.extend(fields.iter().map(|(_, _, v)| v)),
         }
-        ExprKind::Array(items) => any(items),
-        ExprKind::Dict(pairs) => pairs
-            .iter()
-            .any(|(k, v)| mentions(k, name) || mentions(v, name)),
-        ExprKind::StructLit(_, fields) => fields.iter().any(|(_, _, v)| mentions(v, name)),
     }
+    false
 }

@@ -118,6 +118,8 @@ impl Compiler<'_> {
     /// opened (its registers chosen as the recursive code would choose them) and finished
     /// once that operand has been evaluated, innermost first.
     fn chain_to(&mut self, e: &Expr, dst: Reg) -> Result<(), Error> {
+        // The spine's partial sums may go straight to `dst` (`accumulate.rs`).
+        let accumulate = self.accumulates_into(e, dst);
         let mut open: Vec<OpenLink> = Vec::new();
         let (mut e, mut dst) = (e, dst);
         loop {
@@ -125,7 +127,7 @@ impl Compiler<'_> {
             let span = e.span;
             let (link, next, next_dst) = match &e.kind {
                 ExprKind::Binary(op, a, b) if is_link(a) => {
-                    let a_reg = if self.accumulates_into(e, dst) {
+                    let a_reg = if accumulate {
                         dst
                     } else {
                         self.link_operand(dst, a.span)?
