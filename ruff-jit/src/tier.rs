@@ -19,7 +19,7 @@ use ruff_core::abi::bytecode::Program;
 use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode, JitEntry, MAX_DEPTH, STACK_SLOTS};
 use ruff_core::Config;
 
-use crate::translate::{self, entry_signature, Body, SelfLinks};
+use crate::translate::{self, entry_signature, Body, SelfLinks, TypedCallee};
 use crate::JitOptions;
 
 pub struct CraneliftTier {
@@ -30,6 +30,9 @@ pub struct CraneliftTier {
     /// Direct-call table of the current program: the compiled entry of each prototype.
     /// Boxed so its address, baked into code, never changes.
     table: Box<[Option<JitEntry>]>,
+    /// The typed entry compiled with each prototype's current code in `table`, if it has
+    /// one (`translate/plan/typed.rs`): compiled callers call it directly.
+    typed: Vec<Option<TypedCallee>>,
     /// Tables of earlier programs, kept alive because code may still refer to them.
     old_tables: Vec<Box<[Option<JitEntry>]>>,
     /// Identity of the program `table` belongs to.
@@ -94,6 +97,7 @@ impl CraneliftTier {
             fctx: FunctionBuilderContext::new(),
             options,
             table: Box::new([]),
+            typed: Vec::new(),
             old_tables: Vec::new(),
             program: std::ptr::null(),
             direct_calls: false,
@@ -113,6 +117,7 @@ impl CraneliftTier {
         self.old_tables
             .push(std::mem::replace(&mut self.table, fresh));
         self.program = program;
+        self.typed = vec![None; program.protos.len()];
         self.compiled.clear();
         let max_regs = program
             .protos
@@ -142,6 +147,10 @@ impl CraneliftTier {
             sample_checks: self.options.sample_checks,
             fail_guards: self.fail_guards,
             call_table: self.direct_calls.then_some(self.table.as_ptr()),
+            typed_callees: match self.direct_calls {
+                true => self.typed.clone(),
+                false => Vec::new(),
+            },
         };
         // A pc that deopted only because it had never run (a trap) and has feedback now is
         // not a failed speculation: speculate there after all.
@@ -159,7 +168,7 @@ impl CraneliftTier {
                 !(traps.contains(pc) && fed)
             })
             .collect();
-        // A self-recursive function may get a second, typed entry (`translate/plan/typed.rs`):
+        // A function may get a second, typed entry (`translate/plan/typed.rs`):
         // both are declared first so each body can refer to the other.
         let typed = translate::typed_entry_of(req, &no_spec, &opts);
         if let (Some(sig), true) = (&typed, self.options.trace) {
@@ -192,6 +201,7 @@ impl CraneliftTier {
             links,
         )?;
         let mut guards = out.guards;
+        let mut typed_calls = out.typed_calls.clone();
         self.traps.insert(req.proto.id, out.traps.clone());
         // Both bodies are translated before either is defined: a body defined without the
         // other would refer to a function that never gets code.
@@ -211,7 +221,11 @@ impl CraneliftTier {
                 links,
             )?;
             guards += t.guards;
+            typed_calls.extend(t.typed_calls);
             typed_func = Some(std::mem::replace(&mut self.ctx.func, boxed_func));
+        }
+        if self.options.trace {
+            self.trace_typed_calls(req, typed_calls);
         }
         let boxed_bytes = self.define(id, &req.proto.trace_name)?;
         let mut typed_bytes = 0;
@@ -241,6 +255,16 @@ impl CraneliftTier {
         let entry: JitEntry = unsafe { std::mem::transmute::<*const u8, JitEntry>(ptr) };
         if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
             *slot = Some(entry);
+        }
+        if let Some(slot) = self.typed.get_mut(req.proto.id as usize) {
+            *slot = match (typed, typed_id) {
+                (Some(sig), Some(tid)) => Some(TypedCallee {
+                    sig,
+                    typed: self.module.get_finalized_function(tid) as usize,
+                    boxed: ptr as usize,
+                }),
+                _ => None,
+            };
         }
         Ok(CompiledCode {
             entry,
@@ -298,6 +322,36 @@ impl CraneliftTier {
     }
 }
 
+impl CraneliftTier {
+    /// `--trace-jit`: one line per call site (of either body) that calls another
+    /// function's typed entry, e.g. `[jit] typed call in main at pc 7: sq (int) -> int`.
+    fn trace_typed_calls(&self, req: &CompileRequest<'_>, mut calls: Vec<(u32, u32)>) {
+        calls.sort_unstable();
+        calls.dedup();
+        for (pc, id) in calls {
+            let name = req.program.protos.get(id as usize).map(|p| &p.trace_name);
+            let sig = self.typed.get(id as usize).and_then(|t| t.as_ref());
+            if let (Some(name), Some(sig)) = (name, sig) {
+                eprintln!(
+                    "[jit] typed call in {} at pc {pc}: {name} {}",
+                    req.proto.trace_name,
+                    sig.sig.describe()
+                );
+            }
+        }
+    }
+
+    /// After a failed compile: the prototype has no compiled code for callers to call.
+    fn forget(&mut self, id: u32) {
+        if let Some(slot) = self.table.get_mut(id as usize) {
+            *slot = None;
+        }
+        if let Some(slot) = self.typed.get_mut(id as usize) {
+            *slot = None;
+        }
+    }
+}
+
 impl CompileTier for CraneliftTier {
     fn compile(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
         // A panic (a bug in the translator or in Cranelift) leaves the function half-built
@@ -309,17 +363,13 @@ impl CompileTier for CraneliftTier {
             Err(panic) => {
                 self.module.clear_context(&mut self.ctx);
                 self.fctx = FunctionBuilderContext::new();
-                if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
-                    *slot = None;
-                }
+                self.forget(req.proto.id);
                 std::panic::resume_unwind(panic);
             }
         };
         if result.is_err() {
             self.module.clear_context(&mut self.ctx);
-            if let Some(slot) = self.table.get_mut(req.proto.id as usize) {
-                *slot = None;
-            }
+            self.forget(req.proto.id);
         }
         // `--trace-jit`'s line for this compile is the VM's (`vm/tiering.rs`): one per
         // compile, with the size and time reported here.

@@ -53,6 +53,20 @@ pub struct Options {
     /// The tier's direct-call table (one entry per prototype, `None` = not compiled), or
     /// `None` to call every callee through the VM.
     pub call_table: Option<*const Option<JitEntry>>,
+    /// The typed entries of compiled functions, by prototype id (empty without direct
+    /// calls).
+    pub typed_callees: Vec<Option<TypedCallee>>,
+}
+
+/// A compiled function's typed entry, as its callers call it: `boxed` is the boxed entry
+/// compiled with it (a caller calls `typed` only while the direct-call table still holds
+/// `boxed`: after a recompile the call takes the general path). The tier never frees code,
+/// so both addresses stay valid.
+#[derive(Clone, Debug)]
+pub struct TypedCallee {
+    pub sig: TypedSig,
+    pub typed: usize,
+    pub boxed: usize,
 }
 
 /// Facts about the translated function.
@@ -61,6 +75,9 @@ pub struct Translated {
     /// Pcs that deopt because they had no feedback (see `plan::Action::Trap`).
     pub traps: Vec<u32>,
     pub entry_pcs: Vec<u32>,
+    /// `(pc, callee prototype id)` of the calls made through another function's typed
+    /// entry.
+    pub typed_calls: Vec<(u32, u32)>,
 }
 
 /// The signature of compiled code (`JitEntry`): `(ctx, regs, entry_pc) -> status`.
@@ -101,7 +118,7 @@ pub fn machine_type(ty: Ty) -> types::Type {
 pub enum Body {
     /// The `JitEntry` the VM and compiled callers call with a boxed frame.
     Boxed,
-    /// The typed entry of a self-recursive function (`plan/typed.rs`).
+    /// The typed entry (`plan/typed.rs`).
     Typed,
 }
 
@@ -122,7 +139,7 @@ fn planner<'a>(
     opts: &Options,
     globals: &'a dyn Fn(u32) -> GlobalHint,
 ) -> Planner<'a> {
-    Planner::new(Inputs {
+    let mut planner = Planner::new(Inputs {
         proto: req.proto.as_ref(),
         feedback: &req.profile.feedback,
         spec: opts.spec,
@@ -131,12 +148,20 @@ fn planner<'a>(
         inline_arrays: array_layout().is_some(),
         inline_fields: instance_layout().is_some(),
         direct_calls: opts.call_table.is_some(),
-    })
+    });
+    planner.typed_callees = opts
+        .typed_callees
+        .iter()
+        .enumerate()
+        .filter(|&(id, _)| id != req.proto.id as usize)
+        .filter_map(|(id, t)| Some((id as u32, t.as_ref()?.sig.clone())))
+        .collect();
+    planner
 }
 
-/// The typed entry `req.proto` gets, if any: specialized code with direct calls, a
-/// self-call whose arguments are all unboxed, and a typed body that returns an unboxed
-/// value somewhere.
+/// The typed entry `req.proto` gets, if any: specialized code with direct calls, parameter
+/// types (from a self-call whose arguments are all unboxed, else from the parameters'
+/// feedback), and a typed body that returns an unboxed value somewhere.
 pub fn typed_entry_of(
     req: &CompileRequest<'_>,
     no_spec: &[u32],
@@ -146,19 +171,23 @@ pub fn typed_entry_of(
         return None;
     }
     let globals = |g: u32| req.globals.map_or(GlobalHint::Unknown, |view| view.hint(g));
-    // Cheap test first (most functions are not self-recursive): only a global holding a
-    // closure of this very prototype can be a direct self-call's callee.
+    // Only a global holding a closure of this very prototype can be a direct self-call's
+    // callee.
     let reads_itself = req.proto.code.iter().any(|i| {
         matches!(*i, Instr::GetGlobal { g, .. }
             if matches!(globals(g), GlobalHint::Closure { id, .. } if id == req.proto.id))
     });
-    if !reads_itself {
+    if !reads_itself && req.proto.arity == 0 {
         return None;
     }
     let planner = planner(req, no_spec, opts, &globals);
     let hoisted = hoist::hoisted_types(&planner, opts.hoist);
     let entry = entry_state(req.proto.as_ref(), &planner.cfg);
-    let params = planner.self_call_params(&analyse(&planner, &hoisted, &entry))?;
+    let states = analyse(&planner, &hoisted, &entry);
+    let params = reads_itself
+        .then(|| planner.self_call_params(&states))
+        .flatten()
+        .or_else(|| planner.param_feedback(&states))?;
     let typed_entry = typed_entry_state(&entry, &params);
     let ret = planner.typed_return(&analyse(&planner, &hoisted, &typed_entry))?;
     Some(TypedSig { params, ret })
@@ -220,6 +249,7 @@ pub fn translate(
     e.finish_error_block();
     let guards = e.guards;
     let traps = std::mem::take(&mut e.traps);
+    let typed_calls = std::mem::take(&mut e.typed_calls);
     // Loop headers get their back edges last, so blocks are sealed once everything is
     // emitted (cranelift-frontend then resolves the variables' block parameters).
     e.b.seal_all_blocks();
@@ -228,5 +258,6 @@ pub fn translate(
         guards,
         traps,
         entry_pcs,
+        typed_calls,
     })
 }

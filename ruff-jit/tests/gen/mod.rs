@@ -4,13 +4,13 @@
 //!
 //! The programs aim at what JITs get wrong: Ints near overflow (wrapping `+ - * << -`),
 //! Int/Float mixes, variables whose type changes in the middle of a hot loop (guard failures
-//! and deopts), nested loops with `break`/`continue`, helper calls, bounded recursion,
-//! closures capturing and mutating locals, arrays, dicts, strings, structs and methods, and
-//! now and then a runtime error (division by zero, index out of range, a type error, stack
-//! overflow ...) raised from inside a hot loop after it has been compiled. `selfop.rs` and
-//! `stress.rs` add the shapes random statements almost never produce (issue 14): operands
-//! used twice, with results asserted against `oracle.rs`; long flat chains; deep nesting;
-//! thousands of locals; many top-level loops; strings mixed into numeric loops.
+//! and deopts), nested loops with `break`/`continue`, helper calls, bounded recursion (direct
+//! and mutual), closures capturing and mutating locals, arrays, dicts, strings, structs and
+//! methods, and now and then a runtime error (division by zero, index out of range, a type
+//! error, stack overflow ...) raised from inside a hot loop after it has been compiled.
+//! `selfop.rs` and `stress.rs` add the shapes random statements almost never produce (issue
+//! 14): operands used twice, with results asserted against `oracle.rs`; long flat chains;
+//! deep nesting; thousands of locals; many top-level loops; strings mixed into numeric loops.
 //!
 //! How programs stay well-formed without an interpreter in the loop:
 //! - Every variable has a fixed *class* for its whole life (`Class`): `Int` variables only
@@ -293,6 +293,9 @@ impl Gen {
         if self.rng.chance(50) {
             self.recursive_helper();
         }
+        if self.rng.chance(30) {
+            self.mutual_helpers();
+        }
         for _ in 0..self.rng.below(4) {
             self.helper();
         }
@@ -354,6 +357,44 @@ impl Gen {
         self.scope.truncate(mark);
         self.helpers.push(Helper {
             name,
+            params: vec![Class::Int, class],
+            ret: class,
+            cost: 25,
+            recursive: true,
+        });
+    }
+
+    /// Two functions recursing through each other (compiled code calls each through the
+    /// other's typed entry when their arguments are unboxed):
+    /// `func evN(n, acc) { if n <= 0 { return acc } return odM(n - 1, <acc op ...>) }` and
+    /// `odM` the same way back; callers call `evN`.
+    fn mutual_helpers(&mut self) {
+        let even = self.fresh("ev");
+        let odd = self.fresh("od");
+        let class = *self.rng.pick(&[Class::Int, Class::Num]);
+        for (me, other) in [(&even, &odd), (&odd, &even)] {
+            let n = self.fresh("n");
+            let acc = self.fresh("acc");
+            let mark = self.scope.len();
+            self.body = Body::Function;
+            self.scope.push(Var {
+                name: n.clone(),
+                class: Class::Int,
+                assignable: false,
+                global: false,
+            });
+            self.declare(&acc, class);
+            self.open(&format!("func {me}({n}, {acc}) {{"));
+            self.line(&format!("if {n} <= 0 {{ return {acc} }}"));
+            let step = self.expr(class, 2);
+            let op = self.rng.pick(&["+", "-", "*"]);
+            self.line(&format!("return {other}({n} - 1, ({acc} {op} {step}))"));
+            self.close();
+            self.body = Body::TopLevel;
+            self.scope.truncate(mark);
+        }
+        self.helpers.push(Helper {
+            name: even,
             params: vec![Class::Int, class],
             ret: class,
             cost: 25,

@@ -81,17 +81,20 @@ impl Emitter<'_, '_> {
         // The callee reads the callee slot and the arguments (for `CallMethod` the receiver
         // too). Its frame overlaps every register above them: those are temporaries the
         // compiler never reads after the call, and the state marks them boxed afterwards.
-        let fits = !method && self.typed_call_fits(base, argc, direct, st);
-        // The planner keeps a result unboxed only for calls made through the typed entry.
+        let typed = match (direct, method) {
+            (Some(target), false) => self
+                .typed_call_target(base, argc, direct, st)
+                .map(|t| (target, t)),
+            _ => None,
+        };
+        // The planner keeps a result unboxed only for calls made through a typed entry.
         debug_assert!(
-            typed_result.is_none() || fits,
+            typed_result.is_none() || typed.is_some(),
             "typed result without typed call"
         );
-        if let Some(target) = direct.filter(|_| !method) {
-            if fits {
-                self.emit_typed_call(pc, (base, argc), target, push, typed_result, st);
-                return;
-            }
+        if let Some((target, callee)) = typed {
+            self.emit_typed_call(pc, (base, argc), target, callee, push, typed_result, st);
+            return;
         }
         let mut s = st.clone();
         let last = base as usize + argc as usize + usize::from(method);

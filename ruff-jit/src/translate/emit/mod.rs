@@ -57,6 +57,9 @@ pub struct Emitter<'a, 'f> {
     pub guards: u32,
     /// Pcs left to the interpreter for lack of feedback (`Action::Trap`).
     pub traps: Vec<u32>,
+    /// `(pc, callee prototype id)` of each call made through another function's typed
+    /// entry (`--trace-jit` lists them).
+    pub typed_calls: Vec<(u32, u32)>,
     /// Which body is being built (its returns differ: `emit/typed.rs`).
     body: Body,
     /// The function's typed entry, if it has one (self-calls may use it).
@@ -109,6 +112,7 @@ impl<'a, 'f> Emitter<'a, 'f> {
             pending_exits: Vec::new(),
             guards: 0,
             traps: Vec::new(),
+            typed_calls: Vec::new(),
             body: Body::Boxed,
             links: None,
         }

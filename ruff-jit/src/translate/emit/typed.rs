@@ -1,4 +1,4 @@
-//! The typed entry of a self-recursive function (`plan/typed.rs`) and the calls that use it.
+//! The typed entry of a function (`plan/typed.rs`) and the calls that use it.
 //!
 //! A typed body has the signature `(ctx, regs, params...) -> (status, bits)`
 //! (`translate::typed_signature`). Its parameters arrive unboxed; their frame slots are
@@ -8,14 +8,18 @@
 //! - [`TYPED_BOXED`]: the result is a boxed value in `ctx.ret` (a `return` of another type);
 //! - `Status::Deopt`, `Status::Error`: as for the boxed entry (`abi/ctx.rs`).
 //!
-//! A self-call whose arguments are unboxed with the signature's types calls the typed entry
-//! when this code is still the VM's current code for the function (the direct-call table
-//! holds this function's boxed entry: after a recompile the call takes the general path)
-//! and the depth limit allows; the caller counts the call in `ctx.depth`, as for any direct
-//! call. A deopt of the callee is finished in the interpreter (`Helper::CalleeDeopt`, with
-//! this code's boxed entry as the code that deoptimized), whose result is in `ctx.ret`.
+//! A direct call whose arguments are unboxed with a typed entry's parameter types (a
+//! self-call of this function's own, or a call of another compiled function's, whose
+//! addresses the tier recorded: `TypedCallee`) calls the typed entry when that code is still
+//! the VM's current code for the callee (the direct-call table holds the boxed entry
+//! compiled with it: after a recompile the call takes the general path) and the depth limit
+//! allows; the caller counts the call in `ctx.depth`, as for any direct call. A deopt of the
+//! callee is finished in the interpreter (`Helper::CalleeDeopt`, with that boxed entry as
+//! the code that deoptimized), whose result is in `ctx.ret`.
 
-use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, BlockArg, FuncRef, InstBuilder, MemFlagsData, Value,
+};
 use ruff_core::abi::bytecode::Reg;
 use ruff_core::abi::helpers::Helper;
 use ruff_core::abi::layout::{CTX_RET, PAYLOAD};
@@ -23,8 +27,24 @@ use ruff_core::abi::{tag, DeoptReason, Status};
 
 use super::{flags, slot, Emitter};
 use crate::translate::plan::state::{State, Ty};
+use crate::translate::plan::typed::TypedCall;
 use crate::translate::plan::{CallTarget, InlinePush};
-use crate::translate::Body;
+use crate::translate::{typed_signature, Body, TypedSig};
+
+/// The typed entry a call uses: its signature, its function's prototype id and its code.
+pub struct TypedTarget {
+    pub sig: TypedSig,
+    pub id: u32,
+    pub code: TypedCode,
+}
+
+/// Where a typed entry's code is.
+pub enum TypedCode {
+    /// This function's own two bodies (being built with it).
+    Own { typed: FuncRef, boxed: FuncRef },
+    /// Another function's finished code, at these addresses.
+    Other { typed: usize, boxed: usize },
+}
 
 /// Status of a typed entry whose result is a boxed value in `ctx.ret`.
 pub const TYPED_BOXED: u32 = 3;
@@ -111,59 +131,91 @@ impl Emitter<'_, '_> {
         self.jump_edge(entry.clone(), 0);
     }
 
-    /// Can the `Call` at `base` (planned with `direct`) in state `st` use the typed entry?
-    pub fn typed_call_fits(
+    /// The typed entry the `Call` at `base` (planned with `direct`) in state `st` uses, if
+    /// any (the planner's `typed_target`), with the code it calls.
+    pub fn typed_call_target(
         &self,
         base: Reg,
         argc: u8,
         direct: Option<CallTarget>,
         st: &State,
-    ) -> bool {
-        let Some(links) = self.links.as_ref() else {
-            return false;
-        };
-        self.planner.calls_self(direct)
-            && self.planner.unboxed_args(st, base, argc).as_deref() == Some(&links.sig.params[..])
+    ) -> Option<TypedTarget> {
+        let (call, sig) = self.planner.typed_target(st, base, argc, direct)?;
+        match call {
+            TypedCall::SelfCall => {
+                let links = self.links.as_ref()?;
+                Some(TypedTarget {
+                    sig: sig.clone(),
+                    id: self.proto_id(),
+                    code: TypedCode::Own {
+                        typed: links.typed,
+                        boxed: links.boxed,
+                    },
+                })
+            }
+            TypedCall::Other(id) => {
+                let callee = self.opts.typed_callees.get(id as usize)?.as_ref()?;
+                Some(TypedTarget {
+                    sig: sig.clone(),
+                    id,
+                    code: TypedCode::Other {
+                        typed: callee.typed,
+                        boxed: callee.boxed,
+                    },
+                })
+            }
+        }
     }
 
-    /// A self-call through the typed entry (see the module docs); every other case takes
+    /// A direct call through a typed entry (see the module docs); every other case takes
     /// the general path through the VM.
     ///
     /// With `typed_result` (the planner's decision) the result is also kept unboxed: the
     /// typed path has it in a register, the other paths check the type of the value they
     /// leave in `R[base]` and deopt after the call (`pc + 1`) if it is another.
+    #[allow(clippy::too_many_arguments)]
     pub fn emit_typed_call(
         &mut self,
         pc: u32,
         (base, argc): (Reg, u8),
         target: CallTarget,
+        callee: TypedTarget,
         push: Option<InlinePush>,
         typed_result: Option<Ty>,
         st: &State,
     ) {
-        let links = self.links.clone().expect("typed calls have links");
         let table = self.opts.call_table.expect("typed calls are direct calls") as i64;
         let slow = self.b.create_block();
         let done = self.b.create_block();
-        if let CallTarget::Expected(callee) = target {
+        if let CallTarget::Expected(expected) = target {
             let proto = self.closure_proto(base, slow);
-            let k = self.iconst(types::I64, callee.proto.word() as i64);
+            let k = self.iconst(types::I64, expected.proto.word() as i64);
             let same = self.b.ins().icmp(IntCC::Equal, proto, k);
             self.next_check(same, slow);
         }
-        // Is this still the VM's code for the function, and is there room for a call?
-        let id = self.proto_id();
+        // Is the typed entry's code still the VM's code for the function, and is there room
+        // for a call?
+        let id = callee.id;
         let at = self.iconst(types::I64, table + 8 * id as i64);
         let current = self.b.ins().load(types::I64, flags(), at, 0);
-        let me = self.b.ins().func_addr(types::I64, links.boxed);
-        let same = self.b.ins().icmp(IntCC::Equal, current, me);
+        let boxed = self.boxed_entry_of(&callee.code);
+        let same = self.b.ins().icmp(IntCC::Equal, current, boxed);
         self.next_check(same, slow);
         let callee_regs = self.count_callee_frame(base, slow);
         let mut args = vec![self.ctx, callee_regs];
-        for (i, &ty) in links.sig.params.iter().enumerate() {
+        for (i, &ty) in callee.sig.params.iter().enumerate() {
             args.push(self.get(base + 1 + i as Reg, ty));
         }
-        let call = self.b.ins().call(links.typed, &args);
+        let call = match callee.code {
+            TypedCode::Own { typed, .. } => self.b.ins().call(typed, &args),
+            TypedCode::Other { typed, .. } => {
+                self.typed_calls.push((pc, id));
+                let sig = typed_signature(self.opts.call_conv, &callee.sig);
+                let sig = self.b.import_signature(sig);
+                let addr = self.iconst(types::I64, typed as i64);
+                self.b.ins().call_indirect(sig, addr, &args)
+            }
+        };
         let (status, bits) = {
             let res = self.b.inst_results(call);
             (res[0], res[1])
@@ -177,7 +229,7 @@ impl Emitter<'_, '_> {
         self.b.switch_to_block(ok);
         self.b.seal_block(ok);
         self.release_callee(base);
-        let ret = links.sig.ret;
+        let ret = callee.sig.ret;
         let v = match ret {
             Ty::Int => bits,
             Ty::Float => self.b.ins().bitcast(types::F64, MemFlagsData::new(), bits),
@@ -205,7 +257,7 @@ impl Emitter<'_, '_> {
         let (callee_regs, err, pcv) = self.callee_deopt_or_error(status, pc, base);
         let t = self.iconst(types::I64, table);
         let idv = self.iconst(types::I32, id as i64);
-        let me = self.b.ins().func_addr(types::I64, links.boxed);
+        let me = self.boxed_entry_of(&callee.code);
         let resumed = self
             .call_helper(Helper::CalleeDeopt, &[self.ctx, callee_regs, t, idv, me])
             .expect("returns");
@@ -232,6 +284,14 @@ impl Emitter<'_, '_> {
 
         self.b.switch_to_block(done);
         self.b.seal_block(done);
+    }
+
+    /// The address of the boxed entry compiled with a typed entry.
+    fn boxed_entry_of(&mut self, code: &TypedCode) -> Value {
+        match *code {
+            TypedCode::Own { boxed, .. } => self.b.ins().func_addr(types::I64, boxed),
+            TypedCode::Other { boxed, .. } => self.iconst(types::I64, boxed as i64),
+        }
     }
 
     /// On a path that left the call's result boxed in `R[base]`: when the result is kept

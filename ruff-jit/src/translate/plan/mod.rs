@@ -72,7 +72,7 @@ pub enum Action {
     },
     /// `Call` or `CallMethod`. `direct`: try a direct call of compiled code first (`None`:
     /// always through the VM). `push`: a two-argument `Call` may be `push(array, v)`.
-    /// `typed_result`: a self-call through the typed entry whose result is kept unboxed
+    /// `typed_result`: a call through a typed entry whose result is kept unboxed
     /// (`typed.rs`; other paths check the result's type, deopt after the call otherwise).
     Call {
         base: Reg,
@@ -236,6 +236,9 @@ pub struct Planner<'a> {
     /// The function's typed entry, once decided (`typed.rs`): its self-calls with matching
     /// arguments keep their result unboxed.
     pub typed_self: Option<typed::TypedSig>,
+    /// The typed entries of other compiled functions, by prototype id (the tier's, when this
+    /// compile started): direct calls of them with matching arguments use them.
+    pub typed_callees: std::collections::BTreeMap<u32, typed::TypedSig>,
     /// The function's basic blocks and liveness.
     pub cfg: Cfg,
 }
@@ -253,6 +256,7 @@ impl<'a> Planner<'a> {
             inline_fields: inputs.inline_fields,
             direct_calls: inputs.direct_calls,
             typed_self: None,
+            typed_callees: Default::default(),
         }
     }
 

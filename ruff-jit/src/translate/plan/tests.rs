@@ -862,6 +862,93 @@ fn no_typed_entry_without_a_direct_self_call() {
     assert_eq!(p.self_call_params(&analyse(&p, &hoisted, &entry)), None);
 }
 
+const SQ_CALLER: &str = "func sq(x) { return x * x }\nfunc g(a) {\n  return sq(a + 1) + 1\n}\n";
+
+#[test]
+fn a_function_with_guarded_parameters_gets_a_typed_entry_from_their_feedback() {
+    use super::{analyse, entry_state, hoist};
+    let f = fixture(SQ_CALLER, "sq");
+    let mul = f.pc(|i| matches!(i, Instr::Mul { .. }));
+    let fb = f.feedback(&[(mul, II)]);
+    let p = planner(&f, &fb, &spec());
+    let entry = entry_state(&f.proto, &p.cfg);
+    let states = analyse(&p, &hoist::hoisted_types(&p, false), &entry);
+    assert_eq!(p.param_feedback(&states), Some(vec![Ty::Int]));
+    // Without feedback on the parameter (never ran) there is nothing to type it by.
+    let none = f.feedback(&[]);
+    let p = planner(&f, &none, &spec());
+    let states = analyse(&p, &hoist::hoisted_types(&p, false), &entry);
+    assert_eq!(p.param_feedback(&states), None);
+}
+
+#[test]
+fn a_call_of_another_function_with_matching_unboxed_arguments_is_typed() {
+    use super::typed::{TypedCall, TypedSig};
+    let f = fixture(SQ_CALLER, "g");
+    let sq = f
+        .program
+        .protos
+        .iter()
+        .find(|p| &*p.display_name == "sq")
+        .expect("sq exists");
+    let slot = f.global("sq");
+    let callee = Callee {
+        proto: ProtoRef::of(sq),
+        id: sq.id,
+    };
+    let hints = move |g| match g == slot {
+        true => GlobalHint::Closure {
+            proto: callee.proto,
+            id: callee.id,
+            arity: 1,
+        },
+        false => GlobalHint::Other,
+    };
+    let facts = Facts {
+        globals: &hints,
+        ..spec()
+    };
+    let words: Vec<(u32, u32)> = (0..f.proto.code.len() as u32)
+        .filter(|&pc| f.proto.code[pc as usize].has_feedback())
+        .map(|pc| (pc, II))
+        .collect();
+    let fb = f.feedback(&words);
+    let mut p = planner(&f, &fb, &facts);
+    let call = f.pc(|i| matches!(i, Instr::Call { .. }));
+    let Instr::Call { base, argc } = f.proto.code[call as usize] else {
+        unreachable!()
+    };
+    let mut st = f.boxed();
+    st[base as usize + 1] = RegState::unboxed(Ty::Int, false);
+    let typed_result = |p: &Planner<'_>, st: &State| match p.plan(call, st).action {
+        Action::Call { typed_result, .. } => typed_result,
+        other => panic!("{other:?}"),
+    };
+    // The callee has no typed entry yet: a plain direct call.
+    assert_eq!(typed_result(&p, &st), None);
+    p.typed_callees.insert(
+        sq.id,
+        TypedSig {
+            params: vec![Ty::Int],
+            ret: Ty::Int,
+        },
+    );
+    let direct = match p.plan(call, &st).action {
+        Action::Call { direct, .. } => direct,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        p.typed_target(&st, base, argc, direct).map(|(c, _)| c),
+        Some(TypedCall::Other(sq.id))
+    );
+    assert_eq!(typed_result(&p, &st), Some(Ty::Int));
+    // An argument of another type, or boxed, takes the boxed entry.
+    st[base as usize + 1] = RegState::unboxed(Ty::Float, false);
+    assert_eq!(typed_result(&p, &st), None);
+    st[base as usize + 1] = RegState::BOXED;
+    assert_eq!(typed_result(&p, &st), None);
+}
+
 #[test]
 fn literal_operands_fold_into_unboxed_arithmetic_and_comparisons() {
     let f = fixture(

@@ -1,13 +1,17 @@
-//! The typed entry of a self-recursive function (issue 9, item 1): a second compiled body
-//! that takes its parameters unboxed in machine registers and returns an unboxed result in a
-//! register, so a recursive call (`fib(n - 1)`) passes no boxed value through the frame and
-//! no result through `ctx.ret`.
+//! The typed entry of a function (issue 9, item 1): a second compiled body that takes its
+//! parameters unboxed in machine registers and returns an unboxed result in a register, so
+//! a call from compiled code (`fib(n - 1)`, `sq(i)` in another function's loop) passes no
+//! boxed value through the frame and no result through `ctx.ret`.
 //!
 //! The decision is made here, from the same plans the emitter follows:
-//! - the parameter types are the unboxed types of the arguments at a direct self-call
-//!   whose arguments are all unboxed, preferably one that agrees with the parameters' own
-//!   feedback (`self_call_params`); other self-calls use the typed entry only when their
-//!   arguments have those same types;
+//! - the parameter types of a self-recursive function are the unboxed types of the
+//!   arguments at a direct self-call whose arguments are all unboxed, preferably one that
+//!   agrees with the parameters' own feedback (`self_call_params`); any other function
+//!   gets the types its parameters' feedback guards expect, when every parameter has one
+//!   (`param_feedback`);
+//! - a direct call (of itself, or of another function whose compiled code has a typed
+//!   entry: `Planner::typed_callees`) uses the typed entry only when its arguments are
+//!   unboxed with exactly the signature's types (`typed_target`);
 //! - the typed body is analysed from an entry state where the parameters are unboxed and
 //!   dirty (their slots are not written: the VM frame is materialized only by a side exit,
 //!   an error or a helper that reads the frame) and may still hold a stale heap value;
@@ -20,6 +24,15 @@ use ruff_core::abi::bytecode::Reg;
 use super::state::{RegState, State, Ty};
 use super::transfer::apply;
 use super::{Action, CallTarget, Plan, Planner};
+
+/// Whose typed entry a call uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypedCall {
+    /// This function's own (a self-call).
+    SelfCall,
+    /// The compiled code of the function with this prototype id.
+    Other(u32),
+}
 
 /// The machine-level signature of a typed entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +57,34 @@ impl TypedSig {
 }
 
 impl Planner<'_> {
+    /// The typed entry a `Call` planned as `direct` in state `st` calls: this function's own
+    /// (a self-call, when this compile has one) or another compiled function's (its
+    /// prototype is checked as for any direct call), when the arguments are unboxed with
+    /// exactly the signature's parameter types.
+    pub fn typed_target(
+        &self,
+        st: &State,
+        base: Reg,
+        argc: u8,
+        direct: Option<CallTarget>,
+    ) -> Option<(TypedCall, &TypedSig)> {
+        let (call, sig) = if self.calls_self(direct) {
+            (TypedCall::SelfCall, self.typed_self.as_ref()?)
+        } else {
+            let id = match direct? {
+                CallTarget::Known { id } => id,
+                CallTarget::Expected(c) => c.id,
+                _ => return None,
+            };
+            (TypedCall::Other(id), self.typed_callees.get(&id)?)
+        };
+        let fits = self
+            .unboxed_args(st, base, argc, sig.params.len())
+            .as_deref()
+            == Some(&sig.params[..]);
+        fits.then_some((call, sig))
+    }
+
     /// True if the `Call` planned as `direct` certainly calls this function itself (its
     /// prototype is checked by the `GetGlobal` that filled the callee register, or compared
     /// at the call).
@@ -55,9 +96,8 @@ impl Planner<'_> {
         }
     }
 
-    /// The result type a `Call` at `pc` keeps unboxed: a self-call that will use the typed
-    /// entry (its arguments unboxed as the signature's parameters), whose result is read
-    /// later, where the check of a result from another path may deopt (at `pc + 1`: after
+    /// The result type a `Call` at `pc` keeps unboxed: a call that will use a typed entry
+    /// (`typed_target`), whose result is read later, where the check of a result from another path may deopt (at `pc + 1`: after
     /// the call, where the interpreter goes on).
     pub fn typed_result(
         &self,
@@ -67,16 +107,14 @@ impl Planner<'_> {
         argc: u8,
         direct: Option<CallTarget>,
     ) -> Option<Ty> {
-        let sig = self.typed_self.as_ref()?;
-        let fits = self.calls_self(direct)
-            && self.unboxed_args(st, base, argc).as_deref() == Some(&sig.params[..]);
-        (fits && self.may_speculate(pc + 1) && self.live_after(pc, base)).then_some(sig.ret)
+        let (_, sig) = self.typed_target(st, base, argc, direct)?;
+        (self.may_speculate(pc + 1) && self.live_after(pc, base)).then_some(sig.ret)
     }
 
-    /// The argument types a self-call at `base` with `argc` arguments passes unboxed in
-    /// state `st`, if every argument is unboxed and the arity matches.
-    pub fn unboxed_args(&self, st: &State, base: Reg, argc: u8) -> Option<Vec<Ty>> {
-        if argc as usize != self.proto.arity as usize {
+    /// The argument types a call at `base` with `argc` arguments passes unboxed in state
+    /// `st`, if every argument is unboxed and the callee takes `arity` parameters.
+    pub fn unboxed_args(&self, st: &State, base: Reg, argc: u8, arity: usize) -> Option<Vec<Ty>> {
+        if argc as usize != arity {
             return None;
         }
         (0..argc as usize)
@@ -108,7 +146,7 @@ impl Planner<'_> {
             } = plan.action
             {
                 if self.calls_self(direct) {
-                    sites.extend(self.unboxed_args(st, base, argc));
+                    sites.extend(self.unboxed_args(st, base, argc, arity));
                 }
             }
         });
@@ -119,6 +157,29 @@ impl Planner<'_> {
         };
         let chosen = sites.iter().find(agrees).or(sites.first());
         chosen.cloned()
+    }
+
+    /// The parameter types of the typed entry of a function that does not call itself: the
+    /// type each parameter is unboxed as at the function start (hoisted, `jit-spec-hoist`)
+    /// or else the type the first guard on it expects (its feedback: what callers have
+    /// passed so far); `None` unless every parameter has one (and there is at least one).
+    pub fn param_feedback(&self, states: &[Option<State>]) -> Option<Vec<Ty>> {
+        let arity = self.proto.arity as usize;
+        let start = states.first().cloned().flatten();
+        let mut expected: Vec<Option<Ty>> = (0..arity)
+            .map(|r| start.as_ref().and_then(|st| st[r].ty()))
+            .collect();
+        self.walk(states, |_, plan, _| {
+            for &(r, t) in &plan.guards {
+                if (r as usize) < arity && expected[r as usize].is_none() {
+                    expected[r as usize] = Some(t);
+                }
+            }
+        });
+        if arity == 0 {
+            return None;
+        }
+        expected.into_iter().collect()
     }
 
     /// The result type of the typed body (analysed `states`): the unboxed type of the first
