@@ -160,8 +160,9 @@ fn planner<'a>(
 }
 
 /// The typed entry `req.proto` gets, if any: specialized code with direct calls, parameter
-/// types (from a self-call whose arguments are all unboxed, else from the parameters'
-/// feedback), and a typed body that returns an unboxed value somewhere.
+/// types (from a self-call whose arguments are all unboxed, else, for a function without
+/// loops, from the parameters' feedback), and a typed body that returns an unboxed value
+/// somewhere.
 pub fn typed_entry_of(
     req: &CompileRequest<'_>,
     no_spec: &[u32],
@@ -177,7 +178,17 @@ pub fn typed_entry_of(
         matches!(*i, Instr::GetGlobal { g, .. }
             if matches!(globals(g), GlobalHint::Closure { id, .. } if id == req.proto.id))
     });
-    if !reads_itself && req.proto.arity == 0 {
+    // Any other function only when its calls may be what costs and may be typed: it takes
+    // parameters, has no loop (a function with a loop spends its time there, and the
+    // second body would double its compile time for little) and is no method (`CallMethod`
+    // uses the boxed entry).
+    let has_loop = || {
+        req.proto
+            .code
+            .iter()
+            .any(|i| matches!(i, Instr::LoopBack { .. }))
+    };
+    if !reads_itself && (req.proto.arity == 0 || req.proto.is_method || has_loop()) {
         return None;
     }
     let planner = planner(req, no_spec, opts, &globals);
