@@ -81,15 +81,43 @@ impl Emitter<'_, '_> {
     }
 
     /// In a typed body, a `return` of a register unboxed as the signature's result type
-    /// returns it in a register; true if it did.
+    /// returns it in a register; true if it did. A boxed register is tested: a value of the
+    /// result type (e.g. what a boxed call left there) is returned in a register too, and
+    /// any other falls through (false) to the boxed return the caller emits next.
     pub fn typed_return(&mut self, src: Reg, st: &State) -> bool {
         let Some(ret) = self.links.as_ref().map(|l| l.sig.ret) else {
             return false;
         };
-        if self.body != Body::Typed || st[src as usize].ty() != Some(ret) {
+        if self.body != Body::Typed {
             return false;
         }
-        let v = self.get(src, ret);
+        match st[src as usize].ty() {
+            Some(ty) if ty == ret => {
+                let v = self.get(src, ret);
+                self.return_typed(ret, v);
+                true
+            }
+            Some(_) => false,
+            None => {
+                // The slot keeps the scalar: it holds no reference to hand over.
+                let t = self.load_tag(src);
+                let same = self.b.ins().icmp_imm_s(IntCC::Equal, t, ret.tag() as i64);
+                let hit = self.b.create_block();
+                let miss = self.b.create_block();
+                self.b.ins().brif(same, hit, &[], miss, &[]);
+                self.b.switch_to_block(hit);
+                self.b.seal_block(hit);
+                let v = self.load_payload(src, ret);
+                self.return_typed(ret, v);
+                self.b.switch_to_block(miss);
+                self.b.seal_block(miss);
+                false
+            }
+        }
+    }
+
+    /// Returns the unboxed value `v` of type `ret` with status `Return`.
+    fn return_typed(&mut self, ret: Ty, v: Value) {
         let bits = match ret {
             Ty::Int => v,
             Ty::Float => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
@@ -100,7 +128,6 @@ impl Emitter<'_, '_> {
         }
         let s = self.iconst(types::I32, Status::Return.code() as i64);
         self.b.ins().return_(&[s, bits]);
-        true
     }
 
     /// The entry block of a typed body: the parameters become the unboxed registers of the
