@@ -199,3 +199,39 @@ fn errors_in_typed_callees_keep_their_stack_trace() {
         );
     }
 }
+
+/// The callee is recompiled (after deoptimizing on Float arguments another function passes)
+/// while a compiled caller's typed call of it still names its first code: the caller then
+/// calls the new code through its boxed entry, with the same results as the interpreter.
+#[test]
+fn a_recompiled_callee_is_called_through_its_new_boxed_entry() {
+    let src = r#"
+func scale(x) { return x * 3 + 1 }
+func spoil() {
+  s := 0.0
+  for k in range(30) { s = s + scale(k * 0.5) }
+  return s
+}
+func run() {
+  t := 0
+  f := 0.0
+  for i in range(4000) {
+    t = t + scale(i % 50)
+    if i == 2000 { f = spoil() }
+  }
+  print(t, f)
+}
+run()
+"#;
+    assert_same_as_interp(src);
+    let (stdout, stderr) = traced(src, "jit-spec", 0);
+    assert_eq!(stdout, run(src, "interp").0.stdout);
+    assert!(
+        has_typed_call(&stderr, "run", "scale (int) -> int"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.matches("] compiled scale ").count() >= 2,
+        "scale must be recompiled: {stderr}"
+    );
+}
