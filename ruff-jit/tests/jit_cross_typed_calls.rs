@@ -201,10 +201,11 @@ fn errors_in_typed_callees_keep_their_stack_trace() {
 }
 
 /// The callee is recompiled (after deoptimizing on Float arguments another function passes)
-/// while a compiled caller's typed call of it still names its first code: the caller then
-/// calls the new code through its boxed entry, with the same results as the interpreter.
+/// while a compiled caller's typed call of it still names its first code: the caller's
+/// check of the direct-call table sends the call the general way, with the same results as
+/// the interpreter.
 #[test]
-fn a_recompiled_callee_is_called_through_its_new_boxed_entry() {
+fn a_recompiled_callee_is_called_the_general_way() {
     let src = r#"
 func scale(x) { return x * 3 + 1 }
 func spoil() {

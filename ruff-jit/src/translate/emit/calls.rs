@@ -204,7 +204,7 @@ impl Emitter<'_, '_> {
     /// `entry` (0 if none) and prototype `id` are known: `slow` is the general path, `done`
     /// the join.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn finish_direct_call(
+    fn finish_direct_call(
         &mut self,
         pc: u32,
         base: Reg,

@@ -227,11 +227,7 @@ impl Emitter<'_, '_> {
         let current = self.b.ins().load(types::I64, flags(), at, 0);
         let boxed = self.boxed_entry_of(&callee.code);
         let same = self.b.ins().icmp(IntCC::Equal, current, boxed);
-        let typed_path = self.b.create_block();
-        let replaced = self.b.create_block();
-        self.b.ins().brif(same, typed_path, &[], replaced, &[]);
-        self.b.switch_to_block(typed_path);
-        self.b.seal_block(typed_path);
+        self.next_check(same, slow);
         let callee_regs = self.count_callee_frame(base, slow);
         let mut args = vec![self.ctx, callee_regs];
         for (i, &ty) in callee.sig.params.iter().enumerate() {
@@ -300,19 +296,6 @@ impl Emitter<'_, '_> {
         self.b.seal_block(boxed);
         self.release_callee(base);
         self.take_ctx_ret(base);
-        self.check_result(pc, base, typed_result, st);
-        self.b.ins().jump(done, &[]);
-
-        // The callee was recompiled (or its code dropped) since: a boxed direct call of its
-        // current code, as for any direct call (through the VM if there is none).
-        self.b.switch_to_block(replaced);
-        self.b.seal_block(replaced);
-        let mut s = st.clone();
-        let last = base as usize + argc as usize;
-        self.write_back_where(&mut s, |r| (base as usize..=last).contains(&r));
-        let (vm_path, joined) = (self.b.create_block(), self.b.create_block());
-        let idv = self.iconst(types::I32, id as i64);
-        self.finish_direct_call(pc, base, current, idv, push, vm_path, joined);
         self.check_result(pc, base, typed_result, st);
         self.b.ins().jump(done, &[]);
 
