@@ -64,6 +64,9 @@ pub struct FuncProfile {
     pub backedges: Vec<u32>,
     /// Deoptimizations of this function's compiled code, per instruction index.
     pub deopts_at: Vec<u32>,
+    /// Traps (deopts at an instruction that had never run when the code was compiled), per
+    /// instruction index: kept apart from `deopts_at`, as they are no failed speculation.
+    pub traps_at: Vec<u32>,
 }
 
 impl FuncProfile {
@@ -73,6 +76,7 @@ impl FuncProfile {
             feedback: vec![0; code_len],
             backedges: vec![0; code_len],
             deopts_at: vec![0; code_len],
+            traps_at: vec![0; code_len],
         }
     }
 

@@ -95,6 +95,62 @@ print(s, t)
 }
 
 #[test]
+fn cold_branches_taken_after_compiling_share_one_recompile() {
+    // The first 300 calls (the compile happens at the 100th) return early, so nothing after
+    // the early return has feedback, and `r`, a call's result, has no known type: the code
+    // traps in each branch. Then every call takes one of four branches in turn. One recompile, made after `max-deopts` traps, sees them all
+    // (the interpreter ran the rest of each trapped call); recompiling at each trap would
+    // recompile up to `max-recompiles` times, once per newly taken branch.
+    let src = r#"
+func next(x) { return x + 1 }
+func f(i) {
+  if i < 300 { return i }
+  r := next(i)
+  k := i % 4
+  if k == 0 { r = r * 2 }
+  if k == 1 { r = r - 7 }
+  if k == 2 { r = r + 3 }
+  if k == 3 { r = r * r % 1000 }
+  return r
+}
+s := 0
+for i in range(3000) { s = (s + f(i)) % 1000003 }
+print(s)
+"#;
+    let config = "jit-spec:threshold=100:osr-threshold=100000:max-deopts=10";
+    let (out, stats) = run(src, config);
+    let (expected, _) = run(src, "interp");
+    assert_eq!(out, expected);
+    // `next` once, `f` twice.
+    assert_eq!(stats.functions_compiled, 3, "{stats:?}");
+    assert_eq!(stats.recompilations, 1, "{stats:?}");
+    assert_eq!(stats.deopts, 10, "{stats:?}");
+}
+
+#[test]
+fn a_loop_that_runs_hot_after_a_trap_recompiles_and_reenters() {
+    // OSR compiles `run` at the first loop; the second loop had never run, so the code traps
+    // when it is reached. Once the second loop is hot in the interpreter, it recompiles and
+    // enters the new code (re-entering the old code would trap again at once).
+    let src = r#"
+func run() {
+  xs := []
+  for i in range(3000) { push(xs, i % 7) }
+  t := 0
+  for i in range(3000) { t = t + xs[i] * 2 }
+  print(t)
+}
+run()
+"#;
+    let (out, stats) = run(src, "jit-spec:osr-threshold=200");
+    let (expected, _) = run(src, "interp");
+    assert_eq!(out, expected);
+    assert_eq!(stats.loops_compiled, 2, "{stats:?}");
+    assert_eq!(stats.recompilations, 1, "{stats:?}");
+    assert_eq!((stats.osr_entries, stats.deopts), (2, 1), "{stats:?}");
+}
+
+#[test]
 fn hot_top_level_loops_enter_by_osr() {
     let src = r#"
 total := 0

@@ -487,7 +487,7 @@ extern "C" fn rt_callee_deopt(
 
 extern "C" fn rt_trap(ctx: *mut JitCtx, proto_id: u32) {
     // SAFETY: as in `rt_generic`.
-    unsafe { vm_of(ctx).request_recompile(proto_id) }
+    unsafe { vm_of(ctx).note_trap(proto_id) }
 }
 
 extern "C" fn rt_trace_deopt(proto_id: u32, pc: u32, why: u32) {

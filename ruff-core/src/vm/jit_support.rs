@@ -361,22 +361,16 @@ impl Vm {
         self.frames.len() - 1
     }
 
-    /// Compiled code of `proto_id` left for the interpreter at an instruction that had never
-    /// run when it was compiled (no type feedback): drop the code so the function is
-    /// recompiled with the feedback the interpreter now records (on its next call, or by
-    /// OSR once a loop is hot again). Not a failed speculation: nothing is added to the
-    /// no-speculation set, and the deopt itself is still recorded by whoever sees it.
-    pub(crate) fn request_recompile(&mut self, proto_id: u32) {
-        let id = proto_id as usize;
-        if let Some(t) = self.tiers.get_mut(id) {
-            if t.entry.is_some() {
-                t.entry = None;
-                t.entry_pcs.clear();
-                t.recompile = true;
-            }
-        }
-        if let Some(p) = self.profiles.get_mut(id) {
-            p.reset_backedges();
+    /// Compiled code of `proto_id` is leaving for the interpreter at an instruction that had
+    /// never run when it was compiled (no type feedback). The code stays installed: the
+    /// deopt that follows (`record_deopt`) counts the trap towards `max-deopts` like any
+    /// deopt, so one recompile picks up the feedback of every cold path the interpreter ran
+    /// meanwhile (the rest of each trapped call runs there), rather than one recompile per
+    /// trap; a path taken rarely costs a few interpreted calls, not a compile. A trap is no
+    /// failed speculation: it never adds to the no-speculation set.
+    pub(crate) fn note_trap(&mut self, proto_id: u32) {
+        if let Some(t) = self.tiers.get_mut(proto_id as usize) {
+            t.trapped = true;
         }
     }
 }

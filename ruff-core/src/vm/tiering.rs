@@ -8,14 +8,23 @@
 //!   prototype failed for good (`compile_failures`), it is never retried. A function larger
 //!   than `max-compile-instructions` or `max-compile-registers` is such a failure without
 //!   asking the tier, and so is a panic in the tier (caught here, `panic_guard`).
-//! - A function is recompiled at most `max-recompiles` times (after deopts, or after a trap
-//!   at code that had never run); the last recompile is made without speculation, so its
-//!   code never deopts or traps and is final. Compile work per function is thus bounded: no
-//!   compile storm however many loops a function has or however its types change.
+//! - A function is recompiled at most `max-recompiles` times (after deopts, traps included);
+//!   the last recompile is made without speculation, so its code never deopts or traps and
+//!   is final. Compile work per function is thus bounded: no compile storm however many
+//!   loops a function has or however its types change.
+//! - A trap (compiled code reaching an instruction that had never run when it was compiled)
+//!   counts as a deopt, but is no failed speculation. The code stays installed until
+//!   `max_deopts`, so one recompile collects the feedback of every cold path that ran
+//!   meanwhile in the interpreter, rather than one recompile per cold branch, and a path
+//!   taken rarely costs a few interpreted calls instead of a compile (docs/DESIGN.md,
+//!   "Traps"). One exception: a loop that gets hot again (OSR) after its function's code
+//!   trapped recompiles before entering, since the interpreter has just fed the loop and the
+//!   old code would likely trap again on the same path.
 //! - After `max_deopts` deopts of one function's code, the code is dropped from the cache and
-//!   the function is recompiled on its next call with `no_speculation_at` = every pc that
-//!   deopted. The set only grows, so this ends; a deopt at a pc already in the set leaves
-//!   the function interpreted for good, never in a deopt loop.
+//!   the function is recompiled on its next call with `no_speculation_at` = every pc where
+//!   a guard failed. The set only grows, so this ends; a guard failure at a pc already in
+//!   the set (with no trap to learn from) leaves the function interpreted for good, never
+//!   in a deopt loop.
 
 use super::calls::Invoked;
 use super::interp::OsrExit;
@@ -117,6 +126,11 @@ pub(crate) struct TierState {
     pub no_spec: Vec<u32>,
     /// Recompiles so far (`max-recompiles` bounds them).
     pub recompiles: u32,
+    /// Traps among `deopts`.
+    pub traps: u32,
+    /// The code is leaving at a trap: the deopt being taken is one (set by `note_trap`,
+    /// taken by `record_deopt`).
+    pub trapped: bool,
 }
 
 impl Vm {
@@ -231,6 +245,7 @@ impl Vm {
                 t.entry = Some(code.entry);
                 t.entry_pcs = code.entry_pcs;
                 t.deopts = 0;
+                t.traps = 0;
             }
             Err(why) => {
                 if self.observe.events.is_some() {
@@ -316,6 +331,10 @@ impl Vm {
         if !self.policy.compiles {
             return OsrExit::NotEntered;
         }
+        if self.tiers[id].entry.is_some() && self.tiers[id].traps > 0 {
+            // The loop ran hot in the interpreter after the code trapped (module docs).
+            self.drop_code(id);
+        }
         if self.tiers[id].entry.is_none() && !self.tiers[id].failed {
             self.compile(proto, CompileReason::Osr { header_pc: target });
         }
@@ -360,9 +379,20 @@ impl Vm {
         let id = proto_id as usize;
         self.stats.deopts += 1;
         self.stats.guard_failures += 1;
+        let trap = self
+            .tiers
+            .get_mut(id)
+            .is_some_and(|t| std::mem::take(&mut t.trapped));
         let mut at_pc = 0;
         if let Some(prof) = self.profiles.get_mut(id) {
-            if let Some(c) = prof.deopts_at.get_mut(pc as usize) {
+            let counts = if trap {
+                // The function's loops may get hot again and recompile (`try_osr`).
+                prof.reset_backedges();
+                &mut prof.traps_at
+            } else {
+                &mut prof.deopts_at
+            };
+            if let Some(c) = counts.get_mut(pc as usize) {
                 *c += 1;
                 at_pc = *c;
             }
@@ -375,10 +405,19 @@ impl Vm {
             return;
         };
         t.deopts += 1;
+        t.traps += u32::from(trap);
         if t.deopts < max || t.entry.is_none() {
             return;
         }
-        // Too many deopts: drop the code and recompile without speculation where it failed.
+        self.drop_code(id);
+    }
+
+    /// Drops the code of prototype `id` after `max_deopts` deopts, or at a hot loop after a
+    /// trap, to recompile it without speculation where a guard failed and with the feedback
+    /// that trapped paths recorded since.
+    fn drop_code(&mut self, id: usize) {
+        let t = &mut self.tiers[id];
+        let deopts = t.deopts;
         t.entry = None;
         t.entry_pcs.clear();
         let before = t.no_spec.len();
@@ -391,8 +430,9 @@ impl Vm {
             // Loops of the function may be entered by OSR again once it is recompiled.
             prof.reset_backedges();
         }
-        if t.no_spec.len() == before {
-            // Nothing new to stop speculating on: stay interpreted rather than loop.
+        if t.no_spec.len() == before && t.traps == 0 {
+            // Nothing new to stop speculating on or to learn: stay interpreted rather than
+            // loop.
             t.failed = true;
         } else {
             t.recompile = true;
@@ -404,13 +444,13 @@ impl Vm {
             self.emit(Event::Recompile {
                 function: &proto.trace_name,
                 line: proto.spans.first().map_or(0, |s| s.line),
-                deopts: max,
+                deopts,
                 no_speculation_at: &no_spec,
                 gave_up,
             });
         }
         if self.trace_jit {
-            eprintln!("[jit] function #{id} deoptimized {max} times; recompiling");
+            eprintln!("[jit] function #{id} deoptimized {deopts} times; recompiling");
         }
     }
 }
