@@ -18,6 +18,7 @@
 extern crate self as ruff_jit;
 
 mod clif_dump;
+mod modules;
 pub mod perf_map;
 #[cfg(test)]
 mod tests;

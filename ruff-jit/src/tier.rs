@@ -1,4 +1,4 @@
-//! `CraneliftTier`: the long-lived compile state (JIT module, codegen context, frontend
+//! `CraneliftTier`: the long-lived compile state (JIT modules, codegen context, frontend
 //! context; reused for every function, as in cranelift-jit-demo) and the direct-call table.
 //!
 //! One compile per request: translate, define, finalize, report size and time. Code is
@@ -10,10 +10,9 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
-use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Module};
 use ruff_core::abi::bytecode::Program;
 use ruff_core::abi::{CompileRequest, CompileTier, CompiledCode, JitEntry, MAX_DEPTH, STACK_SLOTS};
@@ -23,7 +22,10 @@ use crate::translate::{self, entry_signature, Body, SelfLinks, TypedCallee};
 use crate::JitOptions;
 
 pub struct CraneliftTier {
-    module: JITModule,
+    /// One module per optimization level (`modules.rs`), indexed by `cur`: the one the
+    /// function being compiled goes into.
+    modules: Vec<JITModule>,
+    cur: usize,
     ctx: Context,
     fctx: FunctionBuilderContext,
     options: JitOptions,
@@ -53,31 +55,10 @@ impl CraneliftTier {
         // One-time setup (flags, host ISA, JIT module) happens here, not in the first
         // compile: `compile_ns` counts per-function work only; `--trace-jit` reports this.
         let started = Instant::now();
-        let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| {
-            f.set(k, v)
-                .map_err(|e| format!("cranelift setting {k}: {e}"))
-        };
         // The baseline's code is a chain of helper calls with little for the optimizer to
         // find, so it compiles at the cheapest level; the specializing presets need the
-        // mid-end (GVN, LICM, alias analysis) for their unboxed loops.
-        let spec = config.preset.specializes();
-        set(&mut flags, "opt_level", if spec { "speed" } else { "none" })?;
-        set(&mut flags, "use_colocated_libcalls", "false")?;
-        set(&mut flags, "is_pic", "false")?;
-        // The IR verifier costs a large share of compile time; keep it for debug builds.
-        let verify = if cfg!(debug_assertions) {
-            "true"
-        } else {
-            "false"
-        };
-        set(&mut flags, "enable_verifier", verify)?;
-        let isa = cranelift_native::builder()
-            .map_err(|e| format!("host not supported by cranelift: {e}"))?
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| format!("cranelift isa: {e}"))?;
-        let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
-        let module = JITModule::new(builder);
+        // mid-end (GVN, LICM, alias analysis) for their unboxed loops (`modules.rs`).
+        let modules = crate::modules::create(config.preset.specializes())?;
         if options.trace {
             let us = started.elapsed().as_micros();
             eprintln!("[jit] tier: setup (flags, ISA, JIT module) {us} us");
@@ -92,8 +73,9 @@ impl CraneliftTier {
                 .ok()
         });
         Ok(CraneliftTier {
-            ctx: module.make_context(),
-            module,
+            ctx: modules[crate::modules::QUICK].make_context(),
+            modules,
+            cur: crate::modules::QUICK,
             fctx: FunctionBuilderContext::new(),
             options,
             table: Box::new([]),
@@ -131,13 +113,15 @@ impl CraneliftTier {
     fn compile_inner(&mut self, req: &CompileRequest<'_>) -> Result<CompiledCode, String> {
         let started = Instant::now();
         self.sync_program(req.program);
-        let call_conv = self.module.isa().default_call_conv();
-        self.module.clear_context(&mut self.ctx);
+        self.cur =
+            crate::modules::for_function(req.proto, req.kind.specializes(), self.modules.len());
+        let call_conv = self.modules[self.cur].isa().default_call_conv();
+        self.modules[self.cur].clear_context(&mut self.ctx);
         self.ctx.func.signature = entry_signature(call_conv);
         self.ctx.set_disasm(self.options.dump_clif);
         let opts = translate::Options {
             call_conv,
-            frontend: self.module.target_config(),
+            frontend: self.modules[self.cur].target_config(),
             // The core decides which code (`CodeKind`): a function's last recompile is
             // baseline code, with nothing to deopt.
             spec: req.kind.specializes(),
@@ -178,13 +162,12 @@ impl CraneliftTier {
                 sig.describe()
             );
         }
-        let id = self
-            .module
+        let id = self.modules[self.cur]
             .declare_anonymous_function(&self.ctx.func.signature)
             .map_err(|e| format!("declare: {e}"))?;
         let typed_id = match &typed {
             Some(sig) => Some(
-                self.module
+                self.modules[self.cur]
                     .declare_anonymous_function(&translate::typed_signature(call_conv, sig))
                     .map_err(|e| format!("declare: {e}"))?,
             ),
@@ -234,10 +217,10 @@ impl CraneliftTier {
             let name = format!("{} [typed entry]", req.proto.trace_name);
             typed_bytes = self.define(tid, &name)?;
         }
-        self.module
+        self.modules[self.cur]
             .finalize_definitions()
             .map_err(|e| format!("finalize: {e}"))?;
-        let ptr = self.module.get_finalized_function(id);
+        let ptr = self.modules[self.cur].get_finalized_function(id);
         let recompile = !self.compiled.insert(req.proto.id);
         if let Some(map) = self.perf_map.as_mut() {
             let line = req.proto.spans.first().map_or(0, |s| s.line);
@@ -245,7 +228,7 @@ impl CraneliftTier {
             let name = map.symbol(&req.proto.trace_name, line, osr, recompile);
             map.add(ptr, boxed_bytes, &name);
             if let Some(tid) = typed_id {
-                let typed_ptr = self.module.get_finalized_function(tid);
+                let typed_ptr = self.modules[self.cur].get_finalized_function(tid);
                 map.add(typed_ptr, typed_bytes, &format!("{name} [typed entry]"));
             }
         }
@@ -260,7 +243,7 @@ impl CraneliftTier {
             *slot = match (typed, typed_id) {
                 (Some(sig), Some(tid)) => Some(TypedCallee {
                     sig,
-                    typed: self.module.get_finalized_function(tid) as usize,
+                    typed: self.modules[self.cur].get_finalized_function(tid) as usize,
                     boxed: ptr as usize,
                 }),
                 _ => None,
@@ -288,7 +271,7 @@ impl CraneliftTier {
     ) -> Option<SelfLinks> {
         let (sig, typed) = (sig?.clone(), typed?);
         let mut far = |id: FuncId, func: &mut cranelift_codegen::ir::Function| {
-            let r = self.module.declare_func_in_func(id, func);
+            let r = self.modules[self.cur].declare_func_in_func(id, func);
             func.dfg.ext_funcs[r].colocated = false;
             r
         };
@@ -304,7 +287,7 @@ impl CraneliftTier {
             crate::clif_dump::dump(name, &self.ctx.func);
         }
         self.ctx.set_disasm(self.options.dump_clif);
-        self.module
+        self.modules[self.cur]
             .define_function(id, &mut self.ctx)
             .map_err(|e| format!("cranelift: {e:?}"))?;
         if self.options.dump_clif {
@@ -317,7 +300,7 @@ impl CraneliftTier {
             .compiled_code()
             .map(|c| c.code_info().total_size as usize)
             .unwrap_or(0);
-        self.module.clear_context(&mut self.ctx);
+        self.modules[self.cur].clear_context(&mut self.ctx);
         Ok(code_bytes)
     }
 }
@@ -361,14 +344,14 @@ impl CompileTier for CraneliftTier {
         })) {
             Ok(result) => result,
             Err(panic) => {
-                self.module.clear_context(&mut self.ctx);
+                self.modules[self.cur].clear_context(&mut self.ctx);
                 self.fctx = FunctionBuilderContext::new();
                 self.forget(req.proto.id);
                 std::panic::resume_unwind(panic);
             }
         };
         if result.is_err() {
-            self.module.clear_context(&mut self.ctx);
+            self.modules[self.cur].clear_context(&mut self.ctx);
             self.forget(req.proto.id);
         }
         // `--trace-jit`'s line for this compile is the VM's (`vm/tiering.rs`): one per
