@@ -11,7 +11,8 @@ use super::ctx::{DeoptReason, JitCtx, JitEntry};
 use crate::bytecode::{BinOp, Reg};
 use crate::value::{tag, Value};
 use crate::vm::ops::{
-    binary_scalar, equality_shallow, get_index_fast, iter_next, push_fast, set_index_fast, Rhs,
+    append_in_place, binary_scalar, equality_shallow, get_index_fast, iter_next, push_fast,
+    set_index_fast, Rhs,
 };
 use crate::vm::regs::{frame_closure, reg};
 use crate::vm::Vm;
@@ -331,10 +332,14 @@ extern "C" fn rt_binary(ctx: *mut JitCtx, regs: *mut Value, pc: u32, ops: u64) -
     if unsafe { binary_scalar(regs, op, dst, a, rhs) } {
         return 1;
     }
-    // String tests (`op == "add"`) without the VM's generic path.
+    // Equality tests (`op == "add"`, `x == null`) and `s = s + t` without the VM's
+    // generic path.
     if let Rhs::Reg(b) = rhs {
         // SAFETY: as above.
-        if unsafe { equality_shallow(regs, op, dst, a, &*reg(regs, b)) } {
+        if unsafe {
+            equality_shallow(regs, op, dst, a, &*reg(regs, b))
+                || append_in_place(regs, op, dst, a, b)
+        } {
             return 1;
         }
     }

@@ -127,6 +127,35 @@ pub(crate) unsafe fn equality_shallow(
     true
 }
 
+/// `R[a] = R[a] + R[b]` for two Strs when nothing else holds `R[a]`'s string and `b` is
+/// another register: appended in place (amortised by the string's capacity). False, with
+/// nothing changed, otherwise, or when growing fails (the generic path then raises the
+/// error). The generic paths of both tiers try it before `Vm::binary_slow`'s general case.
+///
+/// # Safety
+/// As `scalar_binary`.
+#[inline(always)]
+pub(crate) unsafe fn append_in_place(
+    regs: *mut Value,
+    op: BinOp,
+    dst: Reg,
+    a: Reg,
+    b: Reg,
+) -> bool {
+    if op != BinOp::Add || dst != a || a == b {
+        return false;
+    }
+    // SAFETY: distinct registers of the live frame (the caller's contract).
+    let (x, y) = unsafe { (&mut *reg(regs, a), &*reg(regs, b)) };
+    let (Value::Str(x), Value::Str(y)) = (x, y) else {
+        return false;
+    };
+    match std::rc::Rc::get_mut(x) {
+        Some(obj) => crate::mem::push_str(&mut obj.text, &y.text).is_ok(),
+        None => false,
+    }
+}
+
 /// The feedback word of a binary operator's operands, whatever their types.
 ///
 /// # Safety

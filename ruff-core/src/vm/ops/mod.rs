@@ -18,7 +18,9 @@ mod index;
 mod iter;
 mod vars;
 
-pub(crate) use arith::{binary_scalar, equality_shallow, operand_bits, scalar_binary, unary, Rhs};
+pub(crate) use arith::{
+    append_in_place, binary_scalar, equality_shallow, operand_bits, scalar_binary, unary, Rhs,
+};
 pub(crate) use calls::{check_method, push_fast};
 pub(crate) use index::{get_field, get_index_fast, set_field, set_index_fast};
 pub(crate) use iter::{calls_builtin_range, iter_next, range_next};
