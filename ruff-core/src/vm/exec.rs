@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::glue;
-use super::ops::equality_shallow;
+use super::ops::{append_in_place, equality_shallow};
 use super::regs::{dup, frame_closure, reg};
 use super::Vm;
 use crate::ast::BinOp;
@@ -35,7 +35,10 @@ impl Vm {
     ) -> Result<(), String> {
         // SAFETY: registers of a live frame (the caller's contract).
         unsafe {
-            if equality_shallow(regs, op, dst, a, &*reg(regs, b)) {
+            // A Str only this register holds grows in place; equality skips `values::binary`.
+            if append_in_place(regs, op, dst, a, b)
+                || equality_shallow(regs, op, dst, a, &*reg(regs, b))
+            {
                 return Ok(());
             }
             if op == BinOp::Add && dst == a {
