@@ -335,9 +335,21 @@ impl Gen {
     /// `func fN(n, acc) { if n <= 0 { return acc } return fN(n - 1, <acc op ...>) }`
     fn recursive_helper(&mut self) {
         let name = self.fresh("rec");
+        let class = *self.rng.pick(&[Class::Int, Class::Num]);
+        self.recursion_step(&name, &name, class);
+        self.helpers.push(Helper {
+            name,
+            params: vec![Class::Int, class],
+            ret: class,
+            cost: 25,
+            recursive: true,
+        });
+    }
+
+    /// `func ME(n, acc) { if n <= 0 { return acc } return OTHER(n - 1, <acc op ...>) }`.
+    fn recursion_step(&mut self, me: &str, other: &str, class: Class) {
         let n = self.fresh("n");
         let acc = self.fresh("acc");
-        let class = *self.rng.pick(&[Class::Int, Class::Num]);
         let mark = self.scope.len();
         self.body = Body::Function;
         self.scope.push(Var {
@@ -347,21 +359,14 @@ impl Gen {
             global: false,
         });
         self.declare(&acc, class);
-        self.open(&format!("func {name}({n}, {acc}) {{"));
+        self.open(&format!("func {me}({n}, {acc}) {{"));
         self.line(&format!("if {n} <= 0 {{ return {acc} }}"));
         let step = self.expr(class, 2);
         let op = self.rng.pick(&["+", "-", "*"]);
-        self.line(&format!("return {name}({n} - 1, ({acc} {op} {step}))"));
+        self.line(&format!("return {other}({n} - 1, ({acc} {op} {step}))"));
         self.close();
         self.body = Body::TopLevel;
         self.scope.truncate(mark);
-        self.helpers.push(Helper {
-            name,
-            params: vec![Class::Int, class],
-            ret: class,
-            cost: 25,
-            recursive: true,
-        });
     }
 
     /// Two functions recursing through each other (compiled code calls each through the
@@ -372,27 +377,8 @@ impl Gen {
         let even = self.fresh("ev");
         let odd = self.fresh("od");
         let class = *self.rng.pick(&[Class::Int, Class::Num]);
-        for (me, other) in [(&even, &odd), (&odd, &even)] {
-            let n = self.fresh("n");
-            let acc = self.fresh("acc");
-            let mark = self.scope.len();
-            self.body = Body::Function;
-            self.scope.push(Var {
-                name: n.clone(),
-                class: Class::Int,
-                assignable: false,
-                global: false,
-            });
-            self.declare(&acc, class);
-            self.open(&format!("func {me}({n}, {acc}) {{"));
-            self.line(&format!("if {n} <= 0 {{ return {acc} }}"));
-            let step = self.expr(class, 2);
-            let op = self.rng.pick(&["+", "-", "*"]);
-            self.line(&format!("return {other}({n} - 1, ({acc} {op} {step}))"));
-            self.close();
-            self.body = Body::TopLevel;
-            self.scope.truncate(mark);
-        }
+        self.recursion_step(&even, &odd, class);
+        self.recursion_step(&odd, &even, class);
         self.helpers.push(Helper {
             name: even,
             params: vec![Class::Int, class],

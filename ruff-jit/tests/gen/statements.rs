@@ -97,14 +97,7 @@ impl Gen {
                     } else {
                         self.short_str(1)
                     };
-                    // `:=` in a function would declare a local shadowing a global.
-                    let global = self.scope.iter().any(|v| v.name == name && v.global);
-                    let local = !global || self.body == Body::TopLevel;
-                    let op = if local && self.rng.chance(50) {
-                        ":="
-                    } else {
-                        "="
-                    };
+                    let op = self.assign_op(&name, 50);
                     self.line(&format!("{name} {op} {name} + {piece} + {last}"));
                 } else if self.rng.chance(50) {
                     self.line(&format!("{name} += {piece}"));
@@ -124,15 +117,21 @@ impl Gen {
             }
             _ => {
                 let value = self.expr(class, 2);
-                let global = self.scope.iter().any(|v| v.name == name && v.global);
-                let local = !global || self.body == Body::TopLevel;
-                let op = if local && self.rng.chance(20) {
-                    ":="
-                } else {
-                    "="
-                };
+                let op = self.assign_op(&name, 20);
                 self.line(&format!("{name} {op} {value}"));
             }
+        }
+    }
+
+    /// `:=` (`percent` of the time) or `=` to update `name`: never `:=` on a global from
+    /// inside a function, where it would declare a local shadowing the global.
+    fn assign_op(&mut self, name: &str, percent: u64) -> &'static str {
+        let global = self.scope.iter().any(|v| v.name == name && v.global);
+        let local = !global || self.body == Body::TopLevel;
+        if local && self.rng.chance(percent) {
+            ":="
+        } else {
+            "="
         }
     }
 
